@@ -1,0 +1,68 @@
+# Capable: `make run` serves the site on SQLite; `make test` runs every check and test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.PHONY: run test install venv migrate seed lint format check css clean
+
+# Python 3.12 or newer: the first candidate that actually runs (pyenv shims can exist for
+# versions that are not selected, so each one is tried, not just looked up).
+PYTHON_CANDIDATES := python3.13 python3.12 python3 \
+	$(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) \
+	$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	/usr/bin/python3.13 /usr/bin/python3.12
+find_python = $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 && echo $(p))))
+
+$(PY):
+	@base="$(call find_python)"; \
+	if [ -z "$$base" ]; then \
+		echo "Capable needs Python 3.12 or newer (python3.13 or python3.12); none was found." >&2; \
+		echo "Install one (e.g. apt-get install python3.12 python3.12-venv) and run make again." >&2; \
+		exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$base ($$($$base --version))"; \
+	$$base -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	@touch $@
+
+venv: $(PY)
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed
+
+run: seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test: lint check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# Rebuild the compiled GOV.UK Frontend CSS (needs Node and npm; the output is committed, so
+# `make run` never needs Node).
+css:
+	frontend/build.sh
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static_collected

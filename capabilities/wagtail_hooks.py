@@ -1,0 +1,50 @@
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Association, Framework, FrameworkVersion, Item
+from .permissions import FrameworkContentPermissionPolicy
+
+for _model in (FrameworkVersion, Item, Association):
+    register_permission_policy(_model, FrameworkContentPermissionPolicy(_model))
+
+
+class FrameworkViewSet(SnippetViewSet):
+    model = Framework
+    icon = "doc-full"
+    list_display = ["title", "slug", "kind"]
+
+
+class FrameworkVersionViewSet(SnippetViewSet):
+    model = FrameworkVersion
+    icon = "history"
+    menu_label = "Versions"
+    list_display = ["__str__", "slug", "status", "last_published_at"]
+    list_filter = ["framework", "live"]
+
+
+class ItemViewSet(SnippetViewSet):
+    model = Item
+    icon = "list-ul"
+    menu_label = "Items and statements"
+    list_display = ["code", "__str__", "kind", "version"]
+    list_filter = ["version", "kind"]
+    search_fields = ["code", "title", "full_statement"]
+    list_per_page = 50
+
+
+class AssociationViewSet(SnippetViewSet):
+    model = Association
+    icon = "link"
+    list_display = ["__str__", "association_type", "version"]
+    list_filter = ["version", "association_type"]
+
+
+class FrameworkGroup(SnippetViewSetGroup):
+    menu_label = "Framework"
+    menu_icon = "doc-full-inverse"
+    menu_order = 200
+    items = (FrameworkViewSet, FrameworkVersionViewSet, ItemViewSet, AssociationViewSet)
+
+
+register_snippet(FrameworkGroup)

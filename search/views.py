@@ -1,0 +1,53 @@
+"""The public search. It looks in the sources named by CAPABLE_PUBLIC_SEARCH_SOURCES; each source
+returns only what anyone may see, so the view never decides visibility itself."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_GET
+
+MAX_QUERY_LENGTH = 200
+PER_PAGE = 20
+
+
+@require_GET
+def search(request):
+    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    chosen = request.GET.get("type")
+    tabs, results = [], None
+    if query:
+        for key, label, source in settings.CAPABLE_PUBLIC_SEARCH_SOURCES:
+            found = import_string(source)().search(query)
+            count = found.count()
+            tabs.append({"key": key, "label": label, "count": count, "results": found})
+        keys = [t["key"] for t in tabs]
+        if chosen not in keys:
+            chosen = next((t["key"] for t in tabs if t["count"]), keys[0] if keys else None)
+        for tab in tabs:
+            tab["selected"] = tab["key"] == chosen
+            if tab["selected"]:
+                results = Paginator(tab["results"], PER_PAGE).get_page(request.GET.get("page"))
+                if key_is_statements(tab["key"]):
+                    _attach_versions(results.object_list)
+    return render(
+        request,
+        "search/search.html",
+        {"query": query, "tabs": tabs, "results": results, "chosen": chosen},
+    )
+
+
+def key_is_statements(key: str) -> bool:
+    return key == "statements"
+
+
+def _attach_versions(items) -> None:
+    """Items link through their version; fetch versions once for the page, not once per row."""
+    from capabilities.models import FrameworkVersion
+
+    items = list(items)
+    versions = FrameworkVersion.objects.select_related("framework").in_bulk(
+        {i.version_id for i in items}
+    )
+    for item in items:
+        item.version = versions[item.version_id]

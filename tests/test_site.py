@@ -1,0 +1,97 @@
+"""Site-wide behaviour: the page tree, the seed, security headers and error pages."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.models import Page, Site
+
+from capabilities.models import Association, FrameworkVersion, Item
+from cms.models import ContentPage, HomePage
+from cms.site_content import ensure_site_pages
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site_pages(db):
+    return ensure_site_pages()
+
+
+def test_home_page_is_the_site_root(client, site_pages):
+    assert Site.objects.get(is_default_site=True).root_page.specific == site_pages
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1" in html and "Capable" in html
+    assert 'href="/guidance/"' in html
+
+
+def test_guidance_pages_render_with_their_children(client, site_pages):
+    response = client.get("/guidance/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/guidance/reading-the-framework/"' in html
+    response = client.get("/guidance/reading-the-framework/")
+    assert response.status_code == 200
+    assert "govuk-inset-text" in response.content.decode()
+
+
+def test_site_pages_are_created_once(site_pages):
+    ensure_site_pages()
+    assert HomePage.objects.count() == 1
+    assert ContentPage.objects.filter(slug="guidance").count() == 1
+    # Wagtail's placeholder welcome page is gone.
+    assert Page.objects.filter(depth=2).count() == 1
+
+
+def test_seed_loads_everything_and_is_idempotent(client):
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (
+        FrameworkVersion.objects.count(),
+        Item.objects.count(),
+        Association.objects.count(),
+        Page.objects.count(),
+    )
+    assert FrameworkVersion.objects.published().count() == 4
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert counts == (
+        FrameworkVersion.objects.count(),
+        Item.objects.count(),
+        Association.objects.count(),
+        Page.objects.count(),
+    )
+    assert client.get("/framework/").status_code == 200
+
+
+def test_seed_refuses_where_demo_data_is_not_allowed(settings):
+    settings.CAPABLE_ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="never runs with production settings"):
+        call_command("seed")
+    assert not FrameworkVersion.objects.exists()
+
+
+def test_public_pages_send_a_strict_content_security_policy(client, pcf):
+    policy = client.get("/framework/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_admin_gets_its_own_looser_policy(client):
+    policy = client.get("/admin/login/").headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" in policy
+
+
+def test_pages_load_no_inline_script(client, pcf, site_pages):
+    for url in ("/", "/framework/", "/search/?q=statement", "/guidance/"):
+        html = client.get(url).content.decode()
+        for tag in html.split("<script")[1:]:
+            assert "src=" in tag.split(">")[0], f"inline script on {url}"
+
+
+def test_404_is_designed(client, db):
+    response = client.get("/nothing-here/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert 'action="/search/"' in html
