@@ -1,7 +1,11 @@
+from django.urls import path, reverse
+from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.admin.widgets.button import Button
 
+from . import admin_views
 from .models import Association, Framework, FrameworkVersion, Item
 from .permissions import FrameworkContentPermissionPolicy
 
@@ -48,3 +52,27 @@ class FrameworkGroup(SnippetViewSetGroup):
 
 
 register_snippet(FrameworkGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_framework_admin_urls():
+    return [
+        path(
+            "framework/versions/<int:pk>/new-draft/",
+            admin_views.new_draft_version,
+            name="capabilities_new_draft_version",
+        ),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def new_draft_button(snippet, user, next_url=None):
+    if isinstance(snippet, FrameworkVersion) and user.has_perm(
+        "capabilities.add_frameworkversion"
+    ):
+        yield Button(
+            "New draft version",
+            reverse("capabilities_new_draft_version", args=[snippet.pk]),
+            icon_name="copy",
+            priority=50,
+        )

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowContentType
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowContentType, WorkflowTask
 
 from .models import Association, Framework, FrameworkVersion, Item
 
@@ -39,8 +39,7 @@ def ensure_publication_workflow() -> Workflow:
     task, created = GroupApprovalTask.objects.get_or_create(name="Approve framework version")
     if created:
         task.groups.set([approvers])
-    if not workflow.workflow_tasks.exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowContentType.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(FrameworkVersion),
         defaults={"workflow": workflow},

@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 
 from capabilities.factories import (
@@ -191,3 +191,47 @@ def test_admin_edit_of_a_published_item_is_refused(pcf, django_user_model, clien
     draft_item = build_pcf(slug="draft", publish=False).items.statements().first()
     response = client.get(f"/admin/snippets/capabilities/item/edit/{draft_item.pk}/")
     assert response.status_code == 200
+
+
+def test_admin_starts_a_new_draft_from_a_published_version(pcf, django_user_model, client):
+    admin = django_user_model.objects.create_superuser(username="a", password="x" * 12)
+    client.force_login(admin)
+    url = f"/admin/framework/versions/{pcf.pk}/new-draft/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"label": "Next", "slug": pcf.slug})
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    response = client.post(url, {"label": "Next", "slug": "next"})
+    assert response.status_code == 302
+    draft = FrameworkVersion.objects.get(slug="next")
+    assert draft.predecessor == pcf and not draft.live
+    assert draft.items.count() == pcf.items.count()
+
+
+def test_new_draft_needs_permission(pcf, django_user_model, client):
+    user = django_user_model.objects.create_user(username="u", password="x" * 12)
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    response = client.post(f"/admin/framework/versions/{pcf.pk}/new-draft/", {"label": "N", "slug": "n"})
+    assert response.status_code in (302, 403)
+    assert not FrameworkVersion.objects.filter(slug="n").exists()
+
+
+def test_a_version_is_published_through_the_workflow(django_user_model):
+    from capabilities.workflows import APPROVERS_GROUP, ensure_publication_workflow
+
+    workflow = ensure_publication_workflow()
+    editor = django_user_model.objects.create_user(username="ed", password="x" * 12)
+    approver = django_user_model.objects.create_user(username="ap", password="x" * 12)
+    approver.groups.add(Group.objects.get(name=APPROVERS_GROUP))
+    version = build_pcf(slug="wf", publish=False)
+    assert version.get_workflow() == workflow
+    version.save_revision(user=editor)
+    state = workflow.start(version, editor)
+    assert not FrameworkVersion.objects.get(pk=version.pk).live
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state.specific, approver, "approve")
+    version.refresh_from_db()
+    assert version.live is True
+    with pytest.raises(PublishedVersionError):
+        version.items.first().delete()

@@ -216,6 +216,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Wagtail's background tasks (search index, reference index) log every run at INFO.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 
 
