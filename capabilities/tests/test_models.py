@@ -159,7 +159,7 @@ def test_publishing_the_new_draft_makes_it_current(pcf):
 
 
 def _editor(django_user_model):
-    user = django_user_model.objects.create_user(username="editor", password="x" * 12)
+    user = django_user_model.objects.create_user(email="editor@example.org", password="x" * 12)
     for codename in ("change_frameworkversion", "change_item", "delete_item", "access_admin"):
         user.user_permissions.add(Permission.objects.get(codename=codename))
     return django_user_model.objects.get(pk=user.pk)
@@ -194,7 +194,7 @@ def test_admin_edit_of_a_published_item_is_refused(pcf, django_user_model, clien
 
 
 def test_admin_starts_a_new_draft_from_a_published_version(pcf, django_user_model, client):
-    admin = django_user_model.objects.create_superuser(username="a", password="x" * 12)
+    admin = django_user_model.objects.create_superuser(email="a@example.org", password="x" * 12)
     client.force_login(admin)
     url = f"/admin/framework/versions/{pcf.pk}/new-draft/"
     assert client.get(url).status_code == 200
@@ -209,7 +209,7 @@ def test_admin_starts_a_new_draft_from_a_published_version(pcf, django_user_mode
 
 
 def test_new_draft_needs_permission(pcf, django_user_model, client):
-    user = django_user_model.objects.create_user(username="u", password="x" * 12)
+    user = django_user_model.objects.create_user(email="u@example.org", password="x" * 12)
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     response = client.post(f"/admin/framework/versions/{pcf.pk}/new-draft/", {"label": "N", "slug": "n"})
@@ -221,8 +221,8 @@ def test_a_version_is_published_through_the_workflow(django_user_model):
     from capabilities.workflows import APPROVERS_GROUP, ensure_publication_workflow
 
     workflow = ensure_publication_workflow()
-    editor = django_user_model.objects.create_user(username="ed", password="x" * 12)
-    approver = django_user_model.objects.create_user(username="ap", password="x" * 12)
+    editor = django_user_model.objects.create_user(email="ed@example.org", password="x" * 12)
+    approver = django_user_model.objects.create_user(email="ap@example.org", password="x" * 12)
     approver.groups.add(Group.objects.get(name=APPROVERS_GROUP))
     version = build_pcf(slug="wf", publish=False)
     assert version.get_workflow() == workflow

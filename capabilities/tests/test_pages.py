@@ -170,7 +170,7 @@ def test_draft_versions_are_hidden_from_the_public(client, pcf, django_user_mode
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
-    editor = django_user_model.objects.create_user(username="ed", password="x" * 12)
+    editor = django_user_model.objects.create_user(email="ed@example.org", password="x" * 12)
     editor.user_permissions.add(Permission.objects.get(codename="change_frameworkversion"))
     client.force_login(editor)
     for url in urls[:5]:
