@@ -25,6 +25,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 
 class PublishedVersionError(ValidationError):
@@ -160,7 +161,7 @@ class FrameworkVersion(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
         return super().delete(*args, **kwargs)
 
 
-class ItemQuerySet(models.QuerySet):
+class ItemQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self):
         return self.filter(version__live=True)
 

@@ -28,26 +28,8 @@ def search(request):
             tab["selected"] = tab["key"] == chosen
             if tab["selected"]:
                 results = Paginator(tab["results"], PER_PAGE).get_page(request.GET.get("page"))
-                if key_is_statements(tab["key"]):
-                    _attach_versions(results.object_list)
     return render(
         request,
         "search/search.html",
         {"query": query, "tabs": tabs, "results": results, "chosen": chosen},
     )
-
-
-def key_is_statements(key: str) -> bool:
-    return key == "statements"
-
-
-def _attach_versions(items) -> None:
-    """Items link through their version; fetch versions once for the page, not once per row."""
-    from capabilities.models import FrameworkVersion
-
-    items = list(items)
-    versions = FrameworkVersion.objects.select_related("framework").in_bulk(
-        {i.version_id for i in items}
-    )
-    for item in items:
-        item.version = versions[item.version_id]
