@@ -1,8 +1,9 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 from wagtail.admin.widgets.button import Button
 
 from . import admin_views
@@ -13,6 +14,18 @@ for _model in (FrameworkVersion, Item, Association):
     register_permission_policy(_model, FrameworkContentPermissionPolicy(_model))
 
 
+class FrozenContentEditView(EditView):
+    """Wagtail checks model permissions here; published content is refused per instance."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
 class FrameworkViewSet(SnippetViewSet):
     model = Framework
     icon = "doc-full"
@@ -20,6 +33,7 @@ class FrameworkViewSet(SnippetViewSet):
 
 
 class FrameworkVersionViewSet(SnippetViewSet):
+    edit_view_class = FrozenContentEditView
     model = FrameworkVersion
     icon = "history"
     menu_label = "Versions"
@@ -28,6 +42,7 @@ class FrameworkVersionViewSet(SnippetViewSet):
 
 
 class ItemViewSet(SnippetViewSet):
+    edit_view_class = FrozenContentEditView
     model = Item
     icon = "list-ul"
     menu_label = "Items and statements"
@@ -38,6 +53,7 @@ class ItemViewSet(SnippetViewSet):
 
 
 class AssociationViewSet(SnippetViewSet):
+    edit_view_class = FrozenContentEditView
     model = Association
     icon = "link"
     list_display = ["__str__", "association_type", "version"]

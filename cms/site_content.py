@@ -69,19 +69,14 @@ def ensure_site_pages() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
-        default_pages = list(root.get_children().exclude(content_type__model="homepage"))
+        # Wagtail's migrations leave a placeholder "Welcome" page as the site root: replace it.
+        for placeholder in root.get_children():
+            placeholder.delete()
         home = root.add_child(instance=HomePage(slug="home", **HOME))
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
-                                site_name="Capable")
-        else:
-            site.root_page = home
-            site.site_name = "Capable"
-            site.save()
-        for page in default_pages:
-            page.delete()
-        home.refresh_from_db()
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "root_page": home, "site_name": "Capable"},
+        )
     if not ContentPage.objects.filter(slug=GUIDANCE["slug"]).exists():
         guidance = home.add_child(
             instance=ContentPage(title=GUIDANCE["title"], slug=GUIDANCE["slug"],

@@ -11,3 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CAPABLE_ALLOW_DEMO_DATA = True
+# Static files are served from the finders here, not collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

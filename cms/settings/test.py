@@ -15,3 +15,6 @@ STORAGES = {
 SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = SITE_URL
 CAPABLE_ALLOW_DEMO_DATA = True
+# Static files are served from the finders here, not collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
