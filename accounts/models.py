@@ -1,5 +1,7 @@
 """People. Capable signs people in by email address; there are no usernames."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -31,6 +33,8 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
+    # Used in URLs instead of the sequential primary key.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -42,3 +46,69 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+
+class AccessEventQuerySet(models.QuerySet):
+    """Append-only: the application can add events and read them, never change or remove them."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+    def about(self, owner):
+        return self.filter(owner=owner)
+
+
+class AccessEvent(models.Model):
+    """Someone read or changed another person's record: who, what, when, from where."""
+
+    class Action(models.TextChoices):
+        READ = "read", "read"
+        CREATE = "create", "created"
+        CHANGE = "change", "changed"
+        DELETE = "delete", "deleted"
+        EXPORT = "export", "exported"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="accesses_made"
+    )
+    actor_email = models.EmailField(help_text="Kept if the account is later deleted.")
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_events")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_events",
+        help_text="The organisation whose role gave the access.",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "-at"]),
+            models.Index(fields=["organisation", "-at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_email} {self.get_action_display()} {self.object_repr} at {self.at}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")

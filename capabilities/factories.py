@@ -61,31 +61,50 @@ def build_pcf(
     group_titles = ["Purpose", "Practice", "Impact"]
     groups = [
         ItemFactory(
-            version=version, kind=Item.Kind.GROUP, code=title.upper(), slug=title.lower(),
-            title=title, full_statement=f"The {title.lower()} of social work.", sort_order=n,
+            version=version,
+            kind=Item.Kind.GROUP,
+            code=title.upper(),
+            slug=title.lower(),
+            title=title,
+            full_statement=f"The {title.lower()} of social work.",
+            sort_order=n,
         )
         for n, title in enumerate(group_titles, start=1)
     ]
     level_items = [
         ItemFactory(
-            version=version, kind=Item.Kind.LEVEL, code=f"L{n}", slug=f"level-{n}",
-            title=f"Level {n}", full_statement=f"What level {n} means.", sort_order=n,
+            version=version,
+            kind=Item.Kind.LEVEL,
+            code=f"L{n}",
+            slug=f"level-{n}",
+            title=f"Level {n}",
+            full_statement=f"What level {n} means.",
+            sort_order=n,
             stage=Item.Stage.QUALIFYING,
         )
         for n in range(1, levels + 1)
     ]
     for d in range(1, domains + 1):
         domain = ItemFactory(
-            version=version, kind=Item.Kind.DOMAIN, code=str(d), slug=f"domain-{d}",
-            title=f"Domain {d}", full_statement=f"Domain {d} statement.", sort_order=d,
+            version=version,
+            kind=Item.Kind.DOMAIN,
+            code=str(d),
+            slug=f"domain-{d}",
+            title=f"Domain {d}",
+            full_statement=f"Domain {d} statement.",
+            sort_order=d,
             group=groups[(d - 1) % len(groups)],
         )
         for level in level_items:
             for n in range(1, per_cell + 1):
                 ItemFactory(
-                    version=version, kind=Item.Kind.STATEMENT, code=f"{d}.{level.code}.{n}",
+                    version=version,
+                    kind=Item.Kind.STATEMENT,
+                    code=f"{d}.{level.code}.{n}",
                     full_statement=f"Domain {d} at {level.title}, statement {n}.",
-                    domain=domain, level=level, sort_order=d * 10_000 + level.sort_order * 100 + n,
+                    domain=domain,
+                    level=level,
+                    sort_order=d * 10_000 + level.sort_order * 100 + n,
                 )
     if publish:
         publish_version(version=version)

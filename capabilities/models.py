@@ -49,8 +49,13 @@ class Framework(models.Model):
     creator = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
 
-    panels = [FieldPanel("title"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("creator"),
-              FieldPanel("description")]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        FieldPanel("creator"),
+        FieldPanel("description"),
+    ]
 
     class Meta:
         ordering = ["kind", "title"]
@@ -115,8 +120,13 @@ class FrameworkVersion(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
     # Fields that make up the content of a version; frozen once published.
     FROZEN_FIELDS = ("framework_id", "slug", "label", "description", "identifier", "predecessor_id")
 
-    panels = [FieldPanel("framework"), FieldPanel("label"), FieldPanel("slug"),
-              FieldPanel("description"), FieldPanel("predecessor")]
+    panels = [
+        FieldPanel("framework"),
+        FieldPanel("label"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("predecessor"),
+    ]
 
     class Meta:
         ordering = ["framework__kind", "framework__title", "-first_published_at", "slug"]
@@ -149,7 +159,9 @@ class FrameworkVersion(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
             )
             if stored and stored["live"]:
                 changed = [
-                    f for f in self.FROZEN_FIELDS if stored[f.removesuffix("_id")] != getattr(self, f)
+                    f
+                    for f in self.FROZEN_FIELDS
+                    if stored[f.removesuffix("_id")] != getattr(self, f)
                 ]
                 if changed or not self.live:
                     raise PublishedVersionError(self)
@@ -196,7 +208,8 @@ class Item(index.Indexed, models.Model):
     identifier = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     code = models.CharField(
-        max_length=60, help_text="Stable human-readable code (CASE humanCodingScheme), e.g. 1.ASYE.2."
+        max_length=60,
+        help_text="Stable human-readable code (CASE humanCodingScheme), e.g. 1.ASYE.2.",
     )
     slug = models.SlugField(max_length=120, blank=True, help_text="Domains and levels: URL part.")
     title = models.CharField(max_length=255, blank=True, help_text="Short name (abbreviated).")
@@ -204,15 +217,27 @@ class Item(index.Indexed, models.Model):
     notes = models.TextField(blank=True)
     sort_order = models.PositiveIntegerField(default=0)
     group = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="group_domains",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_domains",
         limit_choices_to={"kind": Kind.GROUP},
     )
     domain = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="domain_statements",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="domain_statements",
         limit_choices_to={"kind": Kind.DOMAIN},
     )
     level = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="level_statements",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="level_statements",
         limit_choices_to={"kind": Kind.LEVEL},
     )
     stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
@@ -230,10 +255,21 @@ class Item(index.Indexed, models.Model):
         index.FilterField("kind"),
     ]
 
-    panels = [FieldPanel("version"), FieldPanel("kind"), FieldPanel("code"), FieldPanel("slug"),
-              FieldPanel("title"), FieldPanel("full_statement"), FieldPanel("notes"),
-              FieldPanel("sort_order"), FieldPanel("group"), FieldPanel("domain"),
-              FieldPanel("level"), FieldPanel("stage"), FieldPanel("pathways")]
+    panels = [
+        FieldPanel("version"),
+        FieldPanel("kind"),
+        FieldPanel("code"),
+        FieldPanel("slug"),
+        FieldPanel("title"),
+        FieldPanel("full_statement"),
+        FieldPanel("notes"),
+        FieldPanel("sort_order"),
+        FieldPanel("group"),
+        FieldPanel("domain"),
+        FieldPanel("level"),
+        FieldPanel("stage"),
+        FieldPanel("pathways"),
+    ]
 
     class Meta:
         ordering = ["version", "kind", "sort_order", "code"]
@@ -267,9 +303,11 @@ class Item(index.Indexed, models.Model):
             related = getattr(self, field)
             if related is not None and related.version_id != self.version_id:
                 raise ValidationError({field: "Must belong to the same framework version."})
-        if self.kind == self.Kind.STATEMENT and self.version_id and self.version.framework.is_pcf:
-            if not (self.domain_id and self.level_id):
-                raise ValidationError("A PCF capability statement needs a domain and a level.")
+        is_pcf_statement = (
+            self.kind == self.Kind.STATEMENT and self.version_id and self.version.framework.is_pcf
+        )
+        if is_pcf_statement and not (self.domain_id and self.level_id):
+            raise ValidationError("A PCF capability statement needs a domain and a level.")
 
     def _check_version_is_draft(self):
         version = FrameworkVersion.objects.only("live", "label", "framework").get(
@@ -283,9 +321,10 @@ class Item(index.Indexed, models.Model):
         if self.pk:
             stored_version = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
             for version_id in stored_version:
-                if version_id != self.version_id and FrameworkVersion.objects.filter(
-                    pk=version_id, live=True
-                ).exists():
+                if (
+                    version_id != self.version_id
+                    and FrameworkVersion.objects.filter(pk=version_id, live=True).exists()
+                ):
                     raise PublishedVersionError(FrameworkVersion.objects.get(pk=version_id))
         super().save(*args, **kwargs)
 
@@ -316,8 +355,13 @@ class Association(models.Model):
     sequence_number = models.PositiveIntegerField(null=True, blank=True)
     last_changed = models.DateTimeField(default=timezone.now)
 
-    panels = [FieldPanel("version"), FieldPanel("association_type"), FieldPanel("origin"),
-              FieldPanel("destination"), FieldPanel("sequence_number")]
+    panels = [
+        FieldPanel("version"),
+        FieldPanel("association_type"),
+        FieldPanel("origin"),
+        FieldPanel("destination"),
+        FieldPanel("sequence_number"),
+    ]
 
     class Meta:
         ordering = ["version", "association_type", "sequence_number", "pk"]

@@ -100,7 +100,11 @@ def load_shipped_file(*, path: Path, publish: bool = True) -> LoadResult:
     groups = {}
     for order, g in enumerate(data.get("groups", []), start=1):
         groups[g["code"]] = item(
-            Item.Kind.GROUP, g["code"], order, title=g["title"], full_statement=g["description"],
+            Item.Kind.GROUP,
+            g["code"],
+            order,
+            title=g["title"],
+            full_statement=g["description"],
             slug=g["code"].lower(),
         )
         groups[g["code"]].save()
@@ -108,8 +112,13 @@ def load_shipped_file(*, path: Path, publish: bool = True) -> LoadResult:
     levels = {}
     for order, lv in enumerate(data.get("levels", []), start=1):
         levels[lv["code"]] = item(
-            Item.Kind.LEVEL, lv["code"], order, title=lv["title"], slug=lv["slug"],
-            full_statement=lv["description"], stage=lv.get("stage", ""),
+            Item.Kind.LEVEL,
+            lv["code"],
+            order,
+            title=lv["title"],
+            slug=lv["slug"],
+            full_statement=lv["description"],
+            stage=lv.get("stage", ""),
             pathways=lv.get("pathways", []),
         )
         levels[lv["code"]].save()
@@ -117,8 +126,13 @@ def load_shipped_file(*, path: Path, publish: bool = True) -> LoadResult:
     statements = []
     for d in data.get("domains", []):
         domain = item(
-            Item.Kind.DOMAIN, str(d["number"]), d["number"], title=d["title"], slug=d["slug"],
-            full_statement=d["statement"], group=groups.get(d.get("group")),
+            Item.Kind.DOMAIN,
+            str(d["number"]),
+            d["number"],
+            title=d["title"],
+            slug=d["slug"],
+            full_statement=d["statement"],
+            group=groups.get(d.get("group")),
         )
         domain.save()
         items += 1
@@ -127,15 +141,23 @@ def load_shipped_file(*, path: Path, publish: bool = True) -> LoadResult:
             for n, text in enumerate(texts, start=1):
                 statements.append(
                     item(
-                        Item.Kind.STATEMENT, f"{d['number']}.{level_code}.{n}",
+                        Item.Kind.STATEMENT,
+                        f"{d['number']}.{level_code}.{n}",
                         d["number"] * 10_000 + level.sort_order * 100 + n,
-                        full_statement=text, domain=domain, level=level,
+                        full_statement=text,
+                        domain=domain,
+                        level=level,
                     )
                 )
     for order, s in enumerate(data.get("standards", []), start=1):
         statements.append(
-            item(Item.Kind.STATEMENT, s["code"], order, title=s["title"],
-                 full_statement=s["statement"])
+            item(
+                Item.Kind.STATEMENT,
+                s["code"],
+                order,
+                title=s["title"],
+                full_statement=s["statement"],
+            )
         )
     Item.objects.bulk_create(statements)
     items += len(statements)
@@ -163,7 +185,9 @@ def _crosswalk_to_pcf(version, standards, changed) -> int:
                 Association(
                     version=version,
                     identifier=derived_identifier(
-                        "association", str(origin.identifier), "isRelatedTo",
+                        "association",
+                        str(origin.identifier),
+                        "isRelatedTo",
                         str(destination.identifier),
                     ),
                     association_type=Association.Type.IS_RELATED_TO,

@@ -54,7 +54,7 @@ def _render_version(request, version: FrameworkVersion, *, is_current: bool = Fa
         "structure": structure,
         "is_current": is_current,
         "other_versions": others,
-        "breadcrumbs": [] if is_current else _breadcrumbs(version)[:-1] + [(str(version), None)],
+        "breadcrumbs": [] if is_current else [*_breadcrumbs(version)[:-1], (str(version), None)],
     }
     if version.framework.is_pcf:
         context["fan"] = build_fan(structure.fan_groups())
@@ -116,7 +116,9 @@ def level_detail(request, version, level):
             "level": level_item,
             "rows": rows,
             "previous_level": structure.levels[index - 1] if index > 0 else None,
-            "next_level": structure.levels[index + 1] if index + 1 < len(structure.levels) else None,
+            "next_level": structure.levels[index + 1]
+            if index + 1 < len(structure.levels)
+            else None,
             "breadcrumbs": _breadcrumbs(structure.version, (level_item.title, None)),
         },
     )

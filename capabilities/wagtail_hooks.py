@@ -1,10 +1,10 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
-from wagtail.admin.widgets.button import Button
 
 from . import admin_views
 from .models import Association, Framework, FrameworkVersion, Item
@@ -83,9 +83,7 @@ def register_framework_admin_urls():
 
 @hooks.register("register_snippet_listing_buttons")
 def new_draft_button(snippet, user, next_url=None):
-    if isinstance(snippet, FrameworkVersion) and user.has_perm(
-        "capabilities.add_frameworkversion"
-    ):
+    if isinstance(snippet, FrameworkVersion) and user.has_perm("capabilities.add_frameworkversion"):
         yield Button(
             "New draft version",
             reverse("capabilities_new_draft_version", args=[snippet.pk]),

@@ -16,8 +16,11 @@ class HomePage(Page):
     body = StreamField(BodyBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("introduction"),
-                     index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ContentPage"]
     max_count = 1
@@ -44,6 +47,3 @@ class ContentPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["children"] = self.get_children().live().public().specific()
         return context
-
-
-

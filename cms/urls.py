@@ -1,18 +1,36 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from search import views as search_views
 
+
+class AdminLoginRedirect(RedirectView):
+    """Wagtail's own sign-in page would bypass allauth (and MFA): send it to allauth's."""
+
+    query_string = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        self.url = reverse("account_login")
+        return super().get_redirect_url(*args, **kwargs)
+
+
 urlpatterns = [
+    path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
+    path("django-admin/login/", AdminLoginRedirect.as_view()),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("people/", include("accounts.people_urls")),
+    path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
     path("documents/", include(wagtaildocs_urls)),
     path("framework/", include("capabilities.urls")),
-    path("ims/case/v1p1/", include("capabilities.case_api")),
+    # TEMP path("ims/case/v1p1/", include("capabilities.case_api")),
     path("search/", search_views.search, name="search"),
 ]
 

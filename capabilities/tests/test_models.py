@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 
+from accounts.factories import give_mfa
 from capabilities.factories import (
     AssociationFactory,
     FrameworkVersionFactory,
@@ -183,7 +184,7 @@ def test_admin_policy_never_offers_to_edit_published_content(pcf, django_user_mo
 
 
 def test_admin_edit_of_a_published_item_is_refused(pcf, django_user_model, client):
-    editor = _editor(django_user_model)
+    editor = give_mfa(_editor(django_user_model))
     client.force_login(editor)
     item = pcf.items.statements().first()
     response = client.get(f"/admin/snippets/capabilities/item/edit/{item.pk}/")
@@ -194,7 +195,9 @@ def test_admin_edit_of_a_published_item_is_refused(pcf, django_user_model, clien
 
 
 def test_admin_starts_a_new_draft_from_a_published_version(pcf, django_user_model, client):
-    admin = django_user_model.objects.create_superuser(email="a@example.org", password="x" * 12)
+    admin = give_mfa(
+        django_user_model.objects.create_superuser(email="a@example.org", password="x" * 12)
+    )
     client.force_login(admin)
     url = f"/admin/framework/versions/{pcf.pk}/new-draft/"
     assert client.get(url).status_code == 200
@@ -211,8 +214,10 @@ def test_admin_starts_a_new_draft_from_a_published_version(pcf, django_user_mode
 def test_new_draft_needs_permission(pcf, django_user_model, client):
     user = django_user_model.objects.create_user(email="u@example.org", password="x" * 12)
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(user)
-    response = client.post(f"/admin/framework/versions/{pcf.pk}/new-draft/", {"label": "N", "slug": "n"})
+    client.force_login(give_mfa(user))
+    response = client.post(
+        f"/admin/framework/versions/{pcf.pk}/new-draft/", {"label": "N", "slug": "n"}
+    )
     assert response.status_code in (302, 403)
     assert not FrameworkVersion.objects.filter(slug="n").exists()
 

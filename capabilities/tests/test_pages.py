@@ -100,11 +100,15 @@ def test_statement_permalink_with_associations(client, pcf):
     standard = ItemFactory(version=pqs, code="CFP-1", title="Direct work")
     statement = pcf.items.get(code="1.L2.1")
     AssociationFactory(
-        version=pqs, origin=standard, destination=statement,
+        version=pqs,
+        origin=standard,
+        destination=statement,
         association_type=Association.Type.IS_RELATED_TO,
     )
     AssociationFactory(
-        version=pqs, origin=standard, destination=statement.domain,
+        version=pqs,
+        origin=standard,
+        destination=statement.domain,
         association_type=Association.Type.EXACT_MATCH_OF,
     )
     publish_version(version=pqs)

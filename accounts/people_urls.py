@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import people_views
+
+app_name = "people"
+
+urlpatterns = [
+    path("me/access-log/", people_views.my_access_log, name="my_access_log"),
+    path(
+        "organisations/<slug:slug>/access-log/",
+        people_views.organisation_access_log,
+        name="organisation_access_log",
+    ),
+    path("<uuid:uuid>/", people_views.person_detail, name="person"),
+]

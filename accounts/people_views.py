@@ -1,0 +1,60 @@
+"""A person's record (their roles) and the access logs. Who may see what is decided in
+accounts.rules; these views only ask it."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from organisations.models import Membership, Role
+
+from .audit import record_access
+from .models import AccessEvent
+from .rules import administering_organisations_for, people_visible_to
+
+LOG_PAGE_SIZE = 50
+
+
+@login_required
+def person_detail(request, uuid):
+    person = get_object_or_404(people_visible_to(request.user), uuid=uuid)
+    if not request.user.has_perm("accounts.view_person", person):
+        raise Http404
+    memberships = Membership.objects.filter(user=person).select_related("organisation", "team")
+    record_access(
+        request=request,
+        obj=person,
+        owner=person,
+        organisation=administering_organisations_for(request.user, person).first(),
+    )
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {"person": person, "memberships": memberships, "is_self": person == request.user},
+    )
+
+
+@login_required
+def my_access_log(request):
+    events = AccessEvent.objects.about(request.user).select_related("organisation", "content_type")
+    page = Paginator(events, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/access_log.html", {"page": page, "mine": True})
+
+
+@login_required
+def organisation_access_log(request, slug):
+    from organisations.models import Organisation
+
+    admin_of = Membership.objects.active().filter(user=request.user, role=Role.ORG_ADMIN)
+    organisation = get_object_or_404(
+        Organisation.objects.filter(pk__in=admin_of.values("organisation")), slug=slug
+    )
+    events = AccessEvent.objects.filter(organisation=organisation).select_related(
+        "owner", "content_type"
+    )
+    page = Paginator(events, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/access_log.html",
+        {"page": page, "mine": False, "organisation": organisation},
+    )
