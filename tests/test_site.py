@@ -5,9 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Page, Site
 
+from accounts.models import User
 from capabilities.models import Association, FrameworkVersion, Item
 from cms.models import ContentPage, HomePage
 from cms.site_content import ensure_site_pages
+from organisations.models import Membership, Organisation, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -46,20 +48,24 @@ def test_site_pages_are_created_once(site_pages):
 
 def test_seed_loads_everything_and_is_idempotent(client):
     call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (
-        FrameworkVersion.objects.count(),
-        Item.objects.count(),
-        Association.objects.count(),
-        Page.objects.count(),
-    )
+
+    def counts():
+        return tuple(
+            model.objects.count()
+            for model in (FrameworkVersion, Item, Association, Page, User, Membership, Organisation)
+        )
+
+    first = counts()
     assert FrameworkVersion.objects.published().count() == 4
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    assert set(Organisation.objects.values_list("kind", flat=True)) >= {
+        "local-authority",
+        "voluntary",
+        "hei",
+        "awarding-body",
+    }
     call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert counts == (
-        FrameworkVersion.objects.count(),
-        Item.objects.count(),
-        Association.objects.count(),
-        Page.objects.count(),
-    )
+    assert counts() == first
     assert client.get("/framework/").status_code == 200
 
 
@@ -78,7 +84,7 @@ def test_public_pages_send_a_strict_content_security_policy(client, pcf):
 
 
 def test_admin_gets_its_own_looser_policy(client):
-    policy = client.get("/admin/login/").headers["Content-Security-Policy"]
+    policy = client.get("/admin/").headers["Content-Security-Policy"]
     assert "'unsafe-inline'" in policy
 
 
@@ -95,3 +101,22 @@ def test_404_is_designed(client, db):
     html = response.content.decode()
     assert "Page not found" in html
     assert 'action="/search/"' in html
+
+
+def test_a_demo_staff_account_signs_in_with_password_and_its_listed_totp_secret(client):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
+
+    from accounts.demo import DEMO_PASSWORD, demo_totp_secret
+
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    email = "sam.psw@demo.capable.test"
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    counter = next(yield_hotp_counters_from_time())
+    code = format_hotp_value(hotp_value(demo_totp_secret(email), counter))
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    psw = User.objects.get(email=email)
+    assert client.get(f"/people/{psw.uuid}/").status_code == 200

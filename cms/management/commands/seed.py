@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.demo import DEMO_PASSWORD, ensure_demo_people
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
 
@@ -18,4 +19,9 @@ class Command(BaseCommand):
         call_command("load_framework", stdout=self.stdout)
         ensure_publication_workflow()
         ensure_site_pages()
+        accounts = ensure_demo_people()
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for account in accounts:
+            totp = f"  TOTP secret {account.totp_secret}" if account.totp_secret else ""
+            self.stdout.write(f"  {account.email:45} {'; '.join(account.roles)}{totp}")
         self.stdout.write(self.style.SUCCESS("Seed complete."))
