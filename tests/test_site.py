@@ -120,3 +120,22 @@ def test_a_demo_staff_account_signs_in_with_password_and_its_listed_totp_secret(
     assert response.status_code == 302
     psw = User.objects.get(email=email)
     assert client.get(f"/people/{psw.uuid}/").status_code == 200
+
+
+def test_readme_lists_every_demo_account_with_its_real_totp_secret():
+    import re
+    from pathlib import Path
+
+    from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, PEOPLE, demo_totp_secret
+    from organisations.models import STAFF_ROLES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert DEMO_PASSWORD in readme
+    rows = dict(
+        re.findall(r"\| `(\S+@" + re.escape(DEMO_DOMAIN) + r")` \|[^|]*\| (\S+) \|", readme)
+    )
+    for local, *_rest in PEOPLE:
+        email = f"{local}@{DEMO_DOMAIN}"
+        role = _rest[3]
+        expected = f"`{demo_totp_secret(email)}`" if role in STAFF_ROLES else "—"
+        assert rows[email] == expected, email

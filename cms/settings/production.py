@@ -6,6 +6,8 @@ from .base import env, env_bool, require
 SECRET_KEY = require("SECRET_KEY")
 ALLOWED_HOSTS = require("ALLOWED_HOSTS").split(",")
 DATABASE_URL = require("DATABASE_URL")
+# allauth's rate limits and one-time-code reuse protection live in the cache: it must be shared.
+REDIS_URL = require("REDIS_URL")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
