@@ -139,3 +139,15 @@ def test_readme_lists_every_demo_account_with_its_real_totp_secret():
         role = _rest[3]
         expected = f"`{demo_totp_secret(email)}`" if role in STAFF_ROLES else "—"
         assert rows[email] == expected, email
+
+
+def test_header_offers_sign_in_or_the_account(client, pcf):
+    from accounts.factories import UserFactory
+
+    html = client.get("/framework/").content.decode()
+    assert 'href="/accounts/login/"' in html
+    user = UserFactory()
+    client.force_login(user)
+    html = client.get("/framework/").content.decode()
+    assert 'href="/accounts/logout/"' in html
+    assert f'href="/people/{user.uuid}/"' in html
