@@ -22,28 +22,68 @@ DEMO_PASSWORD = "capable-demo-password"  # noqa: S105 (demo data only; the seed 
 DEMO_DOMAIN = "demo.capable.test"
 
 ORGANISATIONS = [
-    ("northshire", "Northshire County Council", Organisation.Kind.LOCAL_AUTHORITY,
-     ["Assessment and intervention", "Children in care", "Student unit"]),
-    ("southvale", "Southvale Borough Council", Organisation.Kind.LOCAL_AUTHORITY,
-     ["Family help", "Disabled children"]),
+    (
+        "northshire",
+        "Northshire County Council",
+        Organisation.Kind.LOCAL_AUTHORITY,
+        ["Assessment and intervention", "Children in care", "Student unit"],
+    ),
+    (
+        "southvale",
+        "Southvale Borough Council",
+        Organisation.Kind.LOCAL_AUTHORITY,
+        ["Family help", "Disabled children"],
+    ),
     ("brightpath", "Brightpath Family Support", Organisation.Kind.VOLUNTARY, ["Family centre"]),
     ("uni-northshire", "University of Northshire", Organisation.Kind.HEI, []),
     ("southvale-university", "Southvale University", Organisation.Kind.HEI, []),
-    ("practice-learning-board", "Regional Practice Learning Board",
-     Organisation.Kind.AWARDING_BODY, []),
+    (
+        "practice-learning-board",
+        "Regional Practice Learning Board",
+        Organisation.Kind.AWARDING_BODY,
+        [],
+    ),
 ]
 
 # (local part of the email, first name, last name, organisation, role, team, extra fields)
 PEOPLE = [
-    ("priya.practitioner", "Priya", "Okafor", "northshire", Role.PRACTITIONER,
-     "Assessment and intervention", {}),
-    ("alex.asye", "Alex", "Brennan", "northshire", Role.PRACTITIONER,
-     "Children in care", {"asye": True}),
-    ("pat.educator", "Pat", "Lindqvist", "northshire", Role.PRACTICE_EDUCATOR, "Student unit",
-     {"peps_stage": 2, "registration_number": "SW900001"}),
+    (
+        "priya.practitioner",
+        "Priya",
+        "Okafor",
+        "northshire",
+        Role.PRACTITIONER,
+        "Assessment and intervention",
+        {},
+    ),
+    (
+        "alex.asye",
+        "Alex",
+        "Brennan",
+        "northshire",
+        Role.PRACTITIONER,
+        "Children in care",
+        {"asye": True},
+    ),
+    (
+        "pat.educator",
+        "Pat",
+        "Lindqvist",
+        "northshire",
+        Role.PRACTICE_EDUCATOR,
+        "Student unit",
+        {"peps_stage": 2, "registration_number": "SW900001"},
+    ),
     ("oli.supervisor", "Oli", "Mensah", "brightpath", Role.ONSITE_SUPERVISOR, "Family centre", {}),
-    ("morgan.manager", "Morgan", "Hale", "northshire", Role.LINE_MANAGER,
-     "Assessment and intervention", {}),
+    (
+        "morgan.manager",
+        "Morgan",
+        "Hale",
+        "northshire",
+        Role.LINE_MANAGER,
+        "Assessment and intervention",
+        {},
+    ),
     ("sam.psw", "Sam", "Adeyemi", "northshire", Role.PRINCIPAL_SOCIAL_WORKER, None, {}),
     ("lee.placements", "Lee", "Harrow", "northshire", Role.PLACEMENT_LEAD, None, {}),
     ("ada.admin", "Ada", "Fairweather", "northshire", Role.ORG_ADMIN, None, {}),
@@ -51,8 +91,15 @@ PEOPLE = [
     ("jo.manager", "Jo", "Whitlock", "southvale", Role.LINE_MANAGER, "Family help", {}),
     ("kit.psw", "Kit", "Moreau", "southvale", Role.PRINCIPAL_SOCIAL_WORKER, None, {}),
     ("bea.admin", "Bea", "Castell", "southvale", Role.ORG_ADMIN, None, {}),
-    ("noor.educator", "Noor", "Haddad", "brightpath", Role.PRACTICE_EDUCATOR, "Family centre",
-     {"peps_stage": 1, "registration_number": "SW900002"}),
+    (
+        "noor.educator",
+        "Noor",
+        "Haddad",
+        "brightpath",
+        Role.PRACTICE_EDUCATOR,
+        "Family centre",
+        {"peps_stage": 1, "registration_number": "SW900002"},
+    ),
     ("cam.admin", "Cam", "Ellison", "brightpath", Role.ORG_ADMIN, None, {}),
     ("sol.student", "Sol", "Varga", "uni-northshire", Role.STUDENT, None, {}),
     ("mia.student", "Mia", "Thorne", "southvale-university", Role.STUDENT, None, {}),
@@ -122,7 +169,5 @@ def ensure_demo_people() -> list[DemoAccount]:
         secret = _ensure_totp(user) if role in STAFF_ROLES else None
         accounts.append(DemoAccount(user.email, [f"{Role(role).label}, {orgs[org_slug]}"], secret))
     editor = _account(f"editor@{DEMO_DOMAIN}", "Eden", "Marsh", is_staff=True, is_superuser=True)
-    accounts.append(
-        DemoAccount(editor.email, ["Wagtail admin (superuser)"], _ensure_totp(editor))
-    )
+    accounts.append(DemoAccount(editor.email, ["Wagtail admin (superuser)"], _ensure_totp(editor)))
     return accounts

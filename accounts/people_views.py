@@ -6,7 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from organisations.models import Membership, Role
+from organisations.models import Membership
+from organisations.selectors import administered_organisations
 
 from .audit import record_access
 from .models import AccessEvent
@@ -43,12 +44,7 @@ def my_access_log(request):
 
 @login_required
 def organisation_access_log(request, slug):
-    from organisations.models import Organisation
-
-    admin_of = Membership.objects.active().filter(user=request.user, role=Role.ORG_ADMIN)
-    organisation = get_object_or_404(
-        Organisation.objects.filter(pk__in=admin_of.values("organisation")), slug=slug
-    )
+    organisation = get_object_or_404(administered_organisations(request.user), slug=slug)
     events = AccessEvent.objects.filter(organisation=organisation).select_related(
         "owner", "content_type"
     )

@@ -9,19 +9,12 @@ the same organisation alone grants nothing.
 import rules
 from django.db.models import Q
 
-from organisations.models import Membership, Role
+from organisations.selectors import administered_organisations
 
 
 def administering_organisations_for(user, person):
     """Organisations where `user` is an active admin and `person` holds (or held) a role."""
-    from organisations.models import Organisation
-
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    admin_of = Membership.objects.active().filter(user=user, role=Role.ORG_ADMIN)
-    return Organisation.objects.filter(
-        pk__in=admin_of.values("organisation"), memberships__user=person
-    ).distinct()
+    return administered_organisations(user).filter(memberships__user=person).distinct()
 
 
 @rules.predicate
@@ -44,7 +37,6 @@ def people_visible_to(user):
 
     if not user.is_authenticated:
         return User.objects.none()
-    admin_orgs = Membership.objects.active().filter(user=user, role=Role.ORG_ADMIN)
     return User.objects.filter(
-        Q(pk=user.pk) | Q(memberships__organisation__in=admin_orgs.values("organisation"))
+        Q(pk=user.pk) | Q(memberships__organisation__in=administered_organisations(user))
     ).distinct()

@@ -27,10 +27,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("people/", include("accounts.people_urls")),
+    path("organisations/", include("organisations.urls")),
+    path("invitations/", include("organisations.invitation_urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
     path("documents/", include(wagtaildocs_urls)),
     path("framework/", include("capabilities.urls")),
-    # TEMP path("ims/case/v1p1/", include("capabilities.case_api")),
+    path("ims/case/v1p1/", include("capabilities.case_api")),
     path("search/", search_views.search, name="search"),
 ]
 

@@ -104,8 +104,11 @@ def test_404_is_designed(client, db):
 
 
 def test_a_demo_staff_account_signs_in_with_password_and_its_listed_totp_secret(client):
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-    from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
 
     from accounts.demo import DEMO_PASSWORD, demo_totp_secret
 
