@@ -173,6 +173,17 @@ class FrameworkVersion(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
         return super().delete(*args, **kwargs)
 
 
+def refuse_if_published(*version_ids) -> None:
+    """Raise PublishedVersionError if any of these versions is published (one query)."""
+    published = (
+        FrameworkVersion.objects.filter(pk__in=version_ids, live=True)
+        .select_related("framework")
+        .first()
+    )
+    if published is not None:
+        raise PublishedVersionError(published)
+
+
 class ItemQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self):
         return self.filter(version__live=True)
@@ -309,27 +320,14 @@ class Item(index.Indexed, models.Model):
         if is_pcf_statement and not (self.domain_id and self.level_id):
             raise ValidationError("A PCF capability statement needs a domain and a level.")
 
-    def _check_version_is_draft(self):
-        version = FrameworkVersion.objects.only("live", "label", "framework").get(
-            pk=self.version_id
-        )
-        if version.live:
-            raise PublishedVersionError(version)
-
     def save(self, *args, **kwargs):
-        self._check_version_is_draft()
-        if self.pk:
-            stored_version = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
-            for version_id in stored_version:
-                if (
-                    version_id != self.version_id
-                    and FrameworkVersion.objects.filter(pk=version_id, live=True).exists()
-                ):
-                    raise PublishedVersionError(FrameworkVersion.objects.get(pk=version_id))
+        # Neither the version it is saved into nor one it is moved out of may be published.
+        stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True)
+        refuse_if_published(self.version_id, *(stored if self.pk else ()))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._check_version_is_draft()
+        refuse_if_published(self.version_id)
         return super().delete(*args, **kwargs)
 
 
@@ -383,14 +381,11 @@ class Association(models.Model):
             raise PublishedVersionError(self.version)
 
     def save(self, *args, **kwargs):
-        version = FrameworkVersion.objects.get(pk=self.version_id)
-        if version.live:
-            raise PublishedVersionError(version)
+        refuse_if_published(self.version_id)
         if self.origin_id == self.destination_id:
             raise ValidationError("An item cannot be associated with itself.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if FrameworkVersion.objects.filter(pk=self.version_id, live=True).exists():
-            raise PublishedVersionError(self.version)
+        refuse_if_published(self.version_id)
         return super().delete(*args, **kwargs)
