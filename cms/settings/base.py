@@ -180,10 +180,20 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [CMS_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Portfolio attachments: outside MEDIA_ROOT, no URL; only a view that applies the access rule
+# serves them.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The largest attachment a portfolio entry takes, in bytes.
+CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES = int(env("CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CACHES = {
     "default": {

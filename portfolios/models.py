@@ -1,0 +1,349 @@
+"""CPD portfolios: a person's evidence of learning, mapped to the framework.
+
+Each person has one portfolio. Its entries follow Social Work England's CPD record; each entry
+maps to capability statements (PCF and PQS items of published framework versions) and optionally
+to the parts of Social Work England's standard 4. Who may read what is decided in `rules.py`.
+"""
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from capabilities.models import Item
+
+# Soft-deleted entries can be restored for this many days, then they are purged.
+RESTORE_DAYS = 30
+
+SWE_STANDARD_4 = [
+    # Capable's short summaries; Social Work England publishes the standards' own wording.
+    ("4.1", "4.1 Learning from feedback, including from people with lived experience"),
+    ("4.2", "4.2 Supervision and feedback to reflect and find learning needs"),
+    ("4.3", "4.3 Keeping practice current with research, theory and frameworks"),
+    ("4.4", "4.4 Knowledge of social work, society and social policy"),
+    ("4.5", "4.5 An open learning culture at work"),
+    ("4.6", "4.6 The impact of learning on the quality of practice"),
+    ("4.7", "4.7 Recording learning and reflection regularly"),
+    ("4.8", "4.8 Own values and their effect on practice"),
+]
+SWE_STANDARD_4_CODES = [code for code, _ in SWE_STANDARD_4]
+
+
+def private_storage():
+    """Attachments live outside MEDIA_ROOT and have no public URL: only a view serves them."""
+    return storages["private"]
+
+
+def attachment_path(instance, filename):
+    # Nothing of the uploader's file name reaches the disk.
+    return f"portfolios/{instance.entry.portfolio.uuid}/{uuid.uuid4().hex}"
+
+
+class Portfolio(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Portfolio of {self.owner}"
+
+    @classmethod
+    def for_user(cls, user) -> "Portfolio":
+        portfolio, _ = cls.objects.get_or_create(owner=user)
+        return portfolio
+
+
+class EntryQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def complete(self):
+        return self.filter(status=Entry.Status.COMPLETE)
+
+    def with_peer_reflection(self):
+        return self.exclude(peer_name="").exclude(peer_learning="")
+
+    def in_registration_year(self, year: int):
+        start, end = registration_year_bounds(year)
+        return self.filter(occurred_on__gte=start, occurred_on__lte=end)
+
+    def purgeable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(deleted_at__lte=now - timedelta(days=RESTORE_DAYS))
+
+
+def registration_year_bounds(year: int) -> tuple[date, date]:
+    """Social Work England's registration year `year`: 1 December of year-1 to 30 November."""
+    return date(year - 1, 12, 1), date(year, 11, 30)
+
+
+def registration_year_for(day: date) -> int:
+    return day.year + 1 if day.month == 12 else day.year
+
+
+class Entry(models.Model):
+    class Type(models.TextChoices):
+        REFLECTION = "reflection", "Reflection on practice"
+        SUPERVISION = "supervision", "Supervision"
+        LEARNING = "learning", "Learning activity (a course, reading, event)"
+        OBSERVATION = "observation", "Direct observation of practice"
+        FAMILY_FEEDBACK = "family-feedback", "Feedback from a child, young person or family"
+        COLLEAGUE_FEEDBACK = "colleague-feedback", "Feedback from a colleague"
+        WRITTEN_WORK = "written-work", "Written work"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        COMPLETE = "complete", "Complete"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="entries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    entry_type = models.CharField(
+        "type of evidence", max_length=30, choices=Type.choices, blank=True
+    )
+    title = models.CharField(max_length=200)
+    occurred_on = models.DateField("date", null=True, blank=True)
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, help_text="Optional."
+    )
+    # The fields of Social Work England's CPD record, in the order of its form.
+    description = models.TextField("short description and why it is relevant", blank=True)
+    learning = models.TextField("what I learnt", blank=True)
+    impact = models.TextField("impact on my practice and on the people I work with", blank=True)
+    peer_name = models.CharField("peer's name", max_length=200, blank=True)
+    peer_role = models.CharField("peer's role", max_length=200, blank=True)
+    peer_on = models.DateField("date of the discussion", null=True, blank=True)
+    peer_learning = models.TextField("what I learnt from discussing it with them", blank=True)
+    swe_standards = models.JSONField(
+        "Social Work England standard 4", default=list, blank=True
+    )
+    statements = models.ManyToManyField(
+        Item, through="Mapping", related_name="portfolio_entries", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["portfolio", "deleted_at", "occurred_on"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("portfolios:entry", kwargs={"entry": self.uuid})
+
+    @property
+    def owner(self):
+        return self.portfolio.owner
+
+    @property
+    def has_peer_reflection(self) -> bool:
+        return bool(self.peer_name.strip() and self.peer_learning.strip())
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def purge_on(self) -> date | None:
+        if self.deleted_at is None:
+            return None
+        return (self.deleted_at + timedelta(days=RESTORE_DAYS)).date()
+
+    def text_fields(self) -> dict[str, str]:
+        """The free text the identifying-information guard reads, by form field name."""
+        return {name: getattr(self, name) for name in GUARDED_FIELDS}
+
+    def swe_standard_labels(self) -> list[str]:
+        labels = dict(SWE_STANDARD_4)
+        return [labels[code] for code in self.swe_standards if code in labels]
+
+
+GUARDED_FIELDS = (
+    "title",
+    "description",
+    "learning",
+    "impact",
+    "peer_name",
+    "peer_role",
+    "peer_learning",
+)
+
+
+class Mapping(models.Model):
+    """An entry mapped to a statement of a published framework version. Kept when the framework
+    changes: the coverage view follows the version crosswalk instead of rewriting mappings."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="mappings")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="mappings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "item"], name="mapping_unique_entry_item")
+        ]
+
+    def __str__(self):
+        return f"{self.entry} → {self.item.code}"
+
+
+class Attachment(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse(
+            "portfolios:attachment", kwargs={"entry": self.entry.uuid, "attachment": self.uuid}
+        )
+
+
+class GuardConfirmation(models.Model):
+    """The owner confirmed that text the guard flagged is anonymised. The matched text itself is
+    not stored: only which kinds were flagged, in which fields, and fingerprints of the matches so
+    the same confirmed text is not flagged again."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="guard_confirmations")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    kinds = models.JSONField(default=list)
+    fields = models.JSONField(default=list)
+    fingerprints = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+
+    def __str__(self):
+        return f"{self.entry}: confirmed anonymised ({', '.join(self.kinds)})"
+
+
+class ShareQuerySet(models.QuerySet):
+    def active(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+        )
+
+    def covering(self, entry):
+        return self.filter(portfolio_id=entry.portfolio_id).filter(
+            Q(whole_portfolio=True) | Q(entries=entry)
+        )
+
+
+class Share(models.Model):
+    """The owner lets a named person read (and perhaps comment on) their portfolio or chosen
+    entries, optionally until a date. Revoking ends it at once."""
+
+    class Relationship(models.TextChoices):
+        SUPERVISOR = "supervisor", "Supervisor or line manager"
+        PRACTICE_EDUCATOR = "practice-educator", "Practice educator"
+        ASSESSOR = "assessor", "Assessor"
+        TUTOR = "tutor", "Tutor"
+        PEER = "peer", "Peer"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="shares")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_shares"
+    )
+    relationship = models.CharField(max_length=30, choices=Relationship.choices)
+    whole_portfolio = models.BooleanField(default=False)
+    entries = models.ManyToManyField(Entry, blank=True, related_name="shares")
+    can_comment = models.BooleanField("may comment", default=False)
+    expires_on = models.DateField("until", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.portfolio.owner} → {self.reader}"
+
+    def is_active(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.revoked_at is None and (self.expires_on is None or self.expires_on >= on)
+
+    @cached_property
+    def scope_label(self) -> str:
+        return "whole portfolio" if self.whole_portfolio else "chosen entries"
+
+
+class Comment(models.Model):
+    """A reviewer's comment beside an entry. Comments never change the entry; they are signed and
+    dated. Imported comments keep the name of their author from the other system."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="portfolio_comments",
+    )
+    author_name = models.CharField(max_length=200)
+    author_role = models.CharField(max_length=100, blank=True)
+    body = models.TextField("comment")
+    created_at = models.DateTimeField(default=timezone.now)
+    imported = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Comment by {self.author_name} on {self.entry}"
+
+
+class CpdReminder(models.Model):
+    """A reminder sent (or skipped as superseded) for a registration year, so none is repeated."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cpd_reminders"
+    )
+    registration_year = models.PositiveIntegerField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "registration_year", "days_before"], name="cpd_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.registration_year}, {self.days_before} days"

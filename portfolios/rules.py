@@ -1,0 +1,55 @@
+"""The access rule for portfolios, in one place.
+
+An entry can be read by its owner and by people the owner shared it with (the whole portfolio or
+that entry), while the share is neither revoked nor expired and the entry is not deleted. Only the
+owner changes an entry; a reader comments only where a share allows it. Nothing else grants
+access: not a role, not membership of the same organisation. Views ask these functions and answer
+404 for anything they do not return.
+"""
+
+from django.db.models import Q
+
+from .models import Entry, Share
+
+
+def active_shares_for(user):
+    if not user.is_authenticated:
+        return Share.objects.none()
+    return Share.objects.active().filter(reader=user)
+
+
+def entries_visible_to(user):
+    """Live entries `user` may read: their own and those shared with them."""
+    if not user.is_authenticated:
+        return Entry.objects.none()
+    shares = active_shares_for(user)
+    return Entry.objects.live().filter(
+        Q(portfolio__owner=user)
+        | Q(portfolio__in=shares.filter(whole_portfolio=True).values("portfolio"))
+        | Q(pk__in=shares.filter(whole_portfolio=False).values("entries"))
+    )
+
+
+def entries_owned_by(user):
+    if not user.is_authenticated:
+        return Entry.objects.none()
+    return Entry.objects.live().filter(portfolio__owner=user)
+
+
+def is_owner(user, entry) -> bool:
+    return user.is_authenticated and entry.portfolio.owner_id == user.pk
+
+
+def can_comment(user, entry) -> bool:
+    """Readers comment where an active share covering this entry allows it; owners do not
+    comment on their own entries (their words go in the entry)."""
+    if not user.is_authenticated or is_owner(user, entry):
+        return False
+    return active_shares_for(user).covering(entry).filter(can_comment=True).exists()
+
+
+def entries_of_share(share):
+    entries = Entry.objects.live().filter(portfolio_id=share.portfolio_id)
+    if share.whole_portfolio:
+        return entries
+    return entries.filter(pk__in=share.entries.values("pk"))
