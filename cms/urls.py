@@ -29,6 +29,7 @@ urlpatterns = [
     path("people/", include("accounts.people_urls")),
     path("organisations/", include("organisations.urls")),
     path("invitations/", include("organisations.invitation_urls")),
+    path("portfolio/", include("portfolios.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
     path("documents/", include(wagtaildocs_urls)),
     path("framework/", include("capabilities.urls")),

@@ -126,9 +126,7 @@ class Entry(models.Model):
     peer_role = models.CharField("peer's role", max_length=200, blank=True)
     peer_on = models.DateField("date of the discussion", null=True, blank=True)
     peer_learning = models.TextField("what I learnt from discussing it with them", blank=True)
-    swe_standards = models.JSONField(
-        "Social Work England standard 4", default=list, blank=True
-    )
+    swe_standards = models.JSONField("Social Work England standard 4", default=list, blank=True)
     statements = models.ManyToManyField(
         Item, through="Mapping", related_name="portfolio_entries", blank=True
     )
@@ -244,6 +242,12 @@ class GuardConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.entry}: confirmed anonymised ({', '.join(self.kinds)})"
+
+    @property
+    def kind_labels(self) -> list[str]:
+        from .guard import KIND_LABELS
+
+        return [KIND_LABELS.get(kind, kind) for kind in self.kinds]
 
 
 class ShareQuerySet(models.QuerySet):

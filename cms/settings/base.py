@@ -192,7 +192,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # The largest attachment a portfolio entry takes, in bytes.
-CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES = int(env("CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES = int(
+    env("CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CACHES = {

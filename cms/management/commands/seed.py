@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, ensure_demo_people
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
+from portfolios.demo import ensure_demo_portfolios
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         ensure_publication_workflow()
         ensure_site_pages()
         accounts = ensure_demo_people()
+        entries = ensure_demo_portfolios()
+        if entries:
+            self.stdout.write(f"Demo portfolios: {entries} entries.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             totp = f"  TOTP secret {account.totp_secret}" if account.totp_secret else ""

@@ -1,0 +1,288 @@
+"""Portfolio forms. They read and check what was typed; saving, sharing and the access rule live in
+`services.py` and `rules.py`."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from capabilities.models import Item
+from cms.forms import GovUKDateField, ServiceErrorsMixin
+
+from . import guard
+from .models import GUARDED_FIELDS, SWE_STANDARD_4, Entry, Share
+from .uploads import ACCEPTED_DESCRIPTION, check_upload, max_upload_bytes
+
+# What the buttons of the entry form do.
+ACTION_DRAFT = "draft"
+ACTION_COMPLETE = "complete"
+ACTION_FIND = "find"
+
+REQUIRED_FOR_RECORD = {
+    "entry_type": "Choose the type of evidence",
+    "occurred_on": "Enter the date",
+    "description": "Enter a short description and why it is relevant",
+    "learning": "Enter what you learnt",
+    "impact": "Enter the impact on your practice and on the people you work with",
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class EntryForm(ServiceErrorsMixin, forms.ModelForm):
+    occurred_on = GovUKDateField(
+        label="Date", name_in_errors="date", required=False, help_text="For example, 27 3 2026"
+    )
+    peer_on = GovUKDateField(
+        label="Date of the discussion", name_in_errors="date of the discussion", required=False
+    )
+    swe_standards = forms.MultipleChoiceField(
+        label="Social Work England standard 4 (optional)",
+        choices=SWE_STANDARD_4,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    statements = forms.ModelMultipleChoiceField(
+        queryset=Item.objects.statements().filter(version__live=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose statements from a published framework"},
+    )
+    statement_query = forms.CharField(label="Find statements", required=False, max_length=200)
+    attachments = MultipleFileField(
+        label="Attach files (optional)",
+        required=False,
+        help_text="",
+    )
+    remove_attachments = forms.MultipleChoiceField(required=False, choices=())
+    confirm_anonymised = forms.BooleanField(
+        label="I have checked this text and it does not identify a child or family",
+        required=False,
+    )
+    guard_fingerprints = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Entry
+        fields = [
+            "entry_type",
+            "title",
+            "occurred_on",
+            "hours",
+            "description",
+            "learning",
+            "impact",
+            "peer_name",
+            "peer_role",
+            "peer_on",
+            "peer_learning",
+            "swe_standards",
+            "statements",
+        ]
+        labels = {
+            "entry_type": "Type of evidence",
+            "description": "Short description and why it is relevant",
+            "learning": "What I learnt",
+            "impact": "Impact on my practice and on the people I work with",
+            "peer_name": "Who you discussed it with",
+            "peer_role": "Their role",
+            "peer_learning": "What you learnt from discussing it with them",
+            "hours": "Hours (optional)",
+        }
+        help_texts = {
+            "title": "A few words to find it again, for example 'Supervision on a strategy meeting'.",
+            "description": "What it was and why it matters to your practice. Do not name or "
+            "describe a child or family in a way that could identify them.",
+            "hours": "Social Work England sets no minimum number of hours.",
+            "peer_name": "A peer reflection is a conversation about this learning with a "
+            "colleague or another professional. Social Work England asks for at least one "
+            "record a year with one.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "learning": forms.Textarea(attrs={"rows": 5}),
+            "impact": forms.Textarea(attrs={"rows": 5}),
+            "peer_learning": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, action: str = ACTION_DRAFT, confirmed_fingerprints=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.confirmed_fingerprints = set(confirmed_fingerprints)
+        self.findings: list[guard.Finding] = []
+        self.fields["entry_type"].required = False
+        self.fields["entry_type"].choices = [("", "Choose a type"), *Entry.Type.choices]
+        self.fields["title"].error_messages["required"] = (
+            "Enter a title, so you can find the record again"
+        )
+        limit_mb = max_upload_bytes() // (1024 * 1024)
+        self.fields["attachments"].help_text = (
+            f"{ACCEPTED_DESCRIPTION}. Up to {limit_mb} MB each. Remove names, faces and other "
+            "details that could identify a child or family before you attach a file."
+        )
+        if self.instance.pk:
+            self.fields["remove_attachments"].choices = [
+                (str(a.uuid), a.original_name) for a in self.instance.attachments.all()
+            ]
+
+    # ----------------------------------------------------------------------------------------
+    def clean_attachments(self):
+        checked, errors = [], []
+        for upload in self.cleaned_data.get("attachments") or []:
+            try:
+                checked.append(check_upload(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+    def clean_hours(self):
+        hours = self.cleaned_data.get("hours")
+        if hours is not None and hours < 0:
+            raise ValidationError("Hours cannot be negative")
+        return hours
+
+    def clean(self):
+        data = super().clean()
+        if self.action == ACTION_COMPLETE:
+            for name, message in REQUIRED_FOR_RECORD.items():
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        peer = [data.get(n) for n in ("peer_name", "peer_role", "peer_on", "peer_learning")]
+        if any(peer):
+            if not data.get("peer_name"):
+                self.add_error("peer_name", "Enter who you discussed it with")
+            if not data.get("peer_learning") and self.action == ACTION_COMPLETE:
+                self.add_error("peer_learning", "Enter what you learnt from discussing it")
+        self.check_identifying_information(data)
+        return data
+
+    def check_identifying_information(self, data):
+        texts = {name: data.get(name) or "" for name in GUARDED_FIELDS}
+        findings = [
+            f for f in guard.check_fields(texts) if f.fingerprint not in self.confirmed_fingerprints
+        ]
+        self.findings = findings
+        if not findings:
+            return
+        shown = set(filter(None, (data.get("guard_fingerprints") or "").split(",")))
+        all_shown = {f.fingerprint for f in findings} <= shown
+        if data.get("confirm_anonymised") and all_shown:
+            return
+        self.add_error(
+            None,
+            "Some of the text may identify a child or family. Check the highlighted text: "
+            "change it, or confirm that it is anonymised.",
+        )
+
+    @property
+    def finding_fingerprints(self) -> str:
+        return ",".join(sorted({f.fingerprint for f in self.findings}))
+
+    def highlighted_fields(self) -> list[dict]:
+        """For the guard panel: each field with findings, its label and highlighted text."""
+        by_field: dict[str, list] = {}
+        for finding in self.findings:
+            by_field.setdefault(finding.field, []).append(finding)
+        result = []
+        for name, findings in by_field.items():
+            text = self.cleaned_data.get(name) or ""
+            result.append(
+                {
+                    "name": name,
+                    "label": self.fields[name].label,
+                    "html": guard.highlight(text, findings),
+                    "kinds": sorted({f.label for f in findings}),
+                    "field": self[name],
+                }
+            )
+        return result
+
+
+class ShareForm(ServiceErrorsMixin, forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="The address they use to sign in to Capable.",
+        error_messages={
+            "required": "Enter the email address of the person to share with",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    relationship = forms.ChoiceField(
+        label="They are your",
+        choices=[("", "Choose one"), *Share.Relationship.choices],
+        error_messages={"required": "Choose who they are to you"},
+    )
+    scope = forms.ChoiceField(
+        label="What to share",
+        choices=[("whole", "My whole portfolio"), ("chosen", "Only the entries I choose")],
+        initial="whole",
+        widget=forms.RadioSelect,
+    )
+    entries = forms.ModelMultipleChoiceField(
+        queryset=Entry.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    can_comment = forms.BooleanField(
+        label="They may add comments",
+        required=False,
+        help_text="Comments sit beside your entries; nothing they write changes what you wrote.",
+    )
+    expires_on = GovUKDateField(
+        label="Share until (optional)",
+        name_in_errors="end date",
+        required=False,
+        help_text="Leave empty to share until you stop sharing. For example, 31 7 2027",
+    )
+
+    def __init__(self, *args, entries=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entries is not None:
+            self.fields["entries"].queryset = entries
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "chosen" and not data.get("entries"):
+            self.add_error("entries", "Choose at least one entry to share")
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Enter your comment"},
+    )
+
+
+class EntryFilterForm(forms.Form):
+    q = forms.CharField(label="Search your entries", required=False, max_length=200)
+    year = forms.TypedChoiceField(
+        label="Registration year", required=False, coerce=int, empty_value=None
+    )
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "All types"), *Entry.Type.choices]
+    )
+    domain = forms.ChoiceField(label="Domain", required=False)
+    level = forms.ChoiceField(label="Level", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "All"), *Entry.Status.choices]
+    )
+
+    def __init__(self, *args, years=(), domains=(), levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "All years")] + [
+            (y, f"1 Dec {y - 1} to 30 Nov {y}") for y in years
+        ]
+        self.fields["domain"].choices = [("", "All domains")] + [(d.slug, d.title) for d in domains]
+        self.fields["level"].choices = [("", "All levels")] + [(lv.slug, lv.title) for lv in levels]

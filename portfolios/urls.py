@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import cpd_views, interchange_views, views
+
+app_name = "portfolios"
+
+urlpatterns = [
+    path("", views.entry_list, name="index"),
+    path("evidence/new/", views.entry_create, name="entry-create"),
+    path("evidence/<uuid:entry>/", views.entry_detail, name="entry"),
+    path("evidence/<uuid:entry>/edit/", views.entry_edit, name="entry-edit"),
+    path("evidence/<uuid:entry>/delete/", views.entry_delete, name="entry-delete"),
+    path("evidence/<uuid:entry>/comments/", views.comment_create, name="comment-create"),
+    path(
+        "evidence/<uuid:entry>/attachments/<uuid:attachment>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("deleted/", views.deleted_list, name="deleted"),
+    path("deleted/<uuid:entry>/restore/", views.entry_restore, name="entry-restore"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("sharing/", views.sharing, name="sharing"),
+    path("sharing/<uuid:share>/revoke/", views.share_revoke, name="share-revoke"),
+    path("shared/", views.shared_with_me, name="shared-with-me"),
+    path("shared/<uuid:share>/", views.shared_portfolio, name="shared-portfolio"),
+    path("cpd/", cpd_views.cpd_current, name="cpd"),
+    path("cpd/<int:year>/", cpd_views.cpd_year, name="cpd-year"),
+    path("export/", interchange_views.export_page, name="export"),
+    path("export.json", interchange_views.export_json, name="export-json"),
+    path("export.pdf", interchange_views.export_pdf, name="export-pdf"),
+    path("import/", interchange_views.import_portfolio, name="import"),
+]
