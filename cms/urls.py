@@ -30,6 +30,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("invitations/", include("organisations.invitation_urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("appraisals/", include("appraisals.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
     path("documents/", include(wagtaildocs_urls)),
     path("framework/", include("capabilities.urls")),

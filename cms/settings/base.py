@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cms",
     "capabilities",
     "portfolios",
+    "appraisals",
     "placements",
     "search",
     "wagtail.contrib.forms",

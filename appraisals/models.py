@@ -1,0 +1,486 @@
+"""Appraisals and ASYE reviews, mapped to the framework.
+
+A template (annual appraisal, ASYE programme, probation review, custom) has stages with due dates
+relative to a start date; each stage has questions, and each question says, for each participant
+role, whether that role must answer, may answer, only reads, or does not see it. Starting a cycle
+makes an Appraisal with its people and its stages. The workflow rules (answering, moving on,
+signing off, amendments, dissent) live in `services.py`; who may see what lives in `rules.py`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from capabilities.models import Item
+from organisations.models import Organisation, Team
+
+DEFAULT_RATING_SCALE = ["Not yet at level", "At level", "Beyond level"]
+
+
+class Participant(models.TextChoices):
+    APPRAISEE = "appraisee", "Appraisee"
+    APPRAISER = "appraiser", "Appraiser (line manager)"
+    COUNTERSIGNER = "countersigner", "Countersigner (Principal Social Worker)"
+    ASSESSOR = "assessor", "ASYE assessor"
+
+
+class Access(models.TextChoices):
+    NONE = "none", "Does not see it"
+    READ = "read", "Reads only"
+    ANSWER = "answer", "May answer"
+    MUST = "must", "Must answer"
+
+
+def default_rating_scale():
+    return list(DEFAULT_RATING_SCALE)
+
+
+class AppraisalTemplate(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual appraisal"
+        ASYE = "asye", "ASYE programme"
+        PROBATION = "probation", "Probation review"
+        CUSTOM = "custom", "Custom"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="appraisal_templates"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNUAL)
+    description = models.TextField(blank=True)
+    rating_scale = models.JSONField(
+        default=default_rating_scale,
+        help_text="The ratings, lowest first, for self-assessment and judgement per domain.",
+    )
+    target_level = models.ForeignKey(
+        Item,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Item.Kind.LEVEL},
+        help_text="The framework level people are judged against, unless set per appraisal.",
+    )
+    requires_countersignature = models.BooleanField(
+        default=False, help_text="The Principal Social Worker countersigns each stage."
+    )
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+    @property
+    def is_asye(self) -> bool:
+        return self.kind == self.Kind.ASYE
+
+
+class TemplateStage(models.Model):
+    template = models.ForeignKey(AppraisalTemplate, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    due_after_days = models.PositiveIntegerField(
+        help_text="Days after the appraisal's start date that this stage is due."
+    )
+    optional = models.BooleanField(default=False, help_text="May be skipped (e.g. ASYE 9 months).")
+    assesses_domains = models.BooleanField(
+        default=False, help_text="Self-assessment and judgement per framework domain."
+    )
+    sets_objectives = models.BooleanField(default=False)
+    is_final_review = models.BooleanField(
+        default=False, help_text="ASYE: records the recommendation (pass, fail, extend)."
+    )
+
+    class Meta:
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="template_stage_order")
+        ]
+
+    def __str__(self):
+        return f"{self.template.name}: {self.name}"
+
+
+class TemplateQuestion(models.Model):
+    stage = models.ForeignKey(TemplateStage, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    help_text = models.TextField(blank=True)
+    appraisee = models.CharField(max_length=10, choices=Access.choices, default=Access.MUST)
+    appraiser = models.CharField(max_length=10, choices=Access.choices, default=Access.MUST)
+    countersigner = models.CharField(max_length=10, choices=Access.choices, default=Access.READ)
+    assessor = models.CharField(max_length=10, choices=Access.choices, default=Access.NONE)
+
+    class Meta:
+        ordering = ["stage", "order"]
+
+    def __str__(self):
+        return self.text
+
+    def access_for(self, participant: str) -> str:
+        return getattr(self, participant, Access.NONE)
+
+    def must_answer(self) -> list[str]:
+        return [p for p in Participant.values if self.access_for(p) == Access.MUST]
+
+
+class AppraisalQuerySet(models.QuerySet):
+    def in_progress(self):
+        return self.filter(status=Appraisal.Status.IN_PROGRESS)
+
+
+class Appraisal(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in-progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Recommendation(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+        EXTEND = "extend", "Extend"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    template = models.ForeignKey(
+        AppraisalTemplate, on_delete=models.PROTECT, related_name="appraisals"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="appraisals"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="appraisals"
+    )
+    appraisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appraisals"
+    )
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appraisals_as_appraiser"
+    )
+    countersigner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appraisals_as_countersigner",
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appraisals_as_assessor",
+    )
+    starts_on = models.DateField()
+    target_level = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycles"
+    )
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    recommendation_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recommendation_at = models.DateTimeField(null=True, blank=True)
+    panel_decision = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    panel_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    panel_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppraisalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+
+    def __str__(self):
+        return f"{self.template.name}: {self.appraisee}"
+
+    def get_absolute_url(self):
+        return reverse("appraisals:detail", kwargs={"appraisal": self.uuid})
+
+    def participants(self) -> dict[str, object]:
+        return {
+            Participant.APPRAISEE: self.appraisee,
+            Participant.APPRAISER: self.appraiser,
+            Participant.COUNTERSIGNER: self.countersigner,
+            Participant.ASSESSOR: self.assessor,
+        }
+
+    def roles_of(self, user) -> list[str]:
+        """The participant roles `user` holds in this appraisal (one person can hold two)."""
+        return [
+            role for role, person in self.participants().items() if person and person.pk == user.pk
+        ]
+
+    def signers(self) -> list[str]:
+        roles = [Participant.APPRAISEE, Participant.APPRAISER]
+        if self.template.requires_countersignature and self.countersigner_id:
+            roles.append(Participant.COUNTERSIGNER)
+        return roles
+
+
+class Stage(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not started"
+        OPEN = "open", "Open"
+        SIGNED = "signed", "Signed off"
+        SKIPPED = "skipped", "Skipped"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="stages")
+    template_stage = models.ForeignKey(TemplateStage, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    reminded_due_at = models.DateTimeField(null=True, blank=True)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "order"], name="appraisal_stage_order")
+        ]
+
+    def __str__(self):
+        return f"{self.appraisal}: {self.template_stage.name}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "appraisals:stage", kwargs={"appraisal": self.appraisal.uuid, "number": self.order}
+        )
+
+    @property
+    def name(self) -> str:
+        return self.template_stage.name
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class Answer(models.Model):
+    """One participant's answer to one question. Each role writes its own row: nobody's answer
+    is overwritten by another's. Changes after sign-off go through an Amendment."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(TemplateQuestion, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Participant.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["stage", "question__order", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "question", "role"], name="answer_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.question}"
+
+
+class DomainAssessment(models.Model):
+    """For one framework domain at one stage: the appraisee's self-assessment with linked
+    evidence, and the appraiser's judgement, side by side. Ratings index the template's scale."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="domain_assessments")
+    domain = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    self_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    self_comment = models.TextField(blank=True)
+    evidence = models.ManyToManyField(
+        "portfolios.Entry", blank=True, related_name="appraisal_assessments"
+    )
+    judgement_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    judgement_comment = models.TextField(blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["stage", "domain__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "domain"], name="domain_assessment_once")
+        ]
+
+    def __str__(self):
+        return f"{self.stage}: {self.domain.title}"
+
+
+class SharedEvidence(models.Model):
+    """A portfolio entry the appraisee chose to share into this appraisal, optionally filling an
+    ASYE evidence slot. Participants read it through the appraisal, for as long as it is here."""
+
+    class Slot(models.TextChoices):
+        NONE = "", "General evidence"
+        OBSERVATION = "observation", "Direct observation of practice"
+        FAMILY_FEEDBACK = "family-feedback", "Feedback from children and families"
+        PROFESSIONAL_FEEDBACK = "professional-feedback", "Feedback from other professionals"
+        WRITTEN_REPORT = "written-report", "Assessed written report"
+        REFLECTION_6 = "reflection-6", "Critical reflection at 6 months"
+        REFLECTION_12 = "reflection-12", "Critical reflection at 12 months"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="evidence")
+    entry = models.ForeignKey(
+        "portfolios.Entry", on_delete=models.CASCADE, related_name="appraisal_shares"
+    )
+    slot = models.CharField(max_length=30, choices=Slot.choices, blank=True)
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appraisal", "slot", "shared_at"]
+        constraints = [models.UniqueConstraint(fields=["appraisal", "entry"], name="evidence_once")]
+
+    def __str__(self):
+        return f"{self.entry} in {self.appraisal}"
+
+
+# ASYE evidence slots: how many of each the year asks for.
+ASYE_SLOTS = {
+    SharedEvidence.Slot.OBSERVATION: 3,
+    SharedEvidence.Slot.FAMILY_FEEDBACK: 3,
+    SharedEvidence.Slot.PROFESSIONAL_FEEDBACK: 3,
+    SharedEvidence.Slot.WRITTEN_REPORT: 3,
+    SharedEvidence.Slot.REFLECTION_6: 1,
+    SharedEvidence.Slot.REFLECTION_12: 1,
+}
+
+
+class Amendment(models.Model):
+    """A change to a signed-off stage. It keeps what the answer said before and after, and needs
+    its own sign-off; the history shows the original sign-off and the amendment's."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="amendments")
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments"
+    )
+    question = models.ForeignKey(TemplateQuestion, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Participant.choices)
+    before = models.TextField(blank=True)
+    after = models.TextField()
+    reason = models.TextField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["stage", "made_at", "pk"]
+
+    def __str__(self):
+        return f"Amendment to {self.stage}"
+
+
+class SignOff(models.Model):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="sign_offs")
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="sign_offs"
+    )
+    role = models.CharField(max_length=20, choices=Participant.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "role"],
+                condition=models.Q(amendment__isnull=True),
+                name="sign_off_once_per_stage",
+            ),
+            models.UniqueConstraint(
+                fields=["amendment", "role"],
+                condition=models.Q(amendment__isnull=False),
+                name="sign_off_once_per_amendment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} signed {self.stage}"
+
+
+class Dissent(models.Model):
+    """The appraisee disagrees: their note is kept with the signed record."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="dissents")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "created_at"]
+
+    def __str__(self):
+        return f"Dissent on {self.stage}"
+
+
+class Objective(models.Model):
+    class Status(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        ACHIEVED = "achieved", "Achieved"
+        CARRIED = "carried", "Carried into the next cycle"
+        DROPPED = "dropped", "No longer needed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="objectives")
+    text = models.TextField("objective")
+    statements = models.ManyToManyField(Item, blank=True, related_name="objectives")
+    review_on = models.DateField("review date", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AGREED)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appraisal", "created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class PracticeVoiceNote(models.Model):
+    """An anonymous note from a practitioner on what helps or gets in the way of good practice.
+    There is deliberately no author, no timestamp finer than the month, and no request data."""
+
+    class Theme(models.TextChoices):
+        CASELOADS = "caseloads", "Caseloads and time"
+        SUPERVISION = "supervision", "Supervision and support"
+        SYSTEMS = "systems", "Recording and IT systems"
+        PARTNERS = "partners", "Working with partner agencies"
+        LEARNING = "learning", "Learning and development"
+        PROCEDURES = "procedures", "Procedures and compliance"
+        WELLBEING = "wellbeing", "Wellbeing and safety"
+        OTHER = "other", "Something else"
+
+    class Kind(models.TextChoices):
+        HELPS = "helps", "Helps good practice"
+        HINDERS = "hinders", "Gets in the way"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="practice_voice_notes"
+    )
+    theme = models.CharField(max_length=20, choices=Theme.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField()
+    month = models.DateField(help_text="The first day of the month it was sent.")
+
+    class Meta:
+        ordering = ["-month", "theme"]
+
+    def __str__(self):
+        return f"{self.get_theme_display()} ({self.get_kind_display()})"

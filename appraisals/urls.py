@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import pdf_views, template_views, views, workforce_views
+
+app_name = "appraisals"
+
+urlpatterns = [
+    path("", views.appraisal_list, name="index"),
+    path("start/", views.start, name="start"),
+    path("organisation/", workforce_views.organisation, name="organisation"),
+    path(
+        "organisation/<slug:slug>/profile/explained/",
+        workforce_views.profile_explained,
+        name="profile-explained",
+    ),
+    path("practice-voice/", workforce_views.practice_voice, name="practice-voice"),
+    path("templates/", template_views.template_list, name="templates"),
+    path("templates/new/", template_views.template_create, name="template-create"),
+    path("templates/<uuid:template>/", template_views.template_edit, name="template-edit"),
+    path("<uuid:appraisal>/", views.detail, name="detail"),
+    path("<uuid:appraisal>/evidence/", views.evidence, name="evidence"),
+    path("<uuid:appraisal>/objectives/", views.objectives, name="objectives"),
+    path("<uuid:appraisal>/recommendation/", views.recommendation, name="recommendation"),
+    path("<uuid:appraisal>/appraisal.pdf", pdf_views.appraisal_pdf, name="pdf"),
+    path("<uuid:appraisal>/stages/<int:number>/", views.stage, name="stage"),
+    path("<uuid:appraisal>/stages/<int:number>/sign/", views.sign, name="sign"),
+    path("<uuid:appraisal>/stages/<int:number>/amend/", views.amend, name="amend"),
+    path("<uuid:appraisal>/stages/<int:number>/dissent/", views.dissent, name="dissent"),
+]
