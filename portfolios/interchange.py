@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from capabilities.models import Item
 
+from .guard import check_fields
 from .models import SWE_STANDARD_4_CODES, Attachment, Comment, Entry, Mapping, Portfolio
 from .rules import entries_owned_by
 
@@ -668,6 +669,8 @@ class ImportResult:
     attachments_rejected: list[str] = field(default_factory=list)
     #: Attachments listed in a plain .json file, which carries no files.
     attachments_not_included: int = 0
+    #: Titles of imported entries whose text the identifying-information guard flags.
+    flagged_for_review: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [
@@ -686,6 +689,13 @@ class ImportResult:
 
     def warnings(self) -> list[str]:
         notes = []
+        if self.flagged_for_review:
+            notes.append(
+                f"{_plural(len(self.flagged_for_review), 'imported entry', 'imported entries')} "
+                "may hold information that identifies a child or family. Open and check: "
+                + "; ".join(f"“{title}”" for title in self.flagged_for_review)
+                + "."
+            )
         if self.mappings_unmatched:
             notes.append(
                 f"{_plural(len(self.mappings_unmatched), 'mapping')} could not be matched to a "
@@ -818,6 +828,9 @@ def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None)
             Mapping.objects.bulk_create(mappings)
             Comment.objects.bulk_create(comments)
             result.entries_created = len(entries)
+            result.flagged_for_review = [
+                entry.title for entry in entries if check_fields(entry.text_fields())
+            ]
             result.mappings_matched = len(mappings)
             result.comments_imported = len(comments)
     except BaseException:

@@ -1,13 +1,15 @@
 """The access rule for portfolios, in one place.
 
 An entry can be read by its owner and by people the owner shared it with (the whole portfolio or
-that entry), while the share is neither revoked nor expired and the entry is not deleted. Only the
+that entry), while the share is neither revoked nor expired and the entry is not deleted. An entry
+the owner shared into one of their appraisals can also be read by that appraisal's appraiser,
+countersigner and assessor, for as long as it stays shared there. Only the
 owner changes an entry; a reader comments only where a share allows it. Nothing else grants
 access: not a role, not membership of the same organisation. Views ask these functions and answer
 404 for anything they do not return.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .models import Entry, Share
 
@@ -22,11 +24,20 @@ def entries_visible_to(user):
     """Live entries `user` may read: their own and those shared with them."""
     if not user.is_authenticated:
         return Entry.objects.none()
+    from appraisals.models import SharedEvidence
+
     shares = active_shares_for(user)
+    in_appraisals = SharedEvidence.objects.filter(
+        Q(appraisal__appraiser=user)
+        | Q(appraisal__countersigner=user)
+        | Q(appraisal__assessor=user),
+        appraisal__appraisee=F("entry__portfolio__owner"),
+    )
     return Entry.objects.live().filter(
         Q(portfolio__owner=user)
         | Q(portfolio__in=shares.filter(whole_portfolio=True).values("portfolio"))
         | Q(pk__in=shares.filter(whole_portfolio=False).values("entries"))
+        | Q(pk__in=in_appraisals.values("entry"))
     )
 
 

@@ -260,3 +260,20 @@ def test_the_list_filters_by_type_year_and_search(client, practitioner):
     assert titles("year=2025") == {"Supervision notes"}
     assert titles("q=neglect") == {"Course on neglect"}
     assert titles("") == {"Course on neglect", "Supervision notes"}
+
+
+def test_the_purge_command_reports_what_it_removed(practitioner):
+    import datetime
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    entry = EntryFactory(portfolio=PortfolioFactory(owner=practitioner))
+    Entry.objects.filter(pk=entry.pk).update(
+        deleted_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    out = io.StringIO()
+    call_command("purge_deleted_entries", stdout=out)
+    assert out.getvalue().strip() == "Removed 1 deleted entry."
+    assert not Entry.objects.exists()

@@ -634,3 +634,54 @@ def test_pdf_view_sends_a_pdf_of_ones_own_portfolio(client, owner):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"%PDF")
+
+
+def test_imported_entries_with_identifying_text_are_flagged_for_review(db):
+    from accounts.factories import UserFactory
+    from portfolios.interchange import import_portfolio
+
+    data = {
+        "format": "capable-portfolio",
+        "format_version": 1,
+        "exported_at": "2026-11-25T09:30:00+00:00",
+        "owner": {"name": "Someone", "email": "someone@example.org"},
+        "entries": [
+            {
+                "id": "1",
+                "type": "reflection",
+                "title": "Home visit",
+                "date": "2026-03-01",
+                "hours": None,
+                "status": "complete",
+                "description": "Visited the mother, Jane Smith, at home.",
+                "learning": "Listening first.",
+                "impact": "Slower visits.",
+                "peer_reflection": None,
+                "swe_standards": [],
+                "mappings": [],
+                "comments": [],
+                "attachments": [],
+            },
+            {
+                "id": "2",
+                "type": "learning",
+                "title": "Course",
+                "date": "2026-03-02",
+                "hours": None,
+                "status": "complete",
+                "description": "A course on neglect.",
+                "learning": "Cumulative harm.",
+                "impact": "Better chronologies.",
+                "peer_reflection": None,
+                "swe_standards": [],
+                "mappings": [],
+                "comments": [],
+                "attachments": [],
+            },
+        ],
+        "coverage": None,
+    }
+    result = import_portfolio(UserFactory(), data=data)
+    assert result.entries_created == 2
+    assert result.flagged_for_review == ["Home visit"]
+    assert any("“Home visit”" in note for note in result.warnings())

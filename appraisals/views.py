@@ -1,0 +1,492 @@
+"""Appraisal pages. Each view first finds the appraisal through `rules.appraisals_visible_to`
+(404 otherwise), then hands every change to `services`, which decides whether it is allowed."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.audit import record_access
+from accounts.models import User
+from capabilities.models import FrameworkVersion, Item
+from cms.forms import GovUKDateField
+from organisations.models import Membership, Role, Team
+from portfolios.rules import entries_owned_by
+
+from . import rules, services
+from .models import (
+    Access,
+    Appraisal,
+    AppraisalTemplate,
+    Participant,
+    SharedEvidence,
+    Stage,
+    TemplateQuestion,
+)
+
+
+def _appraisal(request, uuid) -> Appraisal:
+    appraisal = get_object_or_404(
+        rules.appraisals_visible_to(request.user).select_related(
+            "template",
+            "organisation",
+            "team",
+            "appraisee",
+            "appraiser",
+            "countersigner",
+            "assessor",
+            "target_level",
+        ),
+        uuid=uuid,
+    )
+    if appraisal.appraisee_id != request.user.pk:
+        record_access(
+            request=request,
+            obj=appraisal,
+            owner=appraisal.appraisee,
+            organisation=appraisal.organisation,
+        )
+    return appraisal
+
+
+def _stage(appraisal, number) -> Stage:
+    return get_object_or_404(appraisal.stages.select_related("template_stage"), order=number)
+
+
+def _problem(request, error) -> None:
+    if isinstance(error, PermissionDenied):
+        messages.error(request, str(error) or "You cannot do that in this appraisal.")
+    else:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+
+
+@login_required
+def appraisal_list(request):
+    user = request.user
+    base = Appraisal.objects.select_related(
+        "template", "organisation", "team", "appraisee", "appraiser"
+    ).prefetch_related(
+        Prefetch(
+            "stages", queryset=Stage.objects.select_related("template_stage").order_by("order")
+        )
+    )
+    mine = base.filter(appraisee=user)
+    running = base.filter(Q(appraiser=user) | Q(countersigner=user) | Q(assessor=user)).exclude(
+        appraisee=user
+    )
+    return render(
+        request,
+        "appraisals/list.html",
+        {
+            "mine": mine,
+            "running": running,
+            "can_start": rules.cycle_starter_organisations(user).exists(),
+            "is_psw": rules.psw_organisations(user).exists(),
+            "manages_templates": rules.template_manager_organisations(user).exists(),
+        },
+    )
+
+
+class StartForm(forms.Form):
+    template = forms.ModelChoiceField(
+        queryset=AppraisalTemplate.objects.none(),
+        empty_label="Choose a template",
+        error_messages={"required": "Choose a template"},
+    )
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose a person",
+        label="For one person",
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="Choose a team",
+        label="Or a whole team",
+    )
+    starts_on = GovUKDateField(
+        label="Start date", name_in_errors="start date", help_text="For example, 1 9 2026"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = rules.cycle_starter_organisations(user)
+        self.fields["template"].queryset = AppraisalTemplate.objects.filter(
+            organisation__in=organisations, is_active=True
+        ).select_related("organisation")
+        self.fields["person"].queryset = User.objects.filter(
+            pk__in=Membership.objects.active()
+            .filter(organisation__in=organisations, role=Role.PRACTITIONER)
+            .values("user")
+        ).order_by("last_name", "first_name")
+        self.fields["team"].queryset = Team.objects.filter(organisation__in=organisations)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("person")) == bool(data.get("team")):
+            self.add_error("person", "Choose one person or one team")
+        return data
+
+
+@login_required
+def start(request):
+    if not rules.cycle_starter_organisations(request.user).exists():
+        raise Http404
+    form = StartForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["person"]:
+                appraisal = services.start_cycle(
+                    template=data["template"],
+                    appraisee=data["person"],
+                    starts_on=data["starts_on"],
+                    started_by=request.user,
+                )
+                messages.success(request, f"Started {appraisal}.")
+                return redirect(appraisal)
+            started = services.start_team_cycle(
+                template=data["template"],
+                team=data["team"],
+                starts_on=data["starts_on"],
+                started_by=request.user,
+            )
+            messages.success(
+                request, f"Started {len(started)} appraisal{'s' if len(started) != 1 else ''}."
+            )
+            return redirect("appraisals:index")
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, "; ".join(getattr(error, "messages", [str(error)])))
+    return render(request, "appraisals/start.html", {"form": form})
+
+
+@login_required
+def detail(request, appraisal):
+    appraisal = _appraisal(request, appraisal)
+    stages = list(appraisal.stages.select_related("template_stage").order_by("order"))
+    objectives = appraisal.objectives.prefetch_related("statements")
+    evidence = appraisal.evidence.select_related("entry").filter(entry__deleted_at__isnull=True)
+    roles = appraisal.roles_of(request.user)
+    return render(
+        request,
+        "appraisals/detail.html",
+        {
+            "appraisal": appraisal,
+            "stages": stages,
+            "objectives": objectives,
+            "evidence": evidence,
+            "slots": services.asye_slots(appraisal) if appraisal.template.is_asye else None,
+            "roles": roles,
+            "is_appraisee": Participant.APPRAISEE in roles,
+            "can_recommend": bool({Participant.ASSESSOR, Participant.APPRAISER} & set(roles)),
+            "is_psw": rules.is_psw_of(request.user, appraisal.organisation),
+            "recommendations": Appraisal.Recommendation.choices,
+            "current_version": FrameworkVersion.objects.current("pcf"),
+        },
+    )
+
+
+def _stage_context(request, appraisal, stage):
+    roles = appraisal.roles_of(request.user)
+    questions = (
+        services.visible_questions(stage, roles)
+        if roles
+        else list(stage.template_stage.questions.all())
+    )
+    answers = {(a.question_id, a.role): a for a in stage.answers.select_related("author")}
+    rows = []
+    for question in questions:
+        cells = []
+        for role in Participant.values:
+            if question.access_for(role) == Access.NONE or appraisal.participants()[role] is None:
+                continue
+            answer = answers.get((question.pk, role))
+            cells.append(
+                {
+                    "role": role,
+                    "label": Participant(role).label,
+                    "access": question.access_for(role),
+                    "answer": answer,
+                    "editable": role in roles
+                    and services.can_answer(question, role)
+                    and stage.status == Stage.Status.OPEN,
+                    "amendable": role in roles
+                    and services.can_answer(question, role)
+                    and stage.status == Stage.Status.SIGNED,
+                }
+            )
+        rows.append({"question": question, "cells": cells})
+    domains = []
+    if stage.template_stage.assesses_domains:
+        assessments = {
+            a.domain_id: a for a in stage.domain_assessments.prefetch_related("evidence")
+        }
+        scale = appraisal.template.rating_scale
+        for domain in services.domains_for(appraisal):
+            a = assessments.get(domain.pk)
+            domains.append(
+                {
+                    "domain": domain,
+                    "assessment": a,
+                    "self_label": scale[a.self_rating] if a and a.self_rating is not None else "",
+                    "judgement_label": scale[a.judgement_rating]
+                    if a and a.judgement_rating is not None
+                    else "",
+                }
+            )
+    signers = appraisal.signers()
+    signed = list(stage.sign_offs.select_related("user", "amendment"))
+    signed_roles = {s.role for s in signed if s.amendment_id is None}
+    amendments = list(
+        stage.amendments.select_related("made_by", "question").prefetch_related("sign_offs")
+    )
+    for amendment in amendments:
+        done = {s.role for s in amendment.sign_offs.all()}
+        amendment.can_sign = [r for r in roles if r in signers and r not in done]
+    return {
+        "appraisal": appraisal,
+        "stage": stage,
+        "stages": appraisal.stages.select_related("template_stage").order_by("order"),
+        "roles": roles,
+        "rows": rows,
+        "domains": domains,
+        "scale": list(enumerate(appraisal.template.rating_scale)),
+        "shared_evidence": appraisal.evidence.select_related("entry").filter(
+            entry__deleted_at__isnull=True
+        ),
+        "blockers": services.blockers(stage) if stage.status == Stage.Status.OPEN else [],
+        "can_sign": [r for r in roles if r in signers and r not in signed_roles]
+        if stage.status == Stage.Status.OPEN
+        else [],
+        "sign_offs": signed,
+        "signers": [Participant(r).label for r in signers],
+        "amendments": amendments,
+        "dissents": stage.dissents.select_related("author"),
+        "is_appraisee": Participant.APPRAISEE in roles,
+        "is_appraiser": Participant.APPRAISER in roles,
+    }
+
+
+@login_required
+def stage(request, appraisal, number):
+    appraisal = _appraisal(request, appraisal)
+    stage = _stage(appraisal, number)
+    if request.method == "POST":
+        return _save_stage(request, appraisal, stage)
+    return render(request, "appraisals/stage.html", _stage_context(request, appraisal, stage))
+
+
+def _save_stage(request, appraisal, stage):
+    roles = appraisal.roles_of(request.user)
+    if not roles:
+        raise Http404
+    try:
+        if request.POST.get("action") == "skip":
+            services.skip_stage(stage=stage, user=request.user)
+            messages.success(request, f"{stage.name} was skipped.")
+            return redirect(appraisal)
+        questions = {q.pk: q for q in stage.template_stage.questions.all()}
+        for key, value in request.POST.items():
+            if not key.startswith("answer-"):
+                continue
+            _prefix, question_id, role = key.split("-", 2)
+            question = questions.get(int(question_id)) if question_id.isdigit() else None
+            if question is None or role not in roles:
+                continue
+            services.save_answer(
+                stage=stage, question=question, user=request.user, role=role, text=value
+            )
+        if stage.template_stage.assesses_domains:
+            _save_domains(request, appraisal, stage, roles)
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+        return render(
+            request, "appraisals/stage.html", _stage_context(request, appraisal, stage), status=400
+        )
+    messages.success(request, "Saved.")
+    return redirect(stage)
+
+
+def _save_domains(request, appraisal, stage, roles):
+    entries = {str(e.entry.uuid): e.entry for e in appraisal.evidence.select_related("entry")}
+    for domain in services.domains_for(appraisal):
+        for role in (Participant.APPRAISEE, Participant.APPRAISER):
+            prefix = f"{role}-{domain.pk}"
+            if role not in roles or f"{prefix}-rating" not in request.POST:
+                continue
+            raw = request.POST.get(f"{prefix}-rating", "")
+            services.assess_domain(
+                stage=stage,
+                user=request.user,
+                role=role,
+                domain=domain,
+                rating=int(raw) if raw.isdigit() else None,
+                comment=request.POST.get(f"{prefix}-comment", ""),
+                evidence=[
+                    entries[u] for u in request.POST.getlist(f"{prefix}-evidence") if u in entries
+                ],
+            )
+
+
+@login_required
+@require_POST
+def sign(request, appraisal, number):
+    appraisal = _appraisal(request, appraisal)
+    stage = _stage(appraisal, number)
+    role = request.POST.get("role", "")
+    try:
+        if amendment_id := request.POST.get("amendment"):
+            amendment = get_object_or_404(stage.amendments, pk=amendment_id)
+            services.sign_amendment(amendment=amendment, user=request.user, role=role)
+            messages.success(request, "You signed the amendment.")
+        else:
+            services.sign_off(stage=stage, user=request.user, role=role)
+            messages.success(request, f"You signed {stage.name}.")
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    return redirect(stage)
+
+
+@login_required
+@require_POST
+def amend(request, appraisal, number):
+    appraisal = _appraisal(request, appraisal)
+    stage = _stage(appraisal, number)
+    question = get_object_or_404(
+        TemplateQuestion, pk=request.POST.get("question") or 0, stage=stage.template_stage
+    )
+    try:
+        services.amend(
+            stage=stage,
+            user=request.user,
+            role=request.POST.get("role", ""),
+            question=question,
+            text=request.POST.get("text", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request, "The amendment is recorded. It needs signing by everyone who signed the stage."
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    return redirect(stage)
+
+
+@login_required
+@require_POST
+def dissent(request, appraisal, number):
+    appraisal = _appraisal(request, appraisal)
+    stage = _stage(appraisal, number)
+    try:
+        services.record_dissent(stage=stage, user=request.user, text=request.POST.get("text", ""))
+        messages.success(request, "Your note of disagreement is kept with this stage's record.")
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    return redirect(stage)
+
+
+@login_required
+def evidence(request, appraisal):
+    appraisal = _appraisal(request, appraisal)
+    if Participant.APPRAISEE not in appraisal.roles_of(request.user):
+        raise Http404
+    own = entries_owned_by(request.user).order_by("-occurred_on", "title")
+    if request.method == "POST":
+        entry = get_object_or_404(own, uuid=request.POST.get("entry") or None)
+        try:
+            if request.POST.get("action") == "remove":
+                services.unshare_evidence(appraisal=appraisal, user=request.user, entry=entry)
+                messages.success(
+                    request, f"“{entry.title}” is no longer shared into this appraisal."
+                )
+            else:
+                services.share_evidence(
+                    appraisal=appraisal,
+                    user=request.user,
+                    entry=entry,
+                    slot=request.POST.get("slot", ""),
+                )
+                messages.success(request, f"“{entry.title}” is shared into this appraisal.")
+        except (ValidationError, PermissionDenied) as error:
+            _problem(request, error)
+        return redirect("appraisals:evidence", appraisal=appraisal.uuid)
+    shared = {e.entry_id: e for e in appraisal.evidence.all()}
+    rows = [{"entry": entry, "shared": shared.get(entry.pk)} for entry in own]
+    return render(
+        request,
+        "appraisals/evidence.html",
+        {
+            "appraisal": appraisal,
+            "rows": rows,
+            "slots": SharedEvidence.Slot.choices,
+            "asye": appraisal.template.is_asye,
+        },
+    )
+
+
+@login_required
+@require_POST
+def objectives(request, appraisal):
+    appraisal = _appraisal(request, appraisal)
+    version = FrameworkVersion.objects.current("pcf")
+    codes = [
+        c.strip()
+        for c in request.POST.get("statements", "").replace(";", ",").split(",")
+        if c.strip()
+    ]
+    statements = (
+        list(Item.objects.statements().filter(version=version, code__in=codes)) if version else []
+    )
+    unknown = set(codes) - {s.code for s in statements}
+    try:
+        if unknown:
+            raise ValidationError(
+                f"No statement with the code {', '.join(sorted(unknown))} in the current framework."
+            )
+        review_on = None
+        if raw := request.POST.get("review_on"):
+            try:
+                review_on = datetime.date.fromisoformat(raw)
+            except ValueError:
+                raise ValidationError("Enter the review date as YYYY-MM-DD.") from None
+        services.add_objective(
+            appraisal=appraisal,
+            user=request.user,
+            text=request.POST.get("text", ""),
+            statements=statements,
+            review_on=review_on,
+        )
+        messages.success(request, "Objective added.")
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    return redirect(appraisal)
+
+
+@login_required
+@require_POST
+def recommendation(request, appraisal):
+    appraisal = _appraisal(request, appraisal)
+    try:
+        if request.POST.get("panel"):
+            services.confirm_by_panel(
+                appraisal=appraisal, user=request.user, decision=request.POST.get("decision", "")
+            )
+            messages.success(request, "The moderation panel's decision is recorded.")
+        else:
+            services.record_recommendation(
+                appraisal=appraisal,
+                user=request.user,
+                recommendation=request.POST.get("recommendation", ""),
+            )
+            messages.success(request, "The recommendation is recorded.")
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
+    return redirect(appraisal)
