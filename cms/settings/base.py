@@ -290,7 +290,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Wagtail's background tasks (search index, reference index) log every run at INFO.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        # fpdf2 subsets fonts with fontTools, which logs every table at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 
