@@ -51,3 +51,21 @@ class PrivateResponseMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class UserSessionsMiddleware:
+    """allauth's session tracking (last seen time and IP address on every request), except on
+    the paths in CAPABLE_UNTRACKED_PATHS: there, nothing about the request is written, so an
+    anonymous practice-voice note cannot be lined up with the sender's session activity."""
+
+    def __init__(self, get_response):
+        from allauth.usersessions.middleware import UserSessionsMiddleware as Tracking
+
+        self.get_response = get_response
+        self.tracking = Tracking(get_response)
+
+    def __call__(self, request):
+        untracked = getattr(settings, "CAPABLE_UNTRACKED_PATHS", ())
+        if any(request.path.startswith(path) for path in untracked):
+            return self.get_response(request)
+        return self.tracking(request)

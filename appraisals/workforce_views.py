@@ -1,10 +1,194 @@
-"""Placeholder: being written."""
+"""The Principal Social Worker's workforce view, the page explaining its figures, and practice
+voice: anonymous notes from anyone in the organisation about what helps or gets in the way of
+good practice (Munro recommendations 4 and 14).
 
+The workforce view shows counts only, never ranks, never names anyone, and answers 404 to anyone
+who is not a PSW of the organisation. Practice voice stores the note and nothing about who sent
+it: no user, no access event, no IP address, no time finer than the month.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from organisations.models import Membership, Organisation
+from portfolios import guard
+
+from . import rules, workforce
+from .models import PracticeVoiceNote
+
+TEXT_MAX_LENGTH = 2000
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+def _chosen(organisations, slug):
+    """The organisation `?organisation=<slug>` names among `organisations` (404 if it is not
+    one of them), else the first."""
+    if slug:
+        for organisation in organisations:
+            if organisation.slug == slug:
+                return organisation
+        raise Http404
+    return organisations[0]
 
 
-organisation = profile_explained = practice_voice = _missing
+@login_required
+def organisation(request):
+    organisations = list(rules.psw_organisations(request.user).order_by("name", "pk"))
+    if not organisations:
+        raise Http404
+    chosen = _chosen(organisations, request.GET.get("organisation"))
+    progress = workforce.due_overdue_completed(chosen)
+    return render(
+        request,
+        "appraisals/organisation.html",
+        {
+            "organisation": chosen,
+            "organisations": organisations,
+            "progress": progress,
+            "progress_totals": workforce.progress_totals(progress),
+            "cohort": workforce.asye_cohort(chosen),
+            "profile": workforce.capability_profile(chosen),
+            "needs": workforce.development_needs(chosen),
+            "notes_count": PracticeVoiceNote.objects.filter(organisation=chosen).count(),
+            "threshold": workforce.SUPPRESSION_THRESHOLD,
+        },
+    )
+
+
+@login_required
+def profile_explained(request, slug):
+    organisation = rules.psw_organisations(request.user).filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return render(
+        request,
+        "appraisals/profile_explained.html",
+        {"organisation": organisation, "threshold": workforce.SUPPRESSION_THRESHOLD},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Practice voice
+
+
+class PracticeVoiceForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        label="Which organisation is this about?",
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the organisation your note is about",
+            "invalid_choice": "Choose one of your own organisations",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Is this about something that helps good practice, or something that gets in the way?",
+        choices=[
+            (PracticeVoiceNote.Kind.HELPS, "It helps good practice"),
+            (PracticeVoiceNote.Kind.HINDERS, "It gets in the way"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it helps or gets in the way"},
+    )
+    theme = forms.ChoiceField(
+        label="What is it about?",
+        choices=PracticeVoiceNote.Theme.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what your note is about"},
+    )
+    text = forms.CharField(
+        label="Your note",
+        help_text=(
+            "Do not name or describe anyone: no colleagues, children or families, and nothing "
+            "else that would tell someone who it is. You can write up to 2,000 characters."
+        ),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Write your note",
+            "max_length": "Your note must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        self.findings: list[guard.Finding] = []
+        self.highlighted = ""
+        only = list(organisations[:2])
+        if len(only) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = only[0].slug
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        self.findings = guard.find_identifiers(text)
+        if self.findings:
+            self.highlighted = guard.highlight(text, self.findings)
+            raise forms.ValidationError(
+                "Remove the highlighted details: an anonymous note must not identify anyone. "
+                "Write “a parent” or “a colleague” instead of a name."
+            )
+        return text
+
+    @property
+    def finding_labels(self) -> list[str]:
+        return sorted({finding.label for finding in self.findings})
+
+
+def _member_organisations(user):
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.active().filter(user=user).values("organisation")
+    ).order_by("name", "pk")
+
+
+@login_required
+def practice_voice(request):
+    """GET: the form (and, for PSWs, the notes of their organisations). POST: store the note.
+
+    Nothing about the sender is kept: the note row holds the organisation, theme, kind, text
+    and the month, and this view records no access event and writes nothing to the session."""
+    organisations = _member_organisations(request.user)
+    if not organisations.exists():
+        raise Http404
+    psw_of = list(rules.psw_organisations(request.user).order_by("name", "pk"))
+    notes_only = request.GET.get("view") == "notes"
+    if notes_only and not psw_of:
+        raise Http404
+
+    if request.method == "POST":
+        form = PracticeVoiceForm(request.POST, organisations=organisations)
+        if form.is_valid():
+            PracticeVoiceNote.objects.create(
+                organisation=form.cleaned_data["organisation"],
+                theme=form.cleaned_data["theme"],
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                month=timezone.localdate().replace(day=1),
+            )
+            messages.success(request, "Thank you. Your note has been sent without your name.")
+            return redirect("appraisals:practice-voice")
+    else:
+        form = PracticeVoiceForm(organisations=organisations)
+
+    voices = []
+    if psw_of:
+        slug = request.GET.get("organisation")
+        shown = [_chosen(psw_of, slug)] if slug else psw_of
+        voices = [(org, workforce.practice_voice(org)) for org in shown]
+    return render(
+        request,
+        "appraisals/practice_voice.html",
+        {
+            "form": form,
+            "show_errors": request.method == "POST",
+            "notes_only": notes_only,
+            "is_psw": bool(psw_of),
+            "voices": voices,
+        },
+    )

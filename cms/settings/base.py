@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.UserSessionsMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,6 +142,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Capable"
 USERSESSIONS_TRACK_ACTIVITY = True
+# Requests to these paths leave no trace in session tracking (anonymous practice-voice notes).
+CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/"]
 WAGTAILADMIN_LOGIN_URL = "account_login"
 
 # Sessions end after inactivity (each request renews them) and when the browser closes.
