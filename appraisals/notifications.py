@@ -4,6 +4,7 @@ due date are sent by the `send_appraisal_reminders` command."""
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 
 def _send(template: str, context: dict, recipients) -> int:
@@ -29,3 +30,26 @@ def signed(stage, sign_off) -> int:
     appraisal = stage.appraisal
     people = [p for p in appraisal.participants().values() if p and p.pk != sign_off.user_id]
     return _send("signed", {"stage": stage, "appraisal": appraisal, "sign_off": sign_off}, people)
+
+
+def _reminder(template: str, stage, people, *, today=None, outstanding=()) -> int:
+    appraisal = stage.appraisal
+    today = today or timezone.localdate()
+    context = {
+        "stage": stage,
+        "appraisal": appraisal,
+        "days": (stage.due_on - today).days,
+        "days_late": (today - stage.due_on).days,
+        "outstanding": list(outstanding),
+    }
+    return _send(template, context, people)
+
+
+def due_soon(stage, people, *, today=None, outstanding=()) -> int:
+    """The stage is due within a week and `people` still have to answer or sign."""
+    return _reminder("due_soon", stage, people, today=today, outstanding=outstanding)
+
+
+def overdue(stage, people, *, today=None, outstanding=()) -> int:
+    """The stage is past its due date; `people` still have to act (and the appraiser hears)."""
+    return _reminder("overdue", stage, people, today=today, outstanding=outstanding)

@@ -1,10 +1,44 @@
-"""Placeholder: being written."""
+"""Downloading an appraisal as a PDF: for anyone who may see the appraisal, nobody else."""
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.audit import record_access
+from accounts.models import AccessEvent
+
+from . import rules
+from .pdf import appraisal_data, appraisals_with_related, render_appraisal_pdf
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+def filename_for(appraisal) -> str:
+    person = appraisal.appraisee
+    slug = slugify(person.get_full_name()) or slugify(person.email.split("@")[0]) or "appraisee"
+    return f"appraisal-{slug}-{appraisal.starts_on.isoformat()}.pdf"
 
 
-appraisal_pdf = _missing
+@login_required
+@require_GET
+@never_cache
+def appraisal_pdf(request, appraisal):
+    appraisal = get_object_or_404(
+        appraisals_with_related(rules.appraisals_visible_to(request.user)), uuid=appraisal
+    )
+    # The questions the reader's roles see, as on the stage page (a PSW holds none: all of them).
+    data = appraisal_data(appraisal, roles=appraisal.roles_of(request.user))
+    body = render_appraisal_pdf(data)
+    if appraisal.appraisee_id != request.user.pk:
+        record_access(
+            request=request,
+            obj=appraisal,
+            owner=appraisal.appraisee,
+            action=AccessEvent.Action.EXPORT,
+            organisation=appraisal.organisation,
+        )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename_for(appraisal))
+    return response

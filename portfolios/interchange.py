@@ -1,7 +1,8 @@
 """Moving a portfolio between Capable sites: the JSON (or ZIP) export, and importing it again.
 
 `export_portfolio()` builds the "capable-portfolio" format version 1, which the PDF renderer
-(`portfolios.pdf`) also reads; `export_zip()` packs it with every attachment's bytes.
+(`portfolios.pdf`) also reads; `export_zip()` packs it with every attachment's bytes. The export
+also carries the person's signed appraisals (and the ZIP their PDFs), which are never imported.
 `read_upload()` turns an uploaded .json or .zip file into that data and those bytes, and
 `import_portfolio()` adds the entries to a person's portfolio: all of them or, if anything in the
 file is wrong, none.
@@ -28,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from capabilities.models import Item
@@ -173,6 +174,21 @@ def _entry_dict(entry: Entry) -> dict:
     }
 
 
+def _appraisals_for_export(user) -> list[dict]:
+    """The person's appraisals as appraisee with at least one signed stage, oldest first, as
+    `appraisals.pdf.appraisal_data` gives them (the questions the appraisee sees), in a fixed
+    number of queries. They are in the export for the person to keep; they belong to the
+    employer's process, so `import_portfolio` never reads them."""
+    from appraisals.models import Appraisal, Participant, Stage
+    from appraisals.pdf import appraisal_data, appraisals_with_related
+
+    signed = Stage.objects.filter(appraisal=OuterRef("pk"), status=Stage.Status.SIGNED)
+    appraisals = appraisals_with_related(
+        Appraisal.objects.filter(Exists(signed), appraisee=user).order_by("starts_on", "pk")
+    )
+    return [appraisal_data(a, roles=[Participant.APPRAISEE]) for a in appraisals]
+
+
 def _export(user) -> tuple[dict, list[Entry]]:
     from .coverage import coverage_summary
 
@@ -184,12 +200,14 @@ def _export(user) -> tuple[dict, list[Entry]]:
         "owner": {"name": user.get_full_name().strip() or user.email, "email": user.email},
         "entries": [_entry_dict(entry) for entry in entries],
         "coverage": coverage_summary(user),
+        "appraisals": _appraisals_for_export(user),
     }
     return data, entries
 
 
 def export_portfolio(user) -> dict:
-    """The person's whole portfolio (live entries, drafts included) as plain data."""
+    """The person's whole portfolio (live entries, drafts included) as plain data, with their
+    appraisals that have a signed stage."""
     return _export(user)[0]
 
 
@@ -197,8 +215,15 @@ def dumps(data: dict) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
 
 
+def appraisal_path(appraisal: dict) -> str:
+    return f"appraisals/{appraisal['id']}.pdf"
+
+
 def export_zip(user) -> bytes:
-    """portfolio.json and every attachment's bytes at its `path`, as a ZIP file."""
+    """portfolio.json, every attachment's bytes at its `path` and each exported appraisal as a
+    PDF at `appraisals/<uuid>.pdf`, as a ZIP file."""
+    from appraisals.pdf import render_appraisal_pdf
+
     data, entries = _export(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -213,6 +238,8 @@ def export_zip(user) -> bytes:
                     logger.warning("Attachment %s is missing from storage", attachment.uuid)
                     continue
                 archive.writestr(attachment_path(attachment), content)
+        for appraisal in data["appraisals"]:
+            archive.writestr(appraisal_path(appraisal), render_appraisal_pdf(appraisal))
     return buffer.getvalue()
 
 
@@ -761,6 +788,8 @@ def _check_attachment(attachment: _AttachmentData, files: dict[str, bytes]):
 def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None) -> ImportResult:
     """Add the entries of an exported portfolio to `user`'s portfolio: all or nothing.
 
+    Only the entries: the file's "appraisals" (and the appraisal PDFs in a ZIP file) are left
+    alone, because appraisals belong to an employer's process and are not brought into another.
     `files` are the attachments' bytes by path, from a ZIP export; None for a plain .json file.
     Entries already in the portfolio with the same title, date and description are left out, so
     importing the same file twice adds nothing the second time. Raises PortfolioImportError."""
