@@ -31,6 +31,7 @@ urlpatterns = [
     path("invitations/", include("organisations.invitation_urls")),
     path("portfolio/", include("portfolios.urls")),
     path("appraisals/", include("appraisals.urls")),
+    path("placements/", include("placements.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
     path("documents/", include(wagtaildocs_urls)),
     path("framework/", include("capabilities.urls")),

@@ -1,0 +1,429 @@
+"""Placements, quality audits, Approved Practice Settings, teaching organisations and teaching
+partnerships (Munro recommendation 12).
+
+Rules about what may happen (placement rules, audit parts, designation decisions) live in
+`services.py`; who may see what lives in `rules.py`.
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from organisations.models import Organisation, PepsStage, Team
+
+# ---------------------------------------------------------------------------------------------
+# Designations: Approved Practice Setting and teaching organisation status
+
+
+class DesignationKind(models.TextChoices):
+    APS = "aps", "Approved Practice Setting"
+    TEACHING = "teaching", "Teaching organisation"
+
+
+class Criterion(models.Model):
+    """One criterion a designation is judged against. The list is configurable; Capable ships a
+    default in its own words (`defaults.py`)."""
+
+    kind = models.CharField(max_length=20, choices=DesignationKind.choices)
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="criterion_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Designation(models.Model):
+    """An employer's application for a designation and, once decided, the designation itself."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved"
+        CONDITIONS = "conditions", "Approved with conditions"
+        NOT_APPROVED = "not-approved", "Not approved"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="designations"
+    )
+    kind = models.CharField(max_length=20, choices=DesignationKind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    awarding_body = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="designations_reviewed"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_notes = models.TextField(blank=True)
+    conditions = models.TextField(blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    renewal_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals"
+    )
+    reminded_90_at = models.DateTimeField(null=True, blank=True)
+    reminded_30_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "kind", "-starts_on"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.organisation}"
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or date.today()
+        return (
+            self.status in (self.Status.APPROVED, self.Status.CONDITIONS)
+            and self.starts_on is not None
+            and self.starts_on <= on
+            and (self.expires_on is None or on <= self.expires_on)
+        )
+
+
+class CriterionEvidence(models.Model):
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("evidence")
+    reviewer_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["designation", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["designation", "criterion"], name="evidence_once_each")
+        ]
+
+    def __str__(self):
+        return f"{self.designation}: {self.criterion.code}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Student units and teaching partnerships
+
+
+class StudentUnit(models.Model):
+    """A team that takes several students at once, headed by a named senior social worker."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="student_unit")
+    head = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    capacity = models.PositiveSmallIntegerField(help_text="Students placed at the same time.")
+
+    def __str__(self):
+        return f"Student unit: {self.team}"
+
+
+class Partnership(models.Model):
+    class Area(models.TextChoices):
+        GOVERNANCE = "governance", "Governance"
+        ADMISSIONS = "admissions", "Admissions"
+        PLACEMENTS = "placements", "Placements"
+        CURRICULUM = "curriculum", "Curriculum"
+        ACADEMICS = "academics", "Academics' practice experience"
+        WORKFORCE = "workforce", "CPD and workforce planning"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    hei = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnerships_led")
+    employers = models.ManyToManyField(Organisation, related_name="partnerships")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnershipReview(models.Model):
+    class Rating(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["partnership", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="one_review_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} review {self.year}"
+
+
+class PartnershipSide(models.Model):
+    """One side's ratings (the HEI's, or one employer's), hidden from the others until every side
+    has submitted."""
+
+    review = models.ForeignKey(PartnershipReview, on_delete=models.CASCADE, related_name="sides")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    ratings = models.JSONField(default=dict, help_text="{area: {rating, comment}}")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "organisation"], name="one_side_each")
+        ]
+
+    def __str__(self):
+        return f"{self.review}: {self.organisation}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Programmes, cohorts and placements
+
+
+class Programme(models.Model):
+    hei = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["hei", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hei})"
+
+
+class Cohort(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=100, help_text="For example, 2025 intake.")
+    students = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cohorts")
+
+    class Meta:
+        ordering = ["programme", "name"]
+
+    def __str__(self):
+        return f"{self.programme.name}, {self.name}"
+
+
+class PlacementKind(models.TextChoices):
+    FIRST = "first", "First placement (70 days)"
+    FINAL = "final", "Final placement (100 days)"
+    SKILLS = "skills", "Skills days"
+
+
+PLACEMENT_DAYS = {PlacementKind.FIRST: 70, PlacementKind.FINAL: 100, PlacementKind.SKILLS: 30}
+
+
+class Placement(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        AGREED = "agreed", "Agreed"
+        IN_PROGRESS = "in-progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        ENDED_EARLY = "ended-early", "Ended early"
+
+    class Recommendation(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+        REFER = "refer", "Refer"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements"
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="placements")
+    provider_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="placements")
+    unit = models.ForeignKey(
+        StudentUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="placements"
+    )
+    practice_educator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements_educated"
+    )
+    practice_educator_stage = models.PositiveSmallIntegerField(choices=PepsStage.choices)
+    co_assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placements_co_assessed",
+        help_text="A stage 2 practice educator who assesses alongside a stage 1 educator.",
+    )
+    onsite_supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placements_supervised",
+    )
+    hei_tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements_tutored"
+    )
+    kind = models.CharField(max_length=10, choices=PlacementKind.choices)
+    days_required = models.PositiveSmallIntegerField()
+    extension_days = models.PositiveSmallIntegerField(default=0)
+    extension_reason = models.TextField(blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    ended_reason = models.TextField(blank=True)
+    learning_agreement_on = models.DateField(null=True, blank=True)
+    midpoint_review_on = models.DateField(null=True, blank=True)
+    final_report = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    hei_decision = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.student} at {self.provider_team}"
+
+    def get_absolute_url(self):
+        return reverse("placements:detail", kwargs={"placement": self.uuid})
+
+    @property
+    def provider(self) -> Organisation:
+        return self.provider_team.organisation
+
+    @property
+    def days_allowed(self) -> int:
+        return self.days_required + self.extension_days
+
+
+class DaysLog(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="days_log")
+    on = models.DateField()
+    days = models.DecimalField(max_digits=4, decimal_places=1, default=Decimal("1.0"))
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["placement", "on"]
+
+    def __str__(self):
+        return f"{self.placement}: {self.days} on {self.on}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality audits
+
+
+class AuditParty(models.TextChoices):
+    STUDENT = "student", "Student"
+    EDUCATOR = "educator", "Practice educator or on-site supervisor"
+    PROVIDER = "provider", "Provider placement lead"
+    TUTOR = "tutor", "HEI tutor"
+
+
+def default_audit_scale():
+    return ["Not met", "Partly met", "Met", "Exceeded"]
+
+
+class AuditTemplate(models.Model):
+    name = models.CharField(max_length=200)
+    scale = models.JSONField(default=default_audit_scale)
+    is_default = models.BooleanField(default=False)
+
+    def __str__(self):
+        return self.name
+
+
+class AuditSection(models.Model):
+    template = models.ForeignKey(AuditTemplate, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    party = models.CharField(max_length=20, choices=AuditParty.choices)
+
+    class Meta:
+        ordering = ["template", "order"]
+
+    def __str__(self):
+        return self.title
+
+
+class AuditCriterion(models.Model):
+    section = models.ForeignKey(AuditSection, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["section", "order"]
+
+    def __str__(self):
+        return self.text
+
+
+class Audit(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MODERATED = "moderated", "Moderated"
+
+    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="audit")
+    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="audits")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_notes = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Audit of {self.placement}"
+
+
+class AuditPart(models.Model):
+    """One party's part of an audit: their ratings and comments, submitted once. A student's part
+    is read by the provider only in aggregate, never as theirs."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="parts")
+    party = models.CharField(max_length=20, choices=AuditParty.choices)
+    ratings = models.JSONField(default=dict, help_text="{criterion id: rating index}")
+    comments = models.JSONField(default=dict, help_text="{section id: comment}")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "party"], name="one_part_each")]
+
+    def __str__(self):
+        return f"{self.audit}: {self.get_party_display()}"
+
+
+class ActionItem(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "No longer needed"
+
+    audit = models.ForeignKey(
+        Audit, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    review = models.ForeignKey(
+        PartnershipReview, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="placement_actions"
+    )
+    text = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import designation_views, partnership_views, provider_views, register_views, views
+
+app_name = "placements"
+
+urlpatterns = [
+    path("", views.placement_list, name="index"),
+    path("new/", views.placement_create, name="create"),
+    path("designations/", designation_views.designation_list, name="designations"),
+    path("designations/new/", designation_views.designation_create, name="designation-create"),
+    path(
+        "designations/<uuid:designation>/", designation_views.designation_detail, name="designation"
+    ),
+    path("registers/", register_views.registers, name="registers"),
+    path("registers/<str:register>.csv", register_views.register_csv, name="register-csv"),
+    path("providers/<slug:slug>/", provider_views.provider, name="provider"),
+    path("providers/<slug:slug>/quality/", provider_views.quality, name="quality"),
+    path("providers/<slug:slug>/feedback/", provider_views.student_feedback, name="feedback"),
+    path(
+        "partnerships/<slug:slug>/review/<int:year>/",
+        partnership_views.review,
+        name="partnership-review",
+    ),
+    path("<uuid:placement>/", views.placement_detail, name="detail"),
+    path("<uuid:placement>/audit/", views.audit, name="audit"),
+]

@@ -1,0 +1,10 @@
+"""Placeholder: being written."""
+
+from django.http import Http404
+
+
+def _missing(request, *args, **kwargs):
+    raise Http404
+
+
+placement_list = placement_create = placement_detail = audit = _missing
