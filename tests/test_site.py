@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Page, Site
 
 from accounts.models import User
+from appraisals.models import Appraisal
 from capabilities.models import Association, FrameworkVersion, Item
 from cms.models import ContentPage, HomePage
 from cms.site_content import ensure_site_pages
@@ -65,6 +66,7 @@ def test_seed_loads_everything_and_is_idempotent(client):
                 Entry,
                 Share,
                 Comment,
+                Appraisal,
             )
         )
 
@@ -81,6 +83,22 @@ def test_seed_loads_everything_and_is_idempotent(client):
     assert Entry.objects.count() >= 30 and Share.objects.exists() and Comment.objects.exists()
     for entry in Entry.objects.all():
         assert not check_fields(entry.text_fields()), entry.title
+    # Demo appraisals: one completed, one at the mid-year review, an ASYE at six months.
+    statuses = dict(
+        Appraisal.objects.values_list("appraisee__email", "status").filter(
+            appraisee__email__endswith="@demo.capable.test"
+        )
+    )
+    assert statuses == {
+        "priya.practitioner@demo.capable.test": "completed",
+        "ravi.practitioner@demo.capable.test": "in-progress",
+        "alex.asye@demo.capable.test": "in-progress",
+    }
+    alex = Appraisal.objects.get(appraisee__email="alex.asye@demo.capable.test")
+    assert alex.template.kind == "asye"
+    assert alex.stages.get(status="open").template_stage.name == "Six-month interim review"
+    ravi = Appraisal.objects.get(appraisee__email="ravi.practitioner@demo.capable.test")
+    assert ravi.stages.get(status="open").template_stage.name == "Mid-year review"
     call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert counts() == first
     assert client.get("/framework/").status_code == 200

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_people
+from appraisals.demo import ensure_demo_appraisals
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
 from portfolios.demo import ensure_demo_portfolios
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         entries = ensure_demo_portfolios()
         if entries:
             self.stdout.write(f"Demo portfolios: {entries} entries.")
+        appraisals = ensure_demo_appraisals()
+        self.stdout.write(f"Demo appraisals: {appraisals} made.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             totp = f"  TOTP secret {account.totp_secret}" if account.totp_secret else ""

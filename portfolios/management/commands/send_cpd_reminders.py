@@ -1,18 +1,9 @@
-from datetime import date
-
-from django.core.management.base import BaseCommand, CommandError
-
+from cms.management.scheduled import ScheduledSendCommand
 from portfolios.cpd import REMINDER_DAYS, send_reminders
 
 
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {value!r}") from error
-
-
-class Command(BaseCommand):
+class Command(ScheduledSendCommand):
+    what = "CPD reminder"
     help = (
         "Email people who must record CPD for Social Work England and have not yet met this "
         "registration year's requirement, "
@@ -22,15 +13,5 @@ class Command(BaseCommand):
         "after missed days only the most urgent reminder due is sent."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--date",
-            dest="day",
-            metavar="YYYY-MM-DD",
-            help="Run as of this day instead of today.",
-        )
-
-    def handle(self, *args, day=None, **options):
-        today = _day(day) if day else None
-        sent = send_reminders(today=today)
-        self.stdout.write(f"Sent {sent} CPD reminder{'' if sent == 1 else 's'}.")
+    def send(self, today):
+        return send_reminders(today=today)

@@ -1,0 +1,185 @@
+"""Forms for the template pages. They only collect and tidy input: the rules (rating scales,
+what may change once appraisals exist) are in `template_services`, whose ValidationErrors the
+views put back on these forms with `add_service_error`."""
+
+from django import forms
+
+from cms.forms import ServiceErrorsMixin
+from organisations.models import Organisation
+
+from . import rules, template_services
+from .models import Access, AppraisalTemplate, TemplateQuestion
+
+ACCESS_CHOICES = [
+    (Access.NONE, "None"),
+    (Access.READ, "Read only"),
+    (Access.ANSWER, "May answer"),
+    (Access.MUST, "Must answer"),
+]
+
+ROLE_LABELS = {
+    "appraisee": "Appraisee",
+    "appraiser": "Appraiser",
+    "countersigner": "Countersigner",
+    "assessor": "Assessor (ASYE)",
+}
+
+
+class TemplateForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter a name"})
+    kind = forms.ChoiceField(
+        choices=AppraisalTemplate.Kind.choices,
+        label="Kind",
+        help_text="An ASYE programme has an assessor and ends with a recommendation.",
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the organisation"},
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the people taking part.",
+    )
+    rating_scale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Rating scale",
+        help_text=(
+            f"One rating on each line, lowest first: from {template_services.MIN_RATINGS} to "
+            f"{template_services.MAX_RATINGS} ratings. Used for the self-assessment and the "
+            "judgement in each domain."
+        ),
+        error_messages={"required": "Enter the ratings, one on each line"},
+    )
+    target_level = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No target level",
+        label="Target level",
+        help_text="The framework level people are judged against, unless set per appraisal.",
+    )
+    requires_countersignature = forms.BooleanField(
+        required=False,
+        label="The Principal Social Worker countersigns each stage",
+        help_text="A change applies to stages not signed off yet, also in appraisals under way.",
+    )
+
+    def __init__(self, *args, user, template=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_level"].queryset = template_services.target_levels(template)
+        self.fields["target_level"].label_from_instance = lambda level: (
+            f"{level.title} ({level.version.label})"
+        )
+        organisations = rules.template_manager_organisations(user)
+        if template is not None or organisations.count() == 1:
+            del self.fields["organisation"]
+            self.chosen_organisation = template.organisation if template else organisations.get()
+        else:
+            self.fields["organisation"].queryset = organisations.order_by("name")
+            self.chosen_organisation = None
+
+    def clean_rating_scale(self):
+        try:
+            return template_services.parse_rating_scale(self.cleaned_data["rating_scale"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["rating_scale"]) from None
+
+    def clean(self):
+        data = super().clean()
+        if "organisation" in self.fields and data.get("organisation"):
+            self.chosen_organisation = data["organisation"]
+        return data
+
+    @staticmethod
+    def initial_for(template: AppraisalTemplate) -> dict:
+        return {
+            "name": template.name,
+            "kind": template.kind,
+            "description": template.description,
+            "rating_scale": "\n".join(template.rating_scale),
+            "target_level": template.target_level_id,
+            "requires_countersignature": template.requires_countersignature,
+            "is_active": template.is_active,
+        }
+
+
+class TemplateEditForm(TemplateForm):
+    is_active = forms.BooleanField(
+        required=False,
+        label="In use",
+        help_text="Untick to stop new appraisals starting from this template.",
+    )
+
+
+class StageForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter a name"})
+    due_after_days = forms.IntegerField(
+        min_value=0,
+        max_value=template_services.MAX_DUE_AFTER_DAYS,
+        label="Due after (days)",
+        help_text="Days after the appraisal's start date.",
+        error_messages={
+            "required": "Enter the number of days",
+            "invalid": "Enter a whole number of days",
+        },
+    )
+    optional = forms.BooleanField(
+        required=False, label="Optional", help_text="The appraiser can skip it."
+    )
+    assesses_domains = forms.BooleanField(
+        required=False,
+        label="Assesses the domains",
+        help_text="A self-assessment and a judgement for each domain of the framework.",
+    )
+    sets_objectives = forms.BooleanField(required=False, label="Sets objectives")
+    is_final_review = forms.BooleanField(
+        required=False,
+        label="Final review",
+        help_text="ASYE only: the assessor records the recommendation (pass, fail or extend).",
+    )
+
+    @staticmethod
+    def initial_for(stage) -> dict:
+        return {
+            field: getattr(stage, field)
+            for field in (
+                "name",
+                "due_after_days",
+                "optional",
+                "assesses_domains",
+                "sets_objectives",
+                "is_final_review",
+            )
+        }
+
+
+class QuestionForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(
+        max_length=TemplateQuestion._meta.get_field("text").max_length,
+        label="Question",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the question"},
+    )
+    help_text = forms.CharField(
+        required=False, label="Help text", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    appraisee = forms.ChoiceField(choices=ACCESS_CHOICES, initial=Access.MUST)
+    appraiser = forms.ChoiceField(choices=ACCESS_CHOICES, initial=Access.MUST)
+    countersigner = forms.ChoiceField(choices=ACCESS_CHOICES, initial=Access.READ)
+    assessor = forms.ChoiceField(choices=ACCESS_CHOICES, initial=Access.NONE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role, label in ROLE_LABELS.items():
+            self.fields[role].label = label
+
+    def access_fields(self):
+        return [self[role] for role in ROLE_LABELS]
+
+    @staticmethod
+    def initial_for(question) -> dict:
+        return {
+            field: getattr(question, field)
+            for field in ("text", "help_text", *template_services.ROLE_FIELDS)
+        }

@@ -1,0 +1,178 @@
+"""The demo appraisals: three records at different points of the workflow, made through the
+services, with invented text the identifying-information guard passes as clean."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.demo import DEMO_DOMAIN, ensure_demo_people
+from appraisals import services
+from appraisals.demo import demo_texts, ensure_demo_appraisals
+from appraisals.models import (
+    Answer,
+    Appraisal,
+    AppraisalTemplate,
+    DomainAssessment,
+    Objective,
+    SharedEvidence,
+    SignOff,
+    Stage,
+)
+from capabilities.models import FrameworkVersion
+from capabilities.services import DATA_DIR, load_shipped_file
+from portfolios.demo import ensure_demo_portfolios
+from portfolios.guard import check_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def person(local_part):
+    from accounts.models import User
+
+    return User.objects.get(email=f"{local_part}@{DEMO_DOMAIN}")
+
+
+@pytest.fixture
+def demo_world(db):
+    load_shipped_file(path=DATA_DIR / "pcf-2018.json")
+    ensure_demo_people()
+    ensure_demo_portfolios()
+
+
+def counts():
+    return tuple(
+        model.objects.count()
+        for model in (
+            AppraisalTemplate,
+            Appraisal,
+            Stage,
+            Answer,
+            SignOff,
+            DomainAssessment,
+            SharedEvidence,
+            Objective,
+        )
+    )
+
+
+def stages_of(appraisal):
+    return list(appraisal.stages.select_related("template_stage").order_by("order"))
+
+
+def test_the_demo_shows_three_appraisals_at_three_points(
+    demo_world, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert ensure_demo_appraisals() == 3
+    # Invented records: nobody is emailed about them.
+    assert callbacks == [] and mail.outbox == []
+
+    priya, morgan, alex = (
+        person("priya.practitioner"),
+        person("morgan.manager"),
+        person("alex.asye"),
+    )
+    ravi, jo = person("ravi.practitioner"), person("jo.manager")
+    sam, pat = person("sam.psw"), person("pat.educator")
+
+    # Priya: last year's annual appraisal, completed.
+    done = Appraisal.objects.get(appraisee=priya)
+    assert done.template.name == "Annual appraisal" and done.organisation.slug == "northshire"
+    assert done.appraiser == morgan
+    assert done.status == Appraisal.Status.COMPLETED and done.completed_at is not None
+    assert 360 <= (today - done.starts_on).days <= 400
+    signed = stages_of(done)
+    assert [s.status for s in signed] == [Stage.Status.SIGNED] * 3
+    for stage in signed:
+        assert services.missing_answers(stage) == []
+        assert set(stage.sign_offs.values_list("role", "user")) == {
+            ("appraisee", priya.pk),
+            ("appraiser", morgan.pk),
+        }
+    # The sign-offs are spread over the year, in order, none in the future.
+    dates = [stage.sign_offs.earliest("signed_at").signed_at for stage in signed]
+    assert dates == sorted(dates) and dates[0] < dates[-1] <= timezone.now()
+    assert dates[0].date() < done.starts_on + datetime.timedelta(days=30)
+    end = signed[2]
+    domains = services.domains_for(done)
+    assert len(domains) == 9
+    assessments = list(end.domain_assessments.all())
+    scale = done.template.rating_scale
+    assert len(assessments) == len(domains)
+    for a in assessments:
+        assert 0 <= a.self_rating < len(scale) and 0 <= a.judgement_rating < len(scale)
+        assert a.self_comment and a.judgement_comment and a.judged_by == morgan
+    assert any(a.evidence.exists() for a in assessments)
+    objective = done.objectives.get()
+    statement = objective.statements.get()
+    assert statement.kind == "statement"
+    assert statement.version == FrameworkVersion.objects.current("pcf")
+    dissent = signed[1].dissents.get()
+    assert signed[1].name == "Mid-year review" and dissent.author == priya
+    assert not signed[0].dissents.exists() and not signed[2].dissents.exists()
+
+    # Ravi: this year's annual appraisal, at the mid-year review.
+    ravi_appraisal = Appraisal.objects.get(appraisee=ravi)
+    assert ravi_appraisal.organisation.slug == "southvale" and ravi_appraisal.appraiser == jo
+    assert ravi_appraisal.team.name == "Family help"
+    assert ravi_appraisal.status == Appraisal.Status.IN_PROGRESS
+    assert [s.status for s in stages_of(ravi_appraisal)] == ["signed", "open", "pending"]
+    assert stages_of(ravi_appraisal)[1].name == "Mid-year review"
+    assert ravi_appraisal.objectives.count() == 1
+
+    # Alex: the ASYE, at the six-month interim review.
+    asye = Appraisal.objects.get(appraisee=alex)
+    assert asye.template.kind == "asye" and asye.template.requires_countersignature
+    assert (asye.appraiser, asye.assessor, asye.countersigner) == (morgan, pat, sam)
+    assert asye.target_level.slug == "asye"
+    assert 150 <= (today - asye.starts_on).days <= 200
+    stages = stages_of(asye)
+    assert [s.status for s in stages] == ["signed", "signed", "open", "pending", "pending"]
+    assert stages[2].name == "Six-month interim review"
+    assert stages[2].due_on >= today
+    for stage in stages[:2]:
+        assert set(stage.sign_offs.values_list("role", flat=True)) == {
+            "appraisee",
+            "appraiser",
+            "countersigner",
+        }
+        assert stage.answers.filter(role="assessor", author=pat).exists()
+    # The interim stage is under way but not ready to sign.
+    assert stages[2].answers.filter(role="appraisee").exists()
+    assert services.blockers(stages[2])
+    # Evidence from Alex's own portfolio, in slots; some slots are still empty.
+    shared = list(asye.evidence.select_related("entry__portfolio"))
+    assert shared and all(e.entry.portfolio.owner_id == alex.pk for e in shared)
+    slots = services.asye_slots(asye)
+    assert any(s["filled"] for s in slots) and any(s["missing"] for s in slots)
+
+    # Nothing anyone wrote names a child or family.
+    written = [
+        *Answer.objects.values_list("text", flat=True),
+        *Objective.objects.values_list("text", flat=True),
+        *DomainAssessment.objects.values_list("self_comment", flat=True),
+        *DomainAssessment.objects.values_list("judgement_comment", flat=True),
+        *[d.text for stage in signed for d in stage.dissents.all()],
+    ]
+    for text in written + demo_texts():
+        assert not check_fields({"text": text}), text
+
+
+def test_the_demo_is_made_once(demo_world):
+    assert ensure_demo_appraisals() == 3
+    first = counts()
+    assert ensure_demo_appraisals() == 0
+    assert counts() == first
+    assert Appraisal.objects.count() == 3
+    assert AppraisalTemplate.objects.filter(organisation__slug="northshire").count() == 3
+    assert AppraisalTemplate.objects.filter(organisation__slug="southvale").count() == 3
+
+
+def test_the_demo_needs_the_framework_and_the_people(db):
+    assert ensure_demo_appraisals() == 0
+    ensure_demo_people()
+    assert ensure_demo_appraisals() == 0
+    assert not Appraisal.objects.exists()
