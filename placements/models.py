@@ -83,6 +83,9 @@ class Designation(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.organisation}"
 
+    def get_absolute_url(self):
+        return reverse("placements:designation", kwargs={"designation": self.uuid})
+
     def is_current(self, on: date | None = None) -> bool:
         on = on or date.today()
         return (

@@ -1,10 +1,696 @@
-"""Placeholder: being written."""
+"""Placement pages: the list, proposing a placement, a placement's page and its quality audit.
 
+Each page finds the placement through `rules.placements_visible_to` (404 otherwise) and hands
+every change to `services`, which decides whether it is allowed."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.audit import record_access
+from accounts.models import User
+from cms.forms import GovUKDateField, ServiceErrorsMixin
+from organisations.models import Membership, Organisation, Role, Team
+
+from . import rules, services
+from .models import (
+    ActionItem,
+    Audit,
+    AuditParty,
+    Cohort,
+    Placement,
+    PlacementKind,
+    StudentUnit,
+)
+
+# The order groups appear in on the list page.
+STATUS_ORDER = [
+    Placement.Status.IN_PROGRESS,
+    Placement.Status.AGREED,
+    Placement.Status.PROPOSED,
+    Placement.Status.COMPLETED,
+    Placement.Status.ENDED_EARLY,
+]
 
 
-def _missing(request, *args, **kwargs):
+def _problem(request, error) -> None:
+    if isinstance(error, PermissionDenied):
+        messages.error(request, str(error) or "You cannot do that on this placement.")
+    else:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+
+
+def _placement(request, uuid) -> Placement:
+    placement = get_object_or_404(
+        rules.placements_visible_to(request.user).select_related(
+            "student",
+            "cohort__programme__hei",
+            "provider_team__organisation",
+            "unit__team",
+            "practice_educator",
+            "co_assessor",
+            "onsite_supervisor",
+            "hei_tutor",
+        ),
+        uuid=uuid,
+    )
+    return placement
+
+
+def _record_reading(request, placement, roles) -> None:
+    """Reading a student's placement record is logged, for anyone but the student."""
+    if placement.student_id == request.user.pk:
+        return
+    hei_side = bool({services.TUTOR, services.HEI_LEAD} & roles)
+    record_access(
+        request=request,
+        obj=placement,
+        owner=placement.student,
+        organisation=placement.cohort.programme.hei if hei_side else placement.provider,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+def placement_list(request):
+    placements = (
+        rules.placements_visible_to(request.user)
+        .select_related(
+            "student",
+            "cohort__programme__hei",
+            "provider_team__organisation",
+            "practice_educator",
+            "hei_tutor",
+            "audit",
+        )
+        .prefetch_related("audit__parts")
+        .order_by("-starts_on", "pk")
+    )
+    by_status = {status: [] for status in STATUS_ORDER}
+    for placement in placements:
+        placement.next_step = services.next_step(placement)
+        by_status[placement.status].append(placement)
+    groups = [
+        {"status": status, "label": Placement.Status(status).label, "placements": rows}
+        for status, rows in by_status.items()
+        if rows
+    ]
+    return render(
+        request,
+        "placements/list.html",
+        {
+            "groups": groups,
+            "can_propose": rules.placement_lead_organisations(request.user).exists(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposing
+
+
+def related_organisations(user):
+    """The organisations a placement lead works with: their own, and their partners in teaching
+    partnerships (an HEI's employers, an employer's HEIs)."""
+    leads = rules.placement_lead_organisations(user)
+    return Organisation.objects.filter(
+        Q(pk__in=leads.values("pk"))
+        | Q(partnerships_led__employers__in=leads)
+        | Q(partnerships__hei__in=leads)
+    ).distinct()
+
+
+class MembershipChoiceField(forms.ModelChoiceField):
+    """A person chosen by one of their roles, labelled with the role and where they hold it."""
+
+    def label_from_instance(self, membership):
+        detail = membership.get_role_display()
+        if membership.peps_stage:
+            detail = membership.get_peps_stage_display()
+        return f"{membership.user} ({detail}, {membership.organisation})"
+
+
+class PlacementForm(ServiceErrorsMixin, forms.Form):
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.none(),
+        empty_label="Choose a cohort",
+        error_messages={"required": "Choose the student's cohort"},
+    )
+    student = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        empty_label="Choose a student",
+        error_messages={"required": "Choose a student"},
+    )
+    kind = forms.ChoiceField(
+        choices=PlacementKind.choices,
+        widget=forms.RadioSelect,
+        label="Kind of placement",
+        error_messages={"required": "Choose the kind of placement"},
+    )
+    provider_team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        label="Team",
+        error_messages={"required": "Choose the team the student joins"},
+    )
+    unit = forms.ModelChoiceField(
+        queryset=StudentUnit.objects.none(),
+        required=False,
+        empty_label="Not in a student unit",
+        label="Student unit (optional)",
+    )
+    practice_educator = MembershipChoiceField(
+        queryset=Membership.objects.none(),
+        empty_label="Choose a practice educator",
+        error_messages={"required": "Choose the practice educator"},
+    )
+    co_assessor = MembershipChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="No co-assessor",
+        label="Co-assessor (optional)",
+        help_text="A PEPS stage 2 practice educator. Needed when a stage 1 educator takes a final "
+        "placement.",
+    )
+    onsite_supervisor = MembershipChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="No on-site supervisor",
+        label="On-site supervisor",
+        help_text="Needed when the practice educator does not work for the provider.",
+    )
+    hei_tutor = MembershipChoiceField(
+        queryset=Membership.objects.none(),
+        empty_label="Choose a tutor",
+        label="HEI tutor",
+        error_messages={"required": "Choose the HEI tutor"},
+    )
+    starts_on = GovUKDateField(
+        label="Start date", name_in_errors="start date", help_text="For example, 1 9 2026"
+    )
+    ends_on = GovUKDateField(
+        label="End date", name_in_errors="end date", help_text="For example, 30 1 2027"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        related = related_organisations(user)
+        heis = related.filter(kind=Organisation.Kind.HEI)
+        employers = related.filter(kind__in=Organisation.EMPLOYER_KINDS)
+        cohorts = Cohort.objects.filter(programme__hei__in=heis).select_related("programme")
+        self.fields["cohort"].queryset = cohorts
+        self.fields["student"].queryset = User.objects.filter(
+            pk__in=cohorts.values("students")
+        ).order_by("last_name", "first_name", "email")
+        self.fields["provider_team"].queryset = Team.objects.filter(
+            organisation__in=employers
+        ).select_related("organisation")
+        self.fields["unit"].queryset = StudentUnit.objects.filter(
+            team__organisation__in=employers
+        ).select_related("team__organisation")
+        current = Membership.objects.active().select_related("user", "organisation")
+        order = ("user__last_name", "user__first_name", "organisation__name")
+        educators = current.filter(
+            role=Role.PRACTICE_EDUCATOR, peps_stage__isnull=False, organisation__in=related
+        ).order_by(*order)
+        self.fields["practice_educator"].queryset = educators
+        self.fields["co_assessor"].queryset = educators.filter(peps_stage=2)
+        self.fields["onsite_supervisor"].queryset = current.filter(
+            role__in=services.SUPERVISOR_ROLES, organisation__in=employers
+        ).order_by(*order)
+        self.fields["hei_tutor"].queryset = current.filter(
+            role=Role.HEI_TUTOR, organisation__in=heis
+        ).order_by(*order)
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        person = {
+            name: data[name].user if data.get(name) else None
+            for name in ("practice_educator", "co_assessor", "onsite_supervisor", "hei_tutor")
+        }
+        return {
+            "student": data["student"],
+            "cohort": data["cohort"],
+            "provider_team": data["provider_team"],
+            "unit": data.get("unit"),
+            "kind": data["kind"],
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            **person,
+        }
+
+
+@login_required
+def placement_create(request):
+    if not rules.placement_lead_organisations(request.user).exists():
+        raise Http404
+    form = PlacementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.propose_placement(by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            form.add_service_error(error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Proposed: {placement}.")
+            return redirect(placement)
+    return render(
+        request, "placements/form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A placement's page
+
+
+class DateForm(ServiceErrorsMixin, forms.Form):
+    on = GovUKDateField(label="Date of the meeting", name_in_errors="date of the meeting")
+
+
+class FinalReportForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label="Final report",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Write the final report"},
+    )
+    recommendation = forms.ChoiceField(
+        choices=Placement.Recommendation.choices,
+        widget=forms.RadioSelect,
+        label="Your recommendation",
+        error_messages={"required": "Choose pass, fail or refer"},
+    )
+
+
+class DecisionForm(ServiceErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=Placement.Recommendation.choices,
+        widget=forms.RadioSelect,
+        label="The HEI's decision",
+        error_messages={"required": "Choose pass, fail or refer"},
+    )
+
+
+class DaysForm(ServiceErrorsMixin, forms.Form):
+    on = GovUKDateField(label="Date", name_in_errors="date")
+    days = forms.DecimalField(
+        label="Days",
+        initial=1,
+        max_digits=3,
+        decimal_places=1,
+        help_text="1 for a full day, 0.5 for half a day",
+        error_messages={"required": "Enter the number of days", "invalid": "Enter a number"},
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+
+
+class ExtendForm(ServiceErrorsMixin, forms.Form):
+    days = forms.IntegerField(
+        label="Days to add",
+        min_value=1,
+        error_messages={"required": "Enter the days to add", "invalid": "Enter a whole number"},
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the placement is being extended"},
+    )
+
+
+class EndEarlyForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the placement ending early?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the placement is ending early"},
+    )
+
+
+# step: (form class, prefix, function calling the service with the cleaned data, message)
+FORM_STEPS = {
+    "learning_agreement": (
+        DateForm,
+        "la",
+        lambda p, by, d: services.record_learning_agreement(placement=p, by=by, on=d["on"]),
+        "The learning agreement is recorded.",
+    ),
+    "midpoint": (
+        DateForm,
+        "mid",
+        lambda p, by, d: services.record_midpoint(placement=p, by=by, on=d["on"]),
+        "The midpoint review is recorded.",
+    ),
+    "final_report": (
+        FinalReportForm,
+        "report",
+        lambda p, by, d: services.record_final_report(
+            placement=p, by=by, text=d["text"], recommendation=d["recommendation"]
+        ),
+        "Your final report and recommendation are recorded.",
+    ),
+    "hei_decision": (
+        DecisionForm,
+        "decision",
+        lambda p, by, d: services.record_hei_decision(placement=p, by=by, decision=d["decision"]),
+        "The HEI's decision is recorded.",
+    ),
+    "log_days": (
+        DaysForm,
+        "days",
+        lambda p, by, d: services.log_days(
+            placement=p, by=by, on=d["on"], days=d["days"], note=d["note"]
+        ),
+        "Days logged.",
+    ),
+    "extend": (
+        ExtendForm,
+        "extend",
+        lambda p, by, d: services.extend(placement=p, by=by, days=d["days"], reason=d["reason"]),
+        "The placement is extended.",
+    ),
+    "end_early": (
+        EndEarlyForm,
+        "end",
+        lambda p, by, d: services.end_early(placement=p, by=by, reason=d["reason"]),
+        "The placement has ended early.",
+    ),
+}
+
+BUTTON_STEPS = {
+    "agree": (services.agree, "The placement is agreed."),
+    "start": (services.start, "The placement has started."),
+    "complete": (services.complete, "The placement is complete and its quality audit is open."),
+}
+
+
+def _detail_context(request, placement, roles, bound=None) -> dict:
+    steps = services.steps_for(request.user, placement, roles)
+    forms_by_step = {}
+    for step, (form_class, prefix, _call, _message) in FORM_STEPS.items():
+        if step in steps:
+            forms_by_step[step] = (
+                bound if bound is not None and bound.prefix == prefix else form_class(prefix=prefix)
+            )
+    days = list(placement.days_log.select_related("recorded_by"))
+    logged = sum((entry.days for entry in days), start=0)
+    return {
+        "placement": placement,
+        "roles": roles,
+        "steps": steps,
+        "buttons": [
+            {"step": s, "label": services.STEPS[s].label}
+            for s in ("agree", "start", "complete")
+            if s in steps
+        ],
+        "forms": forms_by_step,
+        "days": days,
+        "logged": logged,
+        "remaining": placement.days_allowed - logged,
+        "audit": getattr(placement, "audit", None),
+        "next_step": services.next_step(placement),
+        "is_student": placement.student_id == request.user.pk,
+    }
+
+
+@login_required
+def placement_detail(request, placement):
+    placement = _placement(request, placement)
+    roles = services.roles_in(request.user, placement)
+    if request.method == "POST":
+        return _detail_post(request, placement, roles)
+    _record_reading(request, placement, roles)
+    return render(request, "placements/detail.html", _detail_context(request, placement, roles))
+
+
+def _detail_post(request, placement, roles):
+    step = request.POST.get("step", "")
+    if step == "share-portfolio":
+        try:
+            made = services.share_portfolio_with_assessors(placement=placement, by=request.user)
+        except PermissionDenied as error:
+            _problem(request, error)
+        else:
+            messages.success(
+                request,
+                f"Your portfolio is shared with {len(made)} more "
+                f"{'person' if len(made) == 1 else 'people'} assessing this placement. You can "
+                "see and stop each share on your portfolio's sharing page.",
+            )
+        return redirect(placement)
+    if step in BUTTON_STEPS:
+        call, message = BUTTON_STEPS[step]
+        try:
+            call(placement=placement, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            _problem(request, error)
+        else:
+            messages.success(request, message)
+        return redirect(placement)
+    if step not in FORM_STEPS:
+        raise Http404
+    form_class, prefix, call, message = FORM_STEPS[step]
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            call(placement, request.user, form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        except PermissionDenied as error:
+            _problem(request, error)
+            return redirect(placement)
+        else:
+            messages.success(request, message)
+            return redirect(placement)
+    placement.refresh_from_db()
+    context = _detail_context(request, placement, roles, bound=form)
+    if step not in context["forms"]:
+        # Not theirs to take (any more): say why rather than showing a form they cannot use.
+        for error in form.non_field_errors() or [services.STEPS[step].who_text]:
+            messages.error(request, error)
+        return redirect(placement)
+    context["error_form"] = form
+    return render(request, "placements/detail.html", context, status=400)
+
+
+# ---------------------------------------------------------------------------------------------
+# The quality audit
+
+
+class AuditPartForm(forms.Form):
+    """One party's part: a rating for each criterion of the party's sections and a comment on
+    each section. `sections` pairs each section with its bound fields for the template."""
+
+    def __init__(self, *args, audit: Audit, party: str, **kwargs):
+        super().__init__(*args, prefix=party, **kwargs)
+        self.party = party
+        self.label = AuditParty(party).label
+        scale = list(enumerate(audit.template.scale))
+        self.section_list = [
+            s for s in audit.template.sections.prefetch_related("criteria") if s.party == party
+        ]
+        for section in self.section_list:
+            for criterion in section.criteria.all():
+                self.fields[services.criterion_field(criterion)] = forms.TypedChoiceField(
+                    label=criterion.text,
+                    choices=scale,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": f"Rate “{criterion.text}”"},
+                )
+            self.fields[services.section_field(section)] = forms.CharField(
+                label=f"Comments: {section.title} (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    @property
+    def sections(self):
+        return [
+            {
+                "section": section,
+                "ratings": [self[services.criterion_field(c)] for c in section.criteria.all()],
+                "comment": self[services.section_field(section)],
+            }
+            for section in self.section_list
+        ]
+
+    def ratings(self) -> dict:
+        return {
+            c.pk: self.cleaned_data[services.criterion_field(c)]
+            for s in self.section_list
+            for c in s.criteria.all()
+        }
+
+    def comments(self) -> dict:
+        return {s.pk: self.cleaned_data[services.section_field(s)] for s in self.section_list}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class ModerationForm(ServiceErrorsMixin, forms.Form):
+    ROWS = 3
+
+    notes = forms.CharField(
+        label="Moderation notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the audit shows about this placement setting. The provider reads these.",
+    )
+
+    def __init__(self, *args, audit: Audit, **kwargs):
+        super().__init__(*args, prefix="moderate", **kwargs)
+        owners = services.provider_members(audit.placement.provider)
+        for n in range(1, self.ROWS + 1):
+            self.fields[f"action_{n}_text"] = forms.CharField(
+                label=f"Action {n}: what needs to be done", required=False
+            )
+            self.fields[f"action_{n}_owner"] = forms.ModelChoiceField(
+                queryset=owners,
+                required=False,
+                empty_label="Choose who owns it",
+                label=f"Action {n}: owner at {audit.placement.provider}",
+            )
+            self.fields[f"action_{n}_due_on"] = GovUKDateField(
+                label=f"Action {n}: due date",
+                name_in_errors=f"due date of action {n}",
+                required=False,
+            )
+
+    @property
+    def rows(self):
+        return [
+            [self[f"action_{n}_{part}"] for part in ("text", "owner", "due_on")]
+            for n in range(1, self.ROWS + 1)
+        ]
+
+    def actions(self) -> list[dict]:
+        rows = []
+        for n in range(1, self.ROWS + 1):
+            row = {
+                "text": self.cleaned_data.get(f"action_{n}_text", ""),
+                "owner": self.cleaned_data.get(f"action_{n}_owner"),
+                "due_on": self.cleaned_data.get(f"action_{n}_due_on"),
+            }
+            if any(row.values()):
+                rows.append(row)
+        return rows
+
+
+def _audit_context(request, placement, audit, *, part_forms=None, moderation=None) -> dict:
+    view = services.audit_view_for(request.user, audit)
+    part_forms = part_forms or {}
+    for row in view["parts"]:
+        if row["own"] and not row["submitted"] and audit.status == Audit.Status.OPEN:
+            row["form"] = part_forms.get(row["party"]) or AuditPartForm(
+                audit=audit, party=row["party"]
+            )
+    can_moderate = services.can_moderate(request.user, audit)
+    actions = list(audit.actions.select_related("owner"))
+    for action in actions:
+        action.can_update = services.may_update_action(request.user, action)
+    return {
+        **view,
+        "placement": placement,
+        "is_hei_lead": rules.is_hei_lead_for(request.user, placement),
+        "missing": [AuditParty(p).label for p in services.missing_parts(audit)],
+        "moderation": (moderation or ModerationForm(audit=audit)) if can_moderate else None,
+        "actions": actions,
+        "action_statuses": ActionItem.Status.choices,
+    }
+
+
+@login_required
+def audit(request, placement):
+    placement = _placement(request, placement)
+    roles = services.roles_in(request.user, placement)
+    audit = Audit.objects.filter(placement=placement).select_related("template").first()
+    if audit is None:
+        _record_reading(request, placement, roles)
+        return render(request, "placements/audit.html", {"placement": placement, "audit": None})
+    audit.placement = placement
+    if request.method == "POST":
+        return _audit_post(request, placement, audit)
+    _record_reading(request, placement, roles)
+    return render(request, "placements/audit.html", _audit_context(request, placement, audit))
+
+
+def _audit_post(request, placement, audit):
+    what = request.POST.get("what", "")
+    if what == "part":
+        party = request.POST.get("party", "")
+        if party not in rules.audit_parties_of(request.user, placement):
+            messages.error(request, "That part of the audit is not yours to complete.")
+            return redirect("placements:audit", placement=placement.uuid)
+        form = AuditPartForm(request.POST, audit=audit, party=party)
+        if form.is_valid():
+            try:
+                services.submit_audit_part(
+                    audit=audit,
+                    by=request.user,
+                    party=party,
+                    ratings=form.ratings(),
+                    comments=form.comments(),
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            except PermissionDenied as error:
+                _problem(request, error)
+                return redirect("placements:audit", placement=placement.uuid)
+            else:
+                messages.success(request, f"Your part ({form.label}) is submitted.")
+                return redirect("placements:audit", placement=placement.uuid)
+        context = _audit_context(request, placement, audit, part_forms={party: form})
+        context["error_form"] = form
+        return render(request, "placements/audit.html", context, status=400)
+    if what == "moderate":
+        if not rules.is_hei_lead_for(request.user, placement):
+            messages.error(request, "Only the HEI's placement lead moderates an audit.")
+            return redirect("placements:audit", placement=placement.uuid)
+        form = ModerationForm(request.POST, audit=audit)
+        if form.is_valid():
+            try:
+                services.moderate(
+                    audit=audit,
+                    by=request.user,
+                    notes=form.cleaned_data["notes"],
+                    actions=form.actions(),
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            except PermissionDenied as error:
+                _problem(request, error)
+                return redirect("placements:audit", placement=placement.uuid)
+            else:
+                messages.success(request, "The audit is moderated.")
+                return redirect("placements:audit", placement=placement.uuid)
+        context = _audit_context(request, placement, audit, moderation=form)
+        if context["moderation"] is None:  # not ready, or already moderated
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            return redirect("placements:audit", placement=placement.uuid)
+        context["error_form"] = form
+        return render(request, "placements/audit.html", context, status=400)
+    if what == "action":
+        action = get_object_or_404(audit.actions, pk=request.POST.get("action") or 0)
+        try:
+            services.update_action(
+                action=action, by=request.user, status=request.POST.get("status", "")
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _problem(request, error)
+        else:
+            messages.success(request, "The action is updated.")
+        return redirect("placements:audit", placement=placement.uuid)
     raise Http404
-
-
-placement_list = placement_create = placement_detail = audit = _missing

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from accounts.models import User
@@ -11,6 +12,7 @@ from capabilities.models import Association, FrameworkVersion, Item
 from cms.models import ContentPage, HomePage
 from cms.site_content import ensure_site_pages
 from organisations.models import Membership, Organisation, Role
+from placements.models import Designation, Placement
 from portfolios.guard import check_fields
 from portfolios.models import Comment, Entry, Share
 
@@ -67,6 +69,8 @@ def test_seed_loads_everything_and_is_idempotent(client):
                 Share,
                 Comment,
                 Appraisal,
+                Placement,
+                Designation,
             )
         )
 
@@ -99,6 +103,13 @@ def test_seed_loads_everything_and_is_idempotent(client):
     assert alex.stages.get(status="open").template_stage.name == "Six-month interim review"
     ravi = Appraisal.objects.get(appraisee__email="ravi.practitioner@demo.capable.test")
     assert ravi.stages.get(status="open").template_stage.name == "Mid-year review"
+    # Demo placements: a year of them, audits at every stage, an APS designation about to
+    # expire, a teaching organisation and a partnership review.
+    assert Placement.objects.count() >= 10
+    assert set(Placement.objects.values_list("status", flat=True)) >= {"in-progress", "completed"}
+    aps = Designation.objects.get(organisation__slug="northshire", kind="aps")
+    assert aps.is_current() and 0 <= (aps.expires_on - timezone.localdate()).days <= 90
+    assert Designation.objects.filter(organisation__slug="brightpath", kind="teaching").exists()
     call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert counts() == first
     assert client.get("/framework/").status_code == 200

@@ -6,6 +6,7 @@ from accounts.demo import DEMO_PASSWORD, ensure_demo_people
 from appraisals.demo import ensure_demo_appraisals
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
+from placements.demo import ensure_demo_placements
 from portfolios.demo import ensure_demo_portfolios
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo portfolios: {entries} entries.")
         appraisals = ensure_demo_appraisals()
         self.stdout.write(f"Demo appraisals: {appraisals} made.")
+        placements = ensure_demo_placements()
+        self.stdout.write(f"Demo placements: {placements} made.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             totp = f"  TOTP secret {account.totp_secret}" if account.totp_secret else ""

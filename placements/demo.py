@@ -1,0 +1,612 @@
+"""Demo placements for the demo people: invented, never real, and never naming a child or family.
+
+What it sets up, with the organisations and people of `accounts.demo`:
+
+* a BA programme at the University of Northshire and an MA programme at Southvale University,
+  each with cohorts, and some generated students (``<name>@demo.capable.test``) besides Sol
+  Varga and Mia Thorne;
+* Northshire's Student unit (four places, headed by Pat Lindqvist);
+* a year of placements at Northshire, Southvale and Brightpath in every state: proposed,
+  agreed, in progress, completed and ended early;
+* their quality audits at every stage: open with some parts in, fully submitted and waiting
+  for moderation, and moderated with actions for the provider (one of them overdue);
+* an Approved Practice Setting designation for Northshire that expires within 60 days, and
+  teaching organisation status for Brightpath, both decided by the Regional Practice Learning
+  Board;
+* the Northshire Teaching Partnership (University of Northshire with Northshire and
+  Brightpath) and this year's review, which the university has submitted and Northshire has not.
+
+Everything goes through `services`, `designations` and `partnerships`, so the placement rules
+hold for the demo too: no student has overlapping placements, the Student unit never holds more
+than four students at once, and Noor Haddad (PEPS stage 1) never assesses a final placement
+alone. The services stamp each step with the current time. Nobody is emailed. Safe to run
+again: a student who already has a placement is left alone, and so are existing designations,
+units, partnerships and reviews.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, ensure_demo_people
+from accounts.models import User
+from organisations.models import Membership, Organisation, Role, Team
+
+from . import designations, partnerships, services
+from .models import (
+    ActionItem,
+    Audit,
+    AuditParty,
+    Cohort,
+    Designation,
+    DesignationKind,
+    Partnership,
+    PartnershipSide,
+    Placement,
+    PlacementKind,
+    Programme,
+    StudentUnit,
+)
+
+PARTNERSHIP_SLUG = "northshire-teaching-partnership"
+PARTNERSHIP_NAME = "Northshire Teaching Partnership"
+UNIT_CAPACITY = 4
+
+# Generated students: (local part of the email, first name, last name, university).
+GENERATED_STUDENTS = [
+    ("ari.student", "Ari", "Fenwick", "uni-northshire"),
+    ("bex.student", "Bex", "Orman", "uni-northshire"),
+    ("cai.student", "Cai", "Treharne", "uni-northshire"),
+    ("dev.student", "Dev", "Lunan", "uni-northshire"),
+    ("eve.student", "Eve", "Pardoe", "uni-northshire"),
+    ("fin.student", "Fin", "Gallard", "uni-northshire"),
+    ("gem.student", "Gem", "Ashdown", "uni-northshire"),
+    ("hugo.student", "Hugo", "Revel", "uni-northshire"),
+    ("ivo.student", "Ivo", "Carrick", "uni-northshire"),
+    ("jay.student", "Jay", "Moorcroft", "southvale-university"),
+    ("kai.student", "Kai", "Brantwood", "southvale-university"),
+]
+
+PROGRAMMES = {
+    "uni-northshire": ("BA (Hons) Social Work", ["2023 intake", "2024 intake"]),
+    "southvale-university": ("MA Social Work", ["2025 intake"]),
+}
+
+# Audit stages a placement's audit reaches in the demo.
+OPEN_SOME = "open-some"  # open, some parts submitted
+SUBMITTED = "submitted"  # every part in, waiting for moderation
+MODERATED = "moderated"  # moderated, with actions
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """One demo placement: who, where, when (days from today) and how far it has gone."""
+
+    student: str
+    cohort: tuple[str, str]  # (university slug, cohort name)
+    provider: str
+    team: str
+    kind: str
+    starts: int
+    length: int
+    state: str
+    educator: str = "pat.educator"
+    onsite: str | None = None
+    co_assessor: str | None = None
+    in_unit: bool = False
+    audit: str | None = None
+    # Which ratings pattern and comments the student's part of the audit uses.
+    tone: int = 0
+
+
+PLANS = [
+    # Northshire: final placements last year, both in the Student unit.
+    Plan(
+        "ari.student",
+        ("uni-northshire", "2023 intake"),
+        "northshire",
+        "Student unit",
+        PlacementKind.FINAL,
+        -330,
+        140,
+        Placement.Status.COMPLETED,
+        in_unit=True,
+        audit=MODERATED,
+        tone=0,
+    ),
+    Plan(
+        "bex.student",
+        ("uni-northshire", "2023 intake"),
+        "northshire",
+        "Student unit",
+        PlacementKind.FINAL,
+        -330,
+        140,
+        Placement.Status.COMPLETED,
+        in_unit=True,
+        audit=SUBMITTED,
+        tone=1,
+    ),
+    Plan(
+        "cai.student",
+        ("uni-northshire", "2024 intake"),
+        "northshire",
+        "Assessment and intervention",
+        PlacementKind.FIRST,
+        -300,
+        98,
+        Placement.Status.COMPLETED,
+        audit=MODERATED,
+        tone=2,
+    ),
+    Plan(
+        "fin.student",
+        ("uni-northshire", "2024 intake"),
+        "northshire",
+        "Assessment and intervention",
+        PlacementKind.FIRST,
+        -250,
+        98,
+        Placement.Status.ENDED_EARLY,
+        audit=OPEN_SOME,
+        tone=3,
+    ),
+    Plan(
+        "dev.student",
+        ("uni-northshire", "2024 intake"),
+        "northshire",
+        "Children in care",
+        PlacementKind.FIRST,
+        -200,
+        98,
+        Placement.Status.COMPLETED,
+        audit=OPEN_SOME,
+        tone=4,
+    ),
+    Plan(
+        "eve.student",
+        ("uni-northshire", "2024 intake"),
+        "northshire",
+        "Student unit",
+        PlacementKind.FIRST,
+        -200,
+        98,
+        Placement.Status.COMPLETED,
+        in_unit=True,
+        audit=SUBMITTED,
+        tone=5,
+    ),
+    Plan(
+        "kai.student",
+        ("southvale-university", "2025 intake"),
+        "northshire",
+        "Assessment and intervention",
+        PlacementKind.FIRST,
+        -150,
+        98,
+        Placement.Status.COMPLETED,
+        audit=SUBMITTED,
+        tone=6,
+    ),
+    # Northshire now and next.
+    Plan(
+        "sol.student",
+        ("uni-northshire", "2024 intake"),
+        "northshire",
+        "Student unit",
+        PlacementKind.FIRST,
+        -40,
+        98,
+        Placement.Status.IN_PROGRESS,
+        in_unit=True,
+    ),
+    Plan(
+        "mia.student",
+        ("southvale-university", "2025 intake"),
+        "northshire",
+        "Children in care",
+        PlacementKind.FIRST,
+        14,
+        98,
+        Placement.Status.AGREED,
+    ),
+    Plan(
+        "jay.student",
+        ("southvale-university", "2025 intake"),
+        "northshire",
+        "Student unit",
+        PlacementKind.FIRST,
+        60,
+        98,
+        Placement.Status.PROPOSED,
+        in_unit=True,
+    ),
+    # Southvale: Pat Lindqvist educates from outside, Ravi Sandhu supervises on site. Southvale
+    # has no placement lead in the demo, so the provider's part of the audit stays open.
+    Plan(
+        "gem.student",
+        ("uni-northshire", "2023 intake"),
+        "southvale",
+        "Family help",
+        PlacementKind.FINAL,
+        -300,
+        140,
+        Placement.Status.COMPLETED,
+        onsite="ravi.practitioner",
+        audit=OPEN_SOME,
+        tone=7,
+    ),
+    # Brightpath: Noor Haddad (PEPS stage 1) with Oli Mensah on site; on a final placement Pat
+    # Lindqvist (stage 2) co-assesses.
+    Plan(
+        "hugo.student",
+        ("uni-northshire", "2024 intake"),
+        "brightpath",
+        "Family centre",
+        PlacementKind.FIRST,
+        -30,
+        98,
+        Placement.Status.IN_PROGRESS,
+        educator="noor.educator",
+        onsite="oli.supervisor",
+    ),
+    Plan(
+        "ivo.student",
+        ("uni-northshire", "2023 intake"),
+        "brightpath",
+        "Family centre",
+        PlacementKind.FINAL,
+        30,
+        140,
+        Placement.Status.AGREED,
+        educator="noor.educator",
+        onsite="oli.supervisor",
+        co_assessor="pat.educator",
+    ),
+]
+
+TUTORS = {"uni-northshire": "tara.tutor", "southvale-university": "gil.tutor"}
+# Who proposes and agrees: the HEI's placement lead where it has one, else the provider's.
+LEADS = {"uni-northshire": "hal.placements", "northshire": "lee.placements"}
+
+FINAL_REPORT = (
+    "The student built trusting working relationships quickly and used supervision well to "
+    "reflect on their decisions. Their written assessments grew clearer over the placement, "
+    "with analysis that linked what they saw to research and to the PCF. They are ready for the "
+    "next stage of their training."
+)
+ENDED_REASON = (
+    "The team was reorganised part way through and could no longer offer the learning "
+    "opportunities agreed in the learning agreement. The student is continuing in another "
+    "setting arranged by the university."
+)
+
+# Students' comments by section title, in several voices (picked by the plan's tone).
+STUDENT_COMMENTS = {
+    "Induction": [
+        "The first week was well planned: I had a timetable, a desk and someone to ask.",
+        "Induction took a while to get going because my system access came late.",
+        "A short welcome pack from the team made the first days much less daunting.",
+        "I would have liked to meet the wider team earlier than the third week.",
+    ],
+    "Learning opportunities": [
+        "I led visits with support from early on and took on more as the weeks went by.",
+        "There was a good range of work, including joint work with health colleagues.",
+        "Shadowing other professions gave me a much better picture of multi-agency work.",
+        "Some weeks were quiet and I spent more time reading than I expected.",
+    ],
+    "Supervision": [
+        "Supervision was reliable and always linked my practice back to theory.",
+        "My practice educator gave honest feedback that helped me improve my recording.",
+        "Supervision was moved a few times when the team was busy, but always rearranged.",
+        "Group supervision with the other students in the unit was a real strength.",
+    ],
+    "Workload": [
+        "The workload built up gradually and was right for my stage.",
+        "Study time was protected every week, which helped with my portfolio.",
+        "There were a couple of weeks where I felt stretched, but it was talked through.",
+        "I always knew which decisions sat with a qualified worker.",
+    ],
+}
+COMMENT_CYCLE = 7
+STUDENT_RATING_PATTERNS = [
+    [3, 2, 3, 2],
+    [2, 2, 2, 3],
+    [2, 1, 2, 2],
+    [1, 2, 1, 2],
+    [3, 3, 2, 2],
+    [2, 3, 3, 2],
+    [2, 2, 1, 3],
+    [3, 2, 2, 2],
+]
+OTHER_COMMENTS = {
+    AuditParty.EDUCATOR: "The student used supervision well and the team made them welcome.",
+    AuditParty.PROVIDER: "Induction and access to systems were ready before the first day.",
+    AuditParty.TUTOR: "Meetings happened on time and concerns were raised early.",
+}
+MODERATION_NOTES = (
+    "All four parts read together. The student's experience of supervision and learning was "
+    "good; the parts agree that access to systems at the start needs to be quicker."
+)
+ACTIONS = [
+    ("Have system access and a device ready before each student's first day.", 21),
+    ("Add a meeting with the wider team to the first week of the induction timetable.", 45),
+]
+DESIGNATION_EVIDENCE = (
+    "Set out in our practice learning policy, reviewed each year with our university partners "
+    "and the practice learning board. Evidence is held by the placement lead."
+)
+PARTNERSHIP_RATINGS = {
+    "governance": ("green", "The partnership board meets each term with both sides present."),
+    "admissions": ("amber", "Employer staff join interviews, but not every round yet."),
+    "placements": ("green", "Enough placements were offered for every student this year."),
+    "curriculum": ("amber", "Practitioners teach on two modules; we would like more."),
+    "academics": ("amber", "Two academics spent time in practice teams this year."),
+    "workforce": ("green", "Newly qualified workers move smoothly into the ASYE."),
+}
+
+
+def _email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def _people() -> dict[str, User]:
+    return {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=DEMO_DOMAIN)}
+
+
+def _organisations() -> dict[str, Organisation]:
+    if not Organisation.objects.filter(slug="uni-northshire").exists():
+        ensure_demo_people()
+    return {o.slug: o for o in Organisation.objects.all()}
+
+
+def _ensure_students(orgs, people, today: date) -> dict[str, User]:
+    for local, first, last, university in GENERATED_STUDENTS:
+        user, created = User.objects.get_or_create(
+            email=_email(local), defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=orgs[university],
+            role=Role.STUDENT,
+            defaults={"starts_on": today - timedelta(days=3 * 365)},
+        )
+        people[local] = user
+    return people
+
+
+def _ensure_cohorts(orgs) -> dict[tuple[str, str], Cohort]:
+    cohorts = {}
+    for slug, (name, cohort_names) in PROGRAMMES.items():
+        programme, _ = Programme.objects.get_or_create(hei=orgs[slug], name=name)
+        for cohort_name in cohort_names:
+            cohorts[(slug, cohort_name)], _ = Cohort.objects.get_or_create(
+                programme=programme, name=cohort_name
+            )
+    return cohorts
+
+
+def _ensure_unit(orgs, people) -> StudentUnit:
+    team = Team.objects.get(organisation=orgs["northshire"], name="Student unit")
+    unit, _ = StudentUnit.objects.get_or_create(
+        team=team, defaults={"head": people["pat.educator"], "capacity": UNIT_CAPACITY}
+    )
+    return unit
+
+
+def _ratings(audit: Audit, party: str, pattern: list[int], voice: int) -> tuple[dict, dict]:
+    """Ratings for every criterion of `party`'s sections (following `pattern`), and comments
+    (students' in one of several voices)."""
+    ratings, comments = {}, {}
+    size = len(audit.template.scale)
+    sections = audit.template.sections.filter(party=party).prefetch_related("criteria")
+    for n, section in enumerate(sections):
+        for m, criterion in enumerate(section.criteria.all()):
+            ratings[str(criterion.pk)] = min(pattern[(n + m) % len(pattern)], size - 1)
+        if party == AuditParty.STUDENT:
+            # Not every student writes in every section; no two write the same words.
+            texts = STUDENT_COMMENTS.get(section.title, [])
+            pick = (voice + n) % COMMENT_CYCLE
+            if pick < len(texts):
+                comments[str(section.pk)] = texts[pick]
+        elif n == 0 and party in OTHER_COMMENTS:
+            comments[str(section.pk)] = OTHER_COMMENTS[party]
+    return ratings, comments
+
+
+def _submit(audit: Audit, party: str, by: User, pattern: list[int], voice: int = 0) -> None:
+    ratings, comments = _ratings(audit, party, pattern, voice)
+    services.submit_audit_part(audit=audit, by=by, party=party, ratings=ratings, comments=comments)
+
+
+def _run_audit(plan: Plan, audit: Audit, placement: Placement, people, today: date) -> None:
+    tone = STUDENT_RATING_PATTERNS[plan.tone % len(STUDENT_RATING_PATTERNS)]
+    others = [2, 3, 2, 2]
+    provider_lead = people.get(LEADS.get(plan.provider, ""))
+    _submit(audit, AuditParty.STUDENT, placement.student, tone, plan.tone)
+    educator = people[plan.onsite] if plan.onsite else placement.practice_educator
+    _submit(audit, AuditParty.EDUCATOR, educator, others)
+    if plan.audit == OPEN_SOME:
+        return
+    _submit(audit, AuditParty.TUTOR, placement.hei_tutor, others)
+    if provider_lead is None:
+        return
+    _submit(audit, AuditParty.PROVIDER, provider_lead, others)
+    if plan.audit != MODERATED:
+        return
+    hei_lead = people.get(LEADS.get(plan.cohort[0], ""))
+    if hei_lead is None:
+        return
+    services.moderate(
+        audit=audit,
+        by=hei_lead,
+        notes=MODERATION_NOTES,
+        actions=[
+            {"text": text, "owner": provider_lead, "due_on": today + timedelta(days=days)}
+            for text, days in ACTIONS
+        ],
+    )
+
+
+def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement | None:
+    student = people[plan.student]
+    if Placement.objects.filter(student=student).exists():
+        return None
+    university = plan.cohort[0]
+    lead = people[LEADS.get(university) or LEADS[plan.provider]]
+    educator = people[plan.educator]
+    tutor = people[TUTORS[university]]
+    team = Team.objects.get(organisation=orgs[plan.provider], name=plan.team)
+    cohort = cohorts[plan.cohort]
+    cohort.students.add(student)
+    starts_on = today + timedelta(days=plan.starts)
+    placement = services.propose_placement(
+        by=lead,
+        student=student,
+        cohort=cohort,
+        provider_team=team,
+        practice_educator=educator,
+        hei_tutor=tutor,
+        kind=plan.kind,
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=plan.length),
+        onsite_supervisor=people[plan.onsite] if plan.onsite else None,
+        co_assessor=people[plan.co_assessor] if plan.co_assessor else None,
+        unit=unit if plan.in_unit else None,
+    )
+    if plan.state == Placement.Status.PROPOSED:
+        return placement
+    services.agree(placement=placement, by=lead)
+    if plan.state == Placement.Status.AGREED:
+        return placement
+    services.start(placement=placement, by=lead)
+    services.record_learning_agreement(
+        placement=placement, by=educator, on=starts_on + timedelta(days=7)
+    )
+    if plan.state == Placement.Status.IN_PROGRESS:
+        return placement
+    if plan.state == Placement.Status.ENDED_EARLY:
+        audit = services.end_early(placement=placement, by=lead, reason=ENDED_REASON)
+    else:
+        services.record_midpoint(
+            placement=placement, by=educator, on=starts_on + timedelta(days=plan.length // 2)
+        )
+        services.record_final_report(
+            placement=placement,
+            by=educator,
+            text=FINAL_REPORT,
+            recommendation=Placement.Recommendation.PASS,
+        )
+        audit = services.complete(placement=placement, by=lead)
+        services.record_hei_decision(
+            placement=placement, by=tutor, decision=Placement.Recommendation.PASS
+        )
+    if audit is not None and plan.audit:
+        _run_audit(plan, audit, placement, people, today)
+    return placement
+
+
+def _backdate_one_action(orgs, today: date) -> None:
+    """Moderation only takes due dates from today on; make one action look as if it was agreed
+    months ago and is now overdue, so that the quality profile shows what overdue looks like."""
+    if ActionItem.objects.filter(provider=orgs["northshire"], due_on__lt=today).exists():
+        return
+    action = (
+        ActionItem.objects.filter(provider=orgs["northshire"], status=ActionItem.Status.OPEN)
+        .order_by("due_on", "pk")
+        .first()
+    )
+    if action is not None:
+        action.due_on = today - timedelta(days=14)
+        action.save(update_fields=["due_on"])
+
+
+def _ensure_designation(
+    *, organisation, kind, applicant, board, decider, starts_on, expires_on
+) -> None:
+    if Designation.objects.filter(organisation=organisation, kind=kind).exists():
+        return
+    designation = designations.start_application(
+        organisation=organisation, kind=kind, awarding_body=board, by=applicant
+    )
+    for criterion in designations.active_criteria(kind):
+        designations.save_evidence(
+            designation=designation, criterion=criterion, text=DESIGNATION_EVIDENCE, by=applicant
+        )
+    designations.submit(designation=designation, by=applicant)
+    designations.decide(
+        designation=designation,
+        by=decider,
+        status=Designation.Status.APPROVED,
+        notes="All criteria met; the evidence was discussed with the placement lead.",
+        starts_on=starts_on,
+        expires_on=expires_on,
+    )
+
+
+def _ensure_partnership(orgs, people, today: date) -> None:
+    partnership, created = Partnership.objects.get_or_create(
+        slug=PARTNERSHIP_SLUG, defaults={"name": PARTNERSHIP_NAME, "hei": orgs["uni-northshire"]}
+    )
+    if created:
+        partnership.employers.add(orgs["northshire"], orgs["brightpath"])
+    review = partnerships.review_for(partnership=partnership, year=today.year)
+    side = PartnershipSide.objects.get(review=review, organisation=orgs["uni-northshire"])
+    if side.submitted_at is None:
+        partnerships.submit_side(
+            review=review,
+            organisation=orgs["uni-northshire"],
+            by=people["hal.placements"],
+            ratings={
+                area: {"rating": rating, "comment": comment}
+                for area, (rating, comment) in PARTNERSHIP_RATINGS.items()
+            },
+        )
+
+
+@transaction.atomic
+def ensure_demo_placements() -> int:
+    """Set up the demo placements and everything around them; return how many placements were
+    created (none when run again)."""
+    today = timezone.localdate()
+    orgs = _organisations()
+    people = _ensure_students(orgs, _people(), today)
+    cohorts = _ensure_cohorts(orgs)
+    unit = _ensure_unit(orgs, people)
+    # The partnership first: it is what lets Sol and the other students read feedback.
+    _ensure_partnership(orgs, people, today)
+
+    designations.ensure_default_criteria()
+    board = orgs["practice-learning-board"]
+    _ensure_designation(
+        organisation=orgs["northshire"],
+        kind=DesignationKind.APS,
+        applicant=people["lee.placements"],
+        board=board,
+        decider=people["rue.board"],
+        starts_on=today - timedelta(days=3 * 365 - 45),
+        expires_on=today + timedelta(days=45),
+    )
+    _ensure_designation(
+        organisation=orgs["brightpath"],
+        kind=DesignationKind.TEACHING,
+        applicant=people["cam.admin"],
+        board=board,
+        decider=people["rue.board"],
+        starts_on=today - timedelta(days=120),
+        expires_on=today + timedelta(days=3 * 365 - 120),
+    )
+
+    created = 0
+    for plan in PLANS:
+        placement = _place(plan, people=people, cohorts=cohorts, orgs=orgs, unit=unit, today=today)
+        created += placement is not None
+    _backdate_one_action(orgs, today)
+    return created
