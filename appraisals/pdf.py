@@ -18,13 +18,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from fpdf.enums import XPos, YPos
 
 from capabilities.models import Item
 from portfolios import pdf as portfolio_pdf
 from portfolios.models import Entry
 from portfolios.pdf import (
-    BODY_SIZE,
     LINE,
     MUTED_COLOUR,
     NOT_RECORDED,
@@ -360,23 +358,6 @@ class AppraisalPDF(PortfolioPDF):
         self.keep_space(LINE * 5)
         self.paragraph(text, size=size, bold=True, line=size * 0.5)
 
-    def notice(self, text: str) -> None:
-        """A shaded box, for what a reader must not miss."""
-        self.keep_space(LINE * 3)
-        self.set_fill_color(230, 230, 230)
-        self.font(BODY_SIZE, bold=True)
-        self.multi_cell(
-            self.epw,
-            LINE,
-            self.safe(text),
-            align="L",
-            fill=True,
-            padding=3,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        self.set_fill_color(255, 255, 255)
-
     def section(self, title: str, *, space: float) -> None:
         """A rule (unless at the top of a page, under the header's) and a heading."""
         self.keep_space(space)
@@ -435,7 +416,7 @@ def _cover(pdf: AppraisalPDF, data: dict, stages: list[dict]) -> None:
         pdf.bullet(f"{_stage_title(stage)}: {mark}")
     pdf.ln(6)
     if data.get("has_dissent") or any(_dicts(s.get("dissents")) for s in stages):
-        pdf.notice(DISSENT_NOTICE)
+        pdf.notice(DISSENT_NOTICE, bold=True)
 
 
 def _stage_title(stage: dict) -> str:

@@ -534,6 +534,23 @@ class PortfolioPDF(FPDF):
         self.cell(5, line, self.safe("\u2022"))
         self.paragraph(value, size=size, line=line, indent=5)
 
+    def notice(self, text: str, *, size: float = BODY_SIZE, bold: bool = False) -> None:
+        """A shaded box, for what a reader must not miss."""
+        self.keep_space(LINE * 3)
+        self.set_fill_color(235, 235, 235)
+        self.font(size, bold)
+        self.multi_cell(
+            self.epw,
+            LINE,
+            self.safe(text),
+            align="L",
+            fill=True,
+            padding=3,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.set_fill_color(255, 255, 255)
+
     def rule(self) -> None:
         self.set_draw_color(*RULE_COLOUR)
         self.set_line_width(0.3)
@@ -572,19 +589,7 @@ def _cover(pdf: PortfolioPDF, data: dict, entries: list[dict]) -> None:
             pdf.paragraph(f"Target level: {target}", size=11, line=6)
 
     pdf.ln(14)
-    pdf.set_fill_color(238, 238, 238)
-    pdf.font(10)
-    pdf.multi_cell(
-        pdf.epw,
-        LINE,
-        pdf.safe(CONFIDENTIALITY_NOTE),
-        align="L",
-        fill=True,
-        padding=3,
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.set_fill_color(255, 255, 255)
+    pdf.notice(CONFIDENTIALITY_NOTE)
 
 
 def _shade(count: int, highest: int) -> tuple[int, int, int]:
