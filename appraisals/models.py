@@ -134,6 +134,19 @@ class TemplateQuestion(models.Model):
 
 
 class AppraisalQuerySet(models.QuerySet):
+    def with_people(self):
+        """The template, organisation and team, everyone taking part and the target level."""
+        return self.select_related(
+            "template",
+            "organisation",
+            "team",
+            "appraisee",
+            "appraiser",
+            "countersigner",
+            "assessor",
+            "target_level",
+        )
+
     def in_progress(self):
         return self.filter(status=Appraisal.Status.IN_PROGRESS)
 

@@ -75,56 +75,51 @@ def appraisals_with_related(queryset=None):
     """`queryset` (default: all appraisals) with everything `appraisal_data` reads, loaded in a
     fixed number of queries however many appraisals there are."""
     queryset = Appraisal.objects.all() if queryset is None else queryset
-    return queryset.select_related(
-        "template",
-        "organisation",
-        "team",
-        "appraisee",
-        "appraiser",
-        "countersigner",
-        "assessor",
-        "target_level",
-        "recommendation_by",
-        "panel_confirmed_by",
-    ).prefetch_related(
-        Prefetch(
-            "stages", queryset=Stage.objects.select_related("template_stage").order_by("order")
-        ),
-        Prefetch(
-            "stages__template_stage__questions",
-            queryset=TemplateQuestion.objects.order_by("order", "pk"),
-        ),
-        Prefetch("stages__answers", queryset=Answer.objects.select_related("author")),
-        Prefetch(
-            "stages__domain_assessments",
-            queryset=DomainAssessment.objects.select_related("domain", "judged_by").order_by(
-                "domain__sort_order", "domain__code", "pk"
+    return (
+        queryset.with_people()
+        .select_related("recommendation_by", "panel_confirmed_by")
+        .prefetch_related(
+            Prefetch(
+                "stages", queryset=Stage.objects.select_related("template_stage").order_by("order")
             ),
-        ),
-        Prefetch(
-            "stages__domain_assessments__evidence",
-            queryset=Entry.objects.live().order_by("occurred_on", "title", "pk"),
-        ),
-        Prefetch(
-            "stages__sign_offs",
-            queryset=SignOff.objects.select_related("user").order_by("signed_at", "pk"),
-        ),
-        Prefetch(
-            "stages__amendments",
-            queryset=Amendment.objects.select_related("question", "made_by").order_by(
-                "made_at", "pk"
+            Prefetch(
+                "stages__template_stage__questions",
+                queryset=TemplateQuestion.objects.order_by("order", "pk"),
             ),
-        ),
-        Prefetch(
-            "stages__dissents",
-            queryset=Dissent.objects.select_related("author").order_by("created_at", "pk"),
-        ),
-        Prefetch("objectives", queryset=Objective.objects.order_by("created_at", "pk")),
-        Prefetch("objectives__statements", queryset=Item.objects.order_by("sort_order", "code")),
-        Prefetch(
-            "evidence",
-            queryset=SharedEvidence.objects.select_related("entry").order_by("shared_at", "pk"),
-        ),
+            Prefetch("stages__answers", queryset=Answer.objects.select_related("author")),
+            Prefetch(
+                "stages__domain_assessments",
+                queryset=DomainAssessment.objects.select_related("domain", "judged_by").order_by(
+                    "domain__sort_order", "domain__code", "pk"
+                ),
+            ),
+            Prefetch(
+                "stages__domain_assessments__evidence",
+                queryset=Entry.objects.live().order_by("occurred_on", "title", "pk"),
+            ),
+            Prefetch(
+                "stages__sign_offs",
+                queryset=SignOff.objects.select_related("user").order_by("signed_at", "pk"),
+            ),
+            Prefetch(
+                "stages__amendments",
+                queryset=Amendment.objects.select_related("question", "made_by").order_by(
+                    "made_at", "pk"
+                ),
+            ),
+            Prefetch(
+                "stages__dissents",
+                queryset=Dissent.objects.select_related("author").order_by("created_at", "pk"),
+            ),
+            Prefetch("objectives", queryset=Objective.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "objectives__statements", queryset=Item.objects.order_by("sort_order", "code")
+            ),
+            Prefetch(
+                "evidence",
+                queryset=SharedEvidence.objects.select_related("entry").order_by("shared_at", "pk"),
+            ),
+        )
     )
 
 

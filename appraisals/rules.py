@@ -9,41 +9,24 @@ Templates are managed by the organisation's PSWs and admins.
 
 from django.db.models import Q
 
-from organisations.models import Membership, Organisation, Role
+from organisations.models import Role
+from organisations.selectors import organisations_where
 
 from .models import Appraisal, AppraisalTemplate
 
 
 def psw_organisations(user):
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.active()
-        .filter(user=user, role=Role.PRINCIPAL_SOCIAL_WORKER)
-        .values("organisation")
-    )
+    return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER)
 
 
 def template_manager_organisations(user):
     """Organisations whose appraisal templates `user` manages: their PSWs and admins."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.active()
-        .filter(user=user, role__in=[Role.PRINCIPAL_SOCIAL_WORKER, Role.ORG_ADMIN])
-        .values("organisation")
-    )
+    return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.ORG_ADMIN)
 
 
 def cycle_starter_organisations(user):
     """Organisations where `user` may start appraisal cycles: PSWs and line managers."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.active()
-        .filter(user=user, role__in=[Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER])
-        .values("organisation")
-    )
+    return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER)
 
 
 def appraisals_visible_to(user):

@@ -16,6 +16,7 @@ from accounts.audit import record_access
 from accounts.models import User
 from capabilities.models import FrameworkVersion, Item
 from cms.forms import GovUKDateField
+from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
 
@@ -33,16 +34,7 @@ from .models import (
 
 def _appraisal(request, uuid) -> Appraisal:
     appraisal = get_object_or_404(
-        rules.appraisals_visible_to(request.user).select_related(
-            "template",
-            "organisation",
-            "team",
-            "appraisee",
-            "appraiser",
-            "countersigner",
-            "assessor",
-            "target_level",
-        ),
+        rules.appraisals_visible_to(request.user).with_people(),
         uuid=uuid,
     )
     if appraisal.appraisee_id != request.user.pk:
@@ -60,11 +52,7 @@ def _stage(appraisal, number) -> Stage:
 
 
 def _problem(request, error) -> None:
-    if isinstance(error, PermissionDenied):
-        messages.error(request, str(error) or "You cannot do that in this appraisal.")
-    else:
-        for message in getattr(error, "messages", [str(error)]):
-            messages.error(request, message)
+    report_refusal(request, error, denied="You cannot do that in this appraisal.")
 
 
 @login_required

@@ -14,7 +14,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from organisations.models import Membership, Organisation
+from organisations.models import Organisation
+from organisations.selectors import organisations_where
 from portfolios import guard
 
 from . import rules, workforce
@@ -142,9 +143,7 @@ class PracticeVoiceForm(forms.Form):
 
 
 def _member_organisations(user):
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.active().filter(user=user).values("organisation")
-    ).order_by("name", "pk")
+    return organisations_where(user).order_by("name", "pk")
 
 
 @login_required

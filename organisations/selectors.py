@@ -17,11 +17,20 @@ def _admin_memberships(user, on: date | None = None) -> QuerySet[Membership]:
     return Membership.objects.active(on).filter(user=user, role=Role.ORG_ADMIN)
 
 
-def administered_organisations(user, on: date | None = None) -> QuerySet[Organisation]:
-    """Organisations where `user` holds an active organisation admin role (today by default)."""
+def organisations_where(user, *roles, on: date | None = None) -> QuerySet[Organisation]:
+    """Organisations where `user` holds an active role (one of `roles`, or any role if none are
+    given), today by default. Every app's access rules start from this."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
-    return Organisation.objects.filter(pk__in=_admin_memberships(user, on).values("organisation"))
+    memberships = Membership.objects.active(on).filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return Organisation.objects.filter(pk__in=memberships.values("organisation"))
+
+
+def administered_organisations(user, on: date | None = None) -> QuerySet[Organisation]:
+    """Organisations where `user` holds an active organisation admin role (today by default)."""
+    return organisations_where(user, Role.ORG_ADMIN, on=on)
 
 
 def is_org_admin(user, organisation: Organisation, on: date | None = None) -> bool:

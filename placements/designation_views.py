@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.messages import report_refusal
 from organisations.models import Organisation, Role
 
 from . import designations as services
@@ -22,11 +23,7 @@ from .rules import designations_visible_to, organisations_where
 
 
 def _problem(request, error) -> None:
-    if isinstance(error, PermissionDenied):
-        messages.error(request, str(error) or "You cannot do that with this application.")
-    else:
-        for message in getattr(error, "messages", [str(error)]):
-            messages.error(request, message)
+    report_refusal(request, error, denied="You cannot do that with this application.")
 
 
 def _employer_organisations(user):

@@ -30,7 +30,7 @@ from django.utils import timezone
 from organisations.models import Membership, Organisation, Role
 
 from .models import Criterion, CriterionEvidence, Designation, DesignationKind
-from .rules import organisations_where
+from .rules import awarding_bodies_of, organisations_where
 
 APPLICANT_ROLES = (Role.PLACEMENT_LEAD, Role.ORG_ADMIN)
 REMINDER_DAYS = (90, 30)
@@ -195,10 +195,6 @@ def active_criteria(kind: str):
 def applicant_organisations(user):
     """Employers for which `user` applies: their placement leads and admins."""
     return organisations_where(user, *APPLICANT_ROLES).filter(kind__in=Organisation.EMPLOYER_KINDS)
-
-
-def awarding_bodies_of(user):
-    return organisations_where(user, *Role.values).filter(kind=Organisation.Kind.AWARDING_BODY)
 
 
 def can_apply_for(user, organisation) -> bool:

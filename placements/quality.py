@@ -28,7 +28,7 @@ from appraisals.workforce import SUPPRESSION_THRESHOLD, is_small, suppress
 from organisations.models import Organisation, Role
 
 from .models import ActionItem, Audit, AuditCriterion, AuditPart, AuditParty, Partnership, Placement
-from .rules import organisations_where
+from .rules import awarding_bodies_of, organisations_where
 
 __all__ = [
     "SUPPRESSION_THRESHOLD",
@@ -84,11 +84,7 @@ def can_read_quality(user, organisation) -> bool:
         employers=organisation, hei__in=organisations_where(user, Role.PLACEMENT_LEAD)
     ).exists():
         return True
-    return (
-        organisations_where(user, *Role.values)
-        .filter(kind=Organisation.Kind.AWARDING_BODY)
-        .exists()
-    )
+    return awarding_bodies_of(user).exists()
 
 
 def can_read_feedback(user, organisation) -> bool:

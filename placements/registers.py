@@ -34,7 +34,7 @@ from organisations.models import Membership, Organisation, Role
 
 from .models import Audit, AuditPart, AuditParty, Designation, Placement
 from .quality import Tally, academic_year_of, current_placements, section_catalogue
-from .rules import organisations_where, placement_lead_organisations
+from .rules import awarding_bodies_of, placement_lead_organisations
 
 PRACTICE_EDUCATORS = "practice-educators"
 PLACEMENTS = "placements"
@@ -73,10 +73,6 @@ class Register:
 
 # ---------------------------------------------------------------------------------------------
 # Who may read registers, and what
-
-
-def awarding_bodies_of(user):
-    return organisations_where(user, *Role.values).filter(kind=Organisation.Kind.AWARDING_BODY)
 
 
 def designated_organisations(user):

@@ -10,17 +10,15 @@ functions do not return.
 
 from django.db.models import Q
 
-from organisations.models import Membership, Organisation, Role
+from organisations.models import Organisation, Role
+from organisations.selectors import organisations_where
 
 from .models import AuditParty, Designation, Partnership, Placement
 
 
-def organisations_where(user, *roles):
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.active().filter(user=user, role__in=roles).values("organisation")
-    )
+def awarding_bodies_of(user):
+    """Awarding bodies where `user` holds any role."""
+    return organisations_where(user).filter(kind=Organisation.Kind.AWARDING_BODY)
 
 
 def placement_lead_organisations(user):
@@ -81,10 +79,8 @@ def designations_visible_to(user):
     employer = organisations_where(
         user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN, Role.PRINCIPAL_SOCIAL_WORKER
     )
-    awarding = organisations_where(user, *Role.values)
-    return Designation.objects.filter(
-        Q(organisation__in=employer) | Q(awarding_body__in=awarding.filter(kind="awarding-body"))
-    )
+    awarding = awarding_bodies_of(user)
+    return Designation.objects.filter(Q(organisation__in=employer) | Q(awarding_body__in=awarding))
 
 
 def partnerships_of(user):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.audit import record_access
 from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.messages import report_refusal
 from organisations.models import Membership, Organisation, Role, Team
 
 from . import rules, services
@@ -38,11 +39,7 @@ STATUS_ORDER = [
 
 
 def _problem(request, error) -> None:
-    if isinstance(error, PermissionDenied):
-        messages.error(request, str(error) or "You cannot do that on this placement.")
-    else:
-        for message in getattr(error, "messages", [str(error)]):
-            messages.error(request, message)
+    report_refusal(request, error, denied="You cannot do that on this placement.")
 
 
 def _placement(request, uuid) -> Placement:

@@ -8,7 +8,7 @@ from capabilities.models import Item
 from cms.forms import GovUKDateField, ServiceErrorsMixin
 
 from . import guard
-from .models import GUARDED_FIELDS, SWE_STANDARD_4, Entry, Share
+from .models import GUARDED_FIELDS, RECORD_FIELDS, SWE_STANDARD_4, Entry, Share
 from .uploads import ACCEPTED_DESCRIPTION, check_upload, max_upload_bytes
 
 # What the buttons of the entry form do.
@@ -73,21 +73,7 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Entry
-        fields = [
-            "entry_type",
-            "title",
-            "occurred_on",
-            "hours",
-            "description",
-            "learning",
-            "impact",
-            "peer_name",
-            "peer_role",
-            "peer_on",
-            "peer_learning",
-            "swe_standards",
-            "statements",
-        ]
+        fields = [*RECORD_FIELDS, "statements"]
         labels = {
             "entry_type": "Type of evidence",
             "description": "Short description and why it is relevant",

@@ -174,6 +174,22 @@ class Entry(models.Model):
         return [labels[code] for code in self.swe_standards if code in labels]
 
 
+# What the owner writes in an entry, in the order of the form (and of Social Work England's).
+RECORD_FIELDS = (
+    "entry_type",
+    "title",
+    "occurred_on",
+    "hours",
+    "description",
+    "learning",
+    "impact",
+    "peer_name",
+    "peer_role",
+    "peer_on",
+    "peer_learning",
+    "swe_standards",
+)
+
 GUARDED_FIELDS = (
     "title",
     "description",

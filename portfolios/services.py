@@ -15,6 +15,7 @@ from accounts.models import User
 from . import rules
 from .guard import Finding
 from .models import (
+    RECORD_FIELDS,
     Attachment,
     Comment,
     Entry,
@@ -24,21 +25,6 @@ from .models import (
     Share,
 )
 from .uploads import CheckedUpload
-
-ENTRY_FIELDS = (
-    "entry_type",
-    "title",
-    "occurred_on",
-    "hours",
-    "description",
-    "learning",
-    "impact",
-    "peer_name",
-    "peer_role",
-    "peer_on",
-    "peer_learning",
-    "swe_standards",
-)
 
 
 def confirmed_fingerprints(entry: Entry | None) -> set[str]:
@@ -66,7 +52,7 @@ def save_entry(
         entry = Entry(portfolio=Portfolio.for_user(owner))
     elif entry.portfolio.owner_id != owner.pk or entry.is_deleted:
         raise ValidationError("Only the owner can change this entry.")
-    for name in ENTRY_FIELDS:
+    for name in RECORD_FIELDS:
         if name in values:
             setattr(entry, name, values[name] if values[name] is not None else _empty(name))
     entry.status = Entry.Status.COMPLETE if complete else Entry.Status.DRAFT

@@ -27,7 +27,7 @@ from .forms import (
     EntryForm,
     ShareForm,
 )
-from .models import Entry, Mapping, Share, registration_year_for
+from .models import RECORD_FIELDS, Entry, Mapping, Share, registration_year_for
 from .picker import build_picker
 
 PAGE_SIZE = 20
@@ -183,7 +183,7 @@ def _entry_form(request, entry):
                 saved = services.save_entry(
                     owner=request.user,
                     entry=entry,
-                    values={name: data.get(name) for name in services.ENTRY_FIELDS},
+                    values={name: data.get(name) for name in RECORD_FIELDS},
                     complete=action == ACTION_COMPLETE,
                     statements=data["statements"],
                     uploads=data["attachments"],
