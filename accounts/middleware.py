@@ -1,8 +1,11 @@
+import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .mfa import has_mfa, role_requires_mfa
@@ -53,19 +56,70 @@ class PrivateResponseMiddleware:
         return response
 
 
-class UserSessionsMiddleware:
-    """allauth's session tracking (last seen time and IP address on every request), except on
-    the paths in CAPABLE_UNTRACKED_PATHS: there, nothing about the request is written, so an
+def untracked(request) -> bool:
+    """Requests to CAPABLE_UNTRACKED_PATHS leave no trace in the session or its tracking."""
+    paths = tuple(getattr(settings, "CAPABLE_UNTRACKED_PATHS", ()))
+    return bool(paths) and request.path.startswith(paths)
+
+
+class SessionActivityMiddleware:
+    """Renew a signed-in session and record its activity at most once a minute.
+
+    The session ends after SESSION_COOKIE_AGE of inactivity: each save sets its expiry to
+    now + that age. Rather than save the session on every request (a database write on every
+    page, which on SQLite makes readers queue behind one another), this marks the session
+    modified only when its last renewal is CAPABLE_SESSION_ACTIVITY_SECONDS old, or when the
+    address or browser has changed; then allauth's session tracking (last seen, IP address,
+    browser) is updated too. So the inactivity timeout holds to within a minute, and a page
+    read within a minute of the last one writes nothing.
+
+    Requests to CAPABLE_UNTRACKED_PATHS are left alone entirely (no renewal, no tracking), so an
     anonymous practice-voice note cannot be lined up with the sender's session activity."""
 
-    def __init__(self, get_response):
-        from allauth.usersessions.middleware import UserSessionsMiddleware as Tracking
+    KEY = "_capable_activity"
 
+    def __init__(self, get_response):
         self.get_response = get_response
-        self.tracking = Tracking(get_response)
 
     def __call__(self, request):
-        untracked = getattr(settings, "CAPABLE_UNTRACKED_PATHS", ())
-        if any(request.path.startswith(path) for path in untracked):
-            return self.get_response(request)
-        return self.tracking(request)
+        if not untracked(request):
+            self.record(request)
+        return self.get_response(request)
+
+    @classmethod
+    def record(cls, request) -> None:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is None or session is None or not user.is_authenticated:
+            return
+        if not session.session_key:
+            return
+        client = cls._client(request)
+        if client is None:
+            return
+        now = timezone.now().timestamp()
+        interval = getattr(settings, "CAPABLE_SESSION_ACTIVITY_SECONDS", 60)
+        seen = session.get(cls.KEY)
+        if (
+            isinstance(seen, list)
+            and len(seen) == 2
+            and isinstance(seen[0], int | float)
+            and 0 <= now - seen[0] < interval
+            and seen[1] == client
+        ):
+            return
+        session[cls.KEY] = [now, client]
+        from allauth.usersessions.internal import usersessionkit
+
+        usersessionkit.track_activity(request, user=user, session=session)
+
+    @staticmethod
+    def _client(request) -> str | None:
+        from allauth.account.adapter import get_adapter
+
+        try:
+            ip = get_adapter().get_client_ip(request)
+        except PermissionDenied:
+            return None
+        agent = request.META.get("HTTP_USER_AGENT", "")
+        return hashlib.sha256(f"{ip}\n{agent}".encode()).hexdigest()[:16]

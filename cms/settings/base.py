@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -108,8 +108,22 @@ TEMPLATES = [
     },
 ]
 
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": 20,
+}
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must stand several people at once: write-ahead logging lets readers
+    # and one writer work together, writers wait (up to 20 s) instead of failing with "database
+    # is locked", and transactions take the write lock when they begin, so a reader never has
+    # to upgrade to a writer half-way (which SQLite can only refuse).
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **SQLITE_OPTIONS,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search backend uses PostgreSQL's full-text search fields.
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -141,14 +155,20 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Capable"
+# Session tracking (last seen time, IP address, browser) is recorded by
+# accounts.middleware.SessionActivityMiddleware at most once a minute (or when the address or
+# browser changes), not on every request: a page that changes nothing writes nothing.
 USERSESSIONS_TRACK_ACTIVITY = True
-# Requests to these paths leave no trace in session tracking (anonymous practice-voice notes).
+CAPABLE_SESSION_ACTIVITY_SECONDS = 60
+# Requests to these paths leave no trace in the session or its tracking (anonymous
+# practice-voice notes).
 CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/"]
 WAGTAILADMIN_LOGIN_URL = "account_login"
 
-# Sessions end after inactivity (each request renews them) and when the browser closes.
+# Sessions end after inactivity and when the browser closes. Activity renews a session at most
+# once a minute (accounts.middleware.SessionActivityMiddleware), so a read writes nothing.
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(60 * 60 * 2)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
