@@ -468,8 +468,10 @@ class Objective(models.Model):
 
 class PracticeVoiceNote(models.Model):
     """An anonymous note from a practitioner on what helps or gets in the way of good practice.
-    There is deliberately no author, no timestamp finer than the month, and no request data."""
+    There is deliberately no author, no timestamp finer than the month, and no request data;
+    its id is random, so ids say nothing about the order notes were sent in."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     class Theme(models.TextChoices):
         CASELOADS = "caseloads", "Caseloads and time"
         SUPERVISION = "supervision", "Supervision and support"
