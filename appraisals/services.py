@@ -156,6 +156,7 @@ def start_team_cycle(
     ]
 
 
+@transaction.atomic
 def carry_objectives(*, previous: Appraisal, into: Appraisal) -> int:
     carried = 0
     for objective in previous.objectives.filter(status=Objective.Status.AGREED).prefetch_related(

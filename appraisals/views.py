@@ -2,11 +2,13 @@
 (404 otherwise), then hands every change to `services`, which decides whether it is allowed."""
 
 import datetime
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -281,26 +283,62 @@ def _save_stage(request, appraisal, stage):
             services.skip_stage(stage=stage, user=request.user)
             messages.success(request, f"{stage.name} was skipped.")
             return redirect(appraisal)
-        questions = {q.pk: q for q in stage.template_stage.questions.all()}
-        for key, value in request.POST.items():
-            if not key.startswith("answer-"):
-                continue
-            _prefix, question_id, role = key.split("-", 2)
-            question = questions.get(int(question_id)) if question_id.isdigit() else None
-            if question is None or role not in roles:
-                continue
-            services.save_answer(
-                stage=stage, question=question, user=request.user, role=role, text=value
-            )
-        if stage.template_stage.assesses_domains:
-            _save_domains(request, appraisal, stage, roles)
+        # A stage's answers and judgements are saved together: all of them or none.
+        with transaction.atomic():
+            _save_answers(request, stage, roles)
+            if stage.template_stage.assesses_domains:
+                _save_domains(request, appraisal, stage, roles)
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
-        return render(
-            request, "appraisals/stage.html", _stage_context(request, appraisal, stage), status=400
-        )
+        context = _stage_context(request, appraisal, stage)
+        _keep_typed(context, request.POST, roles)
+        return render(request, "appraisals/stage.html", context, status=400)
     messages.success(request, "Saved.")
     return redirect(stage)
+
+
+def _save_answers(request, stage, roles):
+    questions = {q.pk: q for q in stage.template_stage.questions.all()}
+    for key, value in request.POST.items():
+        if not key.startswith("answer-"):
+            continue
+        _prefix, question_id, role = key.split("-", 2)
+        question = questions.get(int(question_id)) if question_id.isdigit() else None
+        if question is None or role not in roles:
+            continue
+        services.save_answer(
+            stage=stage, question=question, user=request.user, role=role, text=value
+        )
+
+
+def _keep_typed(context, data, roles):
+    """Nothing was saved: show the form again with everything typed, not what was stored."""
+    for row in context["rows"]:
+        for cell in row["cells"]:
+            key = f"answer-{row['question'].pk}-{cell['role']}"
+            if cell["editable"] and key in data:
+                cell["answer"] = SimpleNamespace(text=data[key])
+    for d in context["domains"]:
+        stored = d["assessment"]
+        typed = {
+            "self_rating": stored.self_rating if stored else None,
+            "self_comment": stored.self_comment if stored else "",
+            "judgement_rating": stored.judgement_rating if stored else None,
+            "judgement_comment": stored.judgement_comment if stored else "",
+        }
+        evidence = list(stored.evidence.all()) if stored else []
+        for role, field in ((Participant.APPRAISEE, "self"), (Participant.APPRAISER, "judgement")):
+            prefix = f"{role}-{d['domain'].pk}"
+            if role not in roles or f"{prefix}-rating" not in data:
+                continue
+            raw = data.get(f"{prefix}-rating", "")
+            typed[f"{field}_rating"] = int(raw) if raw.isdigit() else None
+            typed[f"{field}_comment"] = data.get(f"{prefix}-comment", "")
+            if role == Participant.APPRAISEE:
+                chosen = set(data.getlist(f"{prefix}-evidence"))
+                entries = [e.entry for e in context["shared_evidence"]]
+                evidence = [e for e in entries if str(e.uuid) in chosen]
+        d["assessment"] = SimpleNamespace(**typed, evidence=SimpleNamespace(all=evidence))
 
 
 def _save_domains(request, appraisal, stage, roles):

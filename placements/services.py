@@ -590,6 +590,7 @@ def extend(*, placement: Placement, by, days, reason: str) -> Placement:
 # Quality audits
 
 
+@transaction.atomic
 def open_audit(placement: Placement) -> Audit:
     """The placement's audit on the default template, with an empty part for each party."""
     audit, created = Audit.objects.get_or_create(

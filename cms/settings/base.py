@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.AdminContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.middleware.KeepTypedWorkMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
