@@ -472,6 +472,7 @@ class PracticeVoiceNote(models.Model):
     its id is random, so ids say nothing about the order notes were sent in."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
     class Theme(models.TextChoices):
         CASELOADS = "caseloads", "Caseloads and time"
         SUPERVISION = "supervision", "Supervision and support"

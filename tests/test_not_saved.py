@@ -65,9 +65,7 @@ def test_a_locked_database_keeps_everything_typed(client, practitioner, locked):
 def test_sending_it_again_saves_it(client, practitioner, locked, monkeypatch):
     response = client.post(NEW, {"action": "draft", "title": "Reflections on a home visit"})
     html = response.content.decode()
-    resent = {
-        name: value for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', html)
-    }
+    resent = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
     resent.update(re.findall(r'name="([^"]+)" rows="\d+">([^<]*)</textarea>', html))
     monkeypatch.undo()
     response = client.post(NEW, resent)
