@@ -180,8 +180,9 @@ def test_six_people_at_once_get_no_server_error_and_lose_no_draft(people, server
 
         return {
             pk: sorted(
-                Entry.objects.filter(portfolio__owner_id=pk, status=Entry.Status.DRAFT)
-                .values_list("title", flat=True)
+                Entry.objects.filter(portfolio__owner_id=pk, status=Entry.Status.DRAFT).values_list(
+                    "title", flat=True
+                )
             )
             for pk in saved
         }

@@ -100,3 +100,23 @@ def test_a_read_that_fails_is_not_turned_into_a_form(client, practitioner, monke
     client.raise_request_exception = True
     with pytest.raises(OperationalError):
         client.get("/portfolio/")
+
+
+def test_when_the_layout_needs_the_database_too_the_form_is_kept_without_it(
+    client, practitioner, locked, monkeypatch
+):
+    from cms import middleware
+
+    real_render = middleware.render
+
+    def render(request, template, *args, **kwargs):
+        if template == "errors/not_saved.html":
+            raise OperationalError("database is locked")
+        return real_render(request, template, *args, **kwargs)
+
+    monkeypatch.setattr(middleware, "render", render)
+    response = client.post(NEW, {"action": "draft", "title": "Kept without the layout"})
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert ">Kept without the layout</textarea>" in html
+    assert "csrfmiddlewaretoken" in html
