@@ -1,0 +1,134 @@
+"""The one small-number suppression rule (appraisals.suppression), on tables built by hand."""
+
+import random
+
+import pytest
+
+from appraisals.suppression import Relation, disclosed, is_small, suppress
+from appraisals.tests.disclosure import worked_out
+
+TOTAL = "total"
+ALL = "all"
+
+
+def table(rows: dict[str, list[int]]):
+    """Values and relations of a table of teams by ratings with row totals and all teams, as
+    the capability profile has them."""
+    ratings = range(len(next(iter(rows.values()))))
+    values = {}
+    for team, counts in rows.items():
+        for rating in ratings:
+            values[(team, rating)] = counts[rating]
+        values[(team, TOTAL)] = sum(counts)
+    for column in [*ratings, TOTAL]:
+        values[(ALL, column)] = sum(values[(team, column)] for team in rows)
+    relations = [
+        Relation(tuple((t, r) for r in ratings), (t, TOTAL), splits_people=True)
+        for t in [*rows, ALL]
+    ]
+    relations += [Relation(tuple((t, c) for t in rows), (ALL, c)) for c in [*ratings, TOTAL]]
+    return values, relations
+
+
+def published(values, hidden):
+    return {key: None if key in hidden else value for key, value in values.items()}
+
+
+def attack(values, relations, hidden):
+    return worked_out(published(values, hidden), [tuple(r) for r in relations])
+
+
+def test_a_lone_judgement_beside_zeros_takes_a_zero_with_it():
+    values, relations = table({"A": [0, 1, 0, 0]})
+    hidden = suppress(values, relations)
+    # Not [0, hidden, 0, 0]: the hidden figure would hold everyone judged.
+    assert {("A", 0), ("A", 1), ("A", TOTAL)} <= hidden
+    assert ("A", 2) not in hidden and ("A", 3) not in hidden
+    assert attack(values, relations, hidden) == {}
+
+
+def test_the_smallest_figure_is_hidden_beside_a_small_one_zeros_included():
+    values = {"a": 0, "b": 3, "c": 7, "d": 9, "t": 19}
+    relations = [Relation(("a", "b", "c", "d"), "t", splits_people=True)]
+    assert suppress(values, relations) == {"a", "b"}
+    # With one team, its 0 is also all teams' 0 and hiding it alone would protect nothing.
+    values, relations = table({"A": [0, 3, 7, 9]})
+    hidden = suppress(values, relations)
+    assert hidden == {("A", 1), ("A", 2), (ALL, 1), (ALL, 2)}
+    assert attack(values, relations, hidden) == {}
+
+
+def test_a_zero_known_from_a_zero_total_is_not_used_to_hide_anything():
+    # Rating 0 is 0 for all teams: hiding team A's 0 there would protect nothing.
+    values, relations = table({"A": [0, 3, 6], "B": [0, 7, 8]})
+    hidden = suppress(values, relations)
+    assert ("A", 0) not in hidden and ("B", 0) not in hidden
+    assert attack(values, relations, hidden) == {}
+
+
+def test_hidden_figures_never_have_to_add_up_to_zero():
+    values = {"a": 3, "b": 0, "c": 7, "t": 10, "x": 0, "y": 9, "u": 9, "z": 5, "w": 12}
+    relations = [
+        Relation(("a", "b", "c"), "t"),
+        Relation(("b", "x", "y"), "u"),
+        Relation(("c", "z"), "w"),
+    ]
+    hidden = suppress(values, relations)
+    assert hidden == {"a", "b", "y"}
+    # Hiding x rather than y would leave b and x adding up to 9 - 9 = 0: both known to be 0.
+    assert disclosed(values, relations, {"a", "b", "x"}) != []
+    assert disclosed(values, relations, hidden) == []
+
+
+def test_known_figures_are_never_hidden_and_count_as_shown():
+    values = {"a": 3, "b": 0, "c": 6, "t": 9}
+    relations = [Relation(("a", "b", "c"), "t")]
+    assert suppress(values, relations) == {"a", "b"}
+    assert suppress(values, relations, known={"b"}) == {"a", "c"}
+
+
+def test_prefer_total_hides_the_total_first():
+    values = {"s1": 3, "s2": 6, "d": 9}
+    assert suppress(values, [Relation(("s1", "s2"), "d")], prefer_total=True) == {"s1", "d"}
+    assert suppress(values, [Relation(("s1", "s2"), "d")]) == {"s1", "s2"}
+
+
+def test_the_audit_finds_a_figure_given_away_only_by_several_relations_together():
+    """Two blocks of four hidden figures, joined by one more: every row and column has at
+    least two hidden figures, yet rows 1 and 2 less columns 1 and 2 give the joining one."""
+    counts = [[6, 7, 0, 0], [8, 9, 2, 0], [0, 0, 6, 7], [0, 0, 8, 9]]
+    values, relations = table({f"R{n}": row for n, row in enumerate(counts)})
+    block = {("R0", 0), ("R0", 1), ("R1", 0), ("R1", 1)}
+    block |= {("R2", 2), ("R2", 3), ("R3", 2), ("R3", 3)}
+    hidden = block | {("R1", 2)}
+    assert [key for _, key in disclosed(values, relations, hidden)] == [("R1", 2)] * 2
+    # suppress() never leaves such a pattern.
+    safe = suppress(values, relations)
+    assert disclosed(values, relations, safe) == []
+    assert attack(values, relations, safe) == {}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_no_random_table_gives_a_hidden_figure_away(seed):
+    rng = random.Random(seed)
+    for _ in range(100):
+        teams = rng.randint(1, 4)
+        ratings = rng.randint(2, 5)
+        rows = {
+            f"T{t}": [rng.choice([0, 0, 0, 1, 2, 3, 4, 5, 6, 9, 14]) for _ in range(ratings)]
+            for t in range(teams)
+        }
+        values, relations = table(rows)
+        hidden = suppress(values, relations)
+        assert {key for key, value in values.items() if is_small(value)} <= hidden
+        assert attack(values, relations, hidden) == {}, rows
+        assert disclosed(values, relations, hidden) == [], rows
+
+
+def test_the_checker_catches_what_the_old_rule_let_through():
+    """The test's own attack is not toothless: it reads the lone judgement off the row the
+    profile used to publish, and a figure left alone beside a total."""
+    values, relations = table({"A": [0, 1, 0, 0]})
+    old = {("A", 1), ("A", TOTAL), (ALL, 1), (ALL, TOTAL)}
+    assert ("A", 1) in attack(values, relations, old)
+    assert ("A", 1) in attack(values, relations, {("A", 1)})
