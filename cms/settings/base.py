@@ -141,6 +141,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Capable"
+# Accept the code of the 30-second step before and after now, so a code typed as the step turns
+# (or on a phone whose clock is a little out) still works. Used codes stay refused for the whole
+# window (allauth keeps them in the cache that long).
+MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 # Requests to these paths leave no trace in session tracking (anonymous practice-voice notes).
 CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/"]
