@@ -5,19 +5,21 @@ capability profile and development needs in `appraisals.workforce`, a placement 
 quality profile in `placements.quality`):
 
 1. **Primary suppression.** A count from 1 to ``SUPPRESSION_THRESHOLD - 1`` is hidden. A zero is
-   not hidden for being small, but it is not safe either: see 3.
+   not hidden for being small, but it is not safe either: see 3 and 4.
 2. **Differencing.** The table says which figures add up to which (a :class:`Relation`: the
    ratings of a row add up to its total, the teams add up to all teams). No hidden figure may be
    worked out from the figures shown, through any one relation or any combination of them: a
    relation with exactly one hidden figure gives it away by subtraction, so another figure of
    that relation is hidden (the smallest shown, zeros included; a zero shown beside hidden
    figures is as good a clue as any other number).
-3. **Zeros.** Counts are never negative, so hidden figures that must add up to 0 are each 0
-   and give nothing away: where that would happen, a non-zero figure is hidden instead. And
-   where a relation splits people by what was said of them (a row of ratings), a hidden figure
-   whose neighbours are all shown as 0 is the whole of its total: everyone counted there had
-   that rating, so a lone judgement could be read off even with the total hidden. A zero beside
-   it is hidden too.
+3. **Small groups.** The hidden parts of a total that is shown add up to the total less the
+   parts shown, so together they are a figure too: they must come to the threshold or more
+   (a non-zero part is hidden until they do). Hidden figures adding up to 0 would each be known
+   to be 0, and a zero whose total is shown as 0 is known to be 0: hiding it protects nothing.
+4. **Zeros beside a lone figure.** Where a relation splits people by what was said of them (a
+   row of ratings), a hidden figure whose neighbours are all shown as 0 is the whole of its
+   total: everyone counted there had that rating, so a lone judgement could be read off even
+   with the total hidden. A zero beside it is hidden too.
 
 After each round the whole table is audited (:func:`disclosed`): every relation, and every
 combination of them, by exact linear algebra and by the bounds non-negative counts allow. If any
@@ -78,26 +80,30 @@ def suppress(
         for key in {*relation.parts, relation.total}:
             relations_of.setdefault(key, []).append(relation)
     hidden = {key for key, count in values.items() if is_small(count) and key not in known}
+    checks = (
+        lambda: _weak_relations(values, relations, hidden, known),  # quick, one by one
+        lambda: disclosed(values, relations, hidden, known=known),  # the whole table
+    )
     while True:
-        weak = _weak_relations(values, relations, hidden, known)
-        if not weak:
-            weak = disclosed(values, relations, hidden, known=known)
-        added = False
-        for relation, key in weak:
-            complement = _complement(
-                values, relation, key, hidden, known, prefer_total, relations_of
-            )
+        complement = None
+        for check in checks:
+            for relation, key in check():
+                complement = _complement(
+                    values, relation, key, hidden, known, prefer_total, relations_of
+                )
+                if complement is not None:
+                    break
             if complement is not None:
-                hidden.add(complement)
-                added = True
                 break
-        if not added:
-            return hidden
+        if complement is None:
+            return hidden  # nothing is given away, or nothing more can be hidden to help
+        hidden.add(complement)
 
 
 def _weak_relations(values, relations, hidden, known) -> list[tuple[Relation, Hashable]]:
-    """The quick checks, one relation at a time: exactly one hidden figure, or a lone hidden
-    part beside zeros in a relation that splits people."""
+    """The quick checks, one relation at a time: exactly one hidden figure; hidden parts of a
+    shown total that come to a small number together; a lone hidden part beside zeros in a
+    relation that splits people."""
     weak = []
     for relation in relations:
         members = [*relation.parts, relation.total]
@@ -105,10 +111,26 @@ def _weak_relations(values, relations, hidden, known) -> list[tuple[Relation, Ha
         if len(hidden_members) == 1:
             weak.append((relation, hidden_members[0]))
             continue
+        group = _small_group(values, relation, hidden)
+        if group:
+            weak.append((relation, group[0]))
+            continue
         lone = _lone_part(values, relation, hidden)
         if lone is not None:
             weak.append((relation, lone))
     return weak
+
+
+def _small_group(values, relation, hidden) -> list:
+    """The hidden parts of a shown total, when together they come to less than the threshold:
+    the total less the parts shown gives their sum away, and a small group of people is as
+    identifying as a small cell (0 counts too: they would each be known to be 0)."""
+    if relation.total in hidden:
+        return []
+    hidden_parts = [key for key in relation.parts if key in hidden]
+    if hidden_parts and sum(values[key] for key in hidden_parts) < SUPPRESSION_THRESHOLD:
+        return hidden_parts
+    return []
 
 
 def _lone_part(values, relation, hidden):
@@ -131,9 +153,9 @@ def _complement(values, relation, at_risk, hidden, known, prefer_total, relation
     fewest other relations with a single hidden figure (each would need yet another), then
     the smallest. A part of a relation whose total is shown as 0 is known to be 0: hiding it
     protects nothing."""
-    hidden_parts = [key for key in relation.parts if key in hidden]
-    # Hidden parts that must add up to 0 would each be known to be 0: hide a non-zero figure.
-    zero_sum = relation.total not in hidden and not sum(values[key] for key in hidden_parts)
+    # Hidden parts of a shown total must come to the threshold or more together: only a
+    # non-zero part (or the total) helps them get there.
+    short = bool(_small_group(values, relation, hidden))
     lone = _lone_part(values, relation, hidden) == at_risk
 
     def forced_by(key):
@@ -155,7 +177,7 @@ def _complement(values, relation, at_risk, hidden, known, prefer_total, relation
     for position, key in enumerate(relation.parts):
         if key in hidden or key in known:
             continue
-        if zero_sum and not values[key]:
+        if short and not values[key]:
             continue
         if lone and values[key]:
             continue  # only a zero beside it helps: it must not be the one part with anyone
@@ -187,7 +209,8 @@ def disclosed(
     Checks, over all relations together: exact linear algebra (a hidden figure fixed by some
     combination of relations), bounds (counts are never negative, so hidden parts of a shown
     total lie between 0 and it, and must be 0 where the rest add up to it), and lone parts beside
-    zeros in relations that split people."""
+    zeros in relations that split people, and hidden parts of a shown total that together come
+    to a small number."""
     relations = _relations(relations)
     known = frozenset(known)
     hidden = set(hidden) - known
@@ -203,6 +226,9 @@ def disclosed(
         lone = _lone_part(values, relation, hidden)
         if lone is not None:
             found.setdefault(lone, relation)
+        group = _small_group(values, relation, hidden)
+        if group:
+            found.setdefault(group[0], relation)
 
     result = []
     for key, relation in found.items():

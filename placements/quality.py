@@ -5,8 +5,8 @@ The same principles as the Principal Social Worker's workforce view (`appraisals
 * these functions count, they never rank: teams come in name order, never by how well they did;
 * a student's audit answers are never returned as theirs: student sections are only ever
   aggregated, and a figure behind which fewer than :data:`SUPPRESSION_THRESHOLD` students stand
-  is suppressed, with further figures hidden (a team's 0 too) wherever one could be worked out
-  by subtraction (the teams of a provider add up to the provider), by the one rule in
+  is suppressed, with further figures hidden wherever one could be worked out by subtraction
+  (the teams of a provider add up to the provider), by the one rule in
   :mod:`appraisals.suppression`;
 * the sections other parties complete (practice educator, provider, tutor) are shown as they are;
 * student comments are shared only as a list of texts, in an order that says nothing about when
@@ -399,8 +399,9 @@ def provider_profile(organisation, *, today: date | None = None) -> ProviderProf
 
     Audit results count submitted parts only. Student sections are aggregated over students:
     a figure from fewer than SUPPRESSION_THRESHOLD students is suppressed, and so are others
-    (a team's 0 too, where the team had placements) wherever one could be worked out from the
-    provider's figure. Five queries."""
+    wherever one could be worked out from the provider's figure (a team's 0 counts as shown
+    when it had no placements that year: its count of placements gives it away). Five
+    queries."""
     today = today or timezone.localdate()
     years = recent_years(today)
     first, last = years[-1].first_day, years[0].last_day

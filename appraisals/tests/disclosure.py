@@ -68,3 +68,16 @@ def profile_figures(level) -> tuple[dict, list[tuple]]:
             teams = tuple((t, r, c) for t in range(1, len(tables)))
             relations.append((teams, (0, r, c), False))
     return figures, relations
+
+
+def small_groups(figures: dict, relations: list[tuple], threshold: int = 5) -> list:
+    """Relations with a total shown whose hidden parts, together, come to 1 to threshold - 1
+    (the total less the parts shown): a small group of people given away as a whole."""
+    groups = []
+    for parts, total, _ in relations:
+        hidden = [p for p in parts if figures[p] is None]
+        if hidden and figures[total] is not None:
+            rest = figures[total] - sum(figures[p] for p in parts if figures[p] is not None)
+            if rest < threshold:
+                groups.append((hidden, rest))
+    return groups

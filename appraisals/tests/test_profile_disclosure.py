@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from appraisals import workforce
 from appraisals.factories import team_with_people, two_stage_template
-from appraisals.tests.disclosure import profile_figures, worked_out
+from appraisals.tests.disclosure import profile_figures, small_groups, worked_out
 from appraisals.tests.test_workforce import ORGANISATION_URL, people_judged
 from capabilities.models import Item
 from organisations.factories import OrganisationFactory, TeamFactory
@@ -43,6 +43,7 @@ def assert_nothing_can_be_worked_out(level):
     figures, relations = profile_figures(level)
     assert any(value is None for value in figures.values()), "nothing was suppressed"
     assert worked_out(figures, relations) == {}
+    assert small_groups(figures, relations) == []
 
 
 def hidden_in(row) -> int:

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from appraisals.suppression import Relation, disclosed, is_small, suppress
-from appraisals.tests.disclosure import worked_out
+from appraisals.tests.disclosure import small_groups, worked_out
 
 TOTAL = "total"
 ALL = "all"
@@ -35,7 +35,12 @@ def published(values, hidden):
 
 
 def attack(values, relations, hidden):
-    return worked_out(published(values, hidden), [tuple(r) for r in relations])
+    """Hidden figures worked out, and small groups given away, by a reader of the table."""
+    figures = published(values, hidden)
+    relations = [tuple(r) for r in relations]
+    found = worked_out(figures, relations)
+    groups = small_groups(figures, relations)
+    return {**found, **({"groups": groups} if groups else {})}
 
 
 def test_a_lone_judgement_beside_zeros_takes_a_zero_with_it():
@@ -47,15 +52,19 @@ def test_a_lone_judgement_beside_zeros_takes_a_zero_with_it():
     assert attack(values, relations, hidden) == {}
 
 
-def test_the_smallest_figure_is_hidden_beside_a_small_one_zeros_included():
+def test_a_small_figure_beside_a_shown_total_takes_enough_with_it():
     values = {"a": 0, "b": 3, "c": 7, "d": 9, "t": 19}
     relations = [Relation(("a", "b", "c", "d"), "t", splits_people=True)]
-    assert suppress(values, relations) == {"a", "b"}
-    # With one team, its 0 is also all teams' 0 and hiding it alone would protect nothing.
-    values, relations = table({"A": [0, 3, 7, 9]})
-    hidden = suppress(values, relations)
-    assert hidden == {("A", 1), ("A", 2), (ALL, 1), (ALL, 2)}
-    assert attack(values, relations, hidden) == {}
+    # Hiding the 0 would leave "3 people are rated a or b": a small group, given away.
+    assert suppress(values, relations) == {"b", "c"}
+
+
+def test_a_zero_is_hidden_where_it_is_enough():
+    # e (3) takes b (6) with it in their column; b then must not be alone in its row, where
+    # the hidden figures already come to 6: the 0 beside it is the cheapest to hide.
+    values = {"a": 0, "b": 6, "c": 9, "t": 15, "e": 3, "f": 9}
+    relations = [Relation(("a", "b", "c"), "t", splits_people=True), Relation(("b", "e"), "f")]
+    assert suppress(values, relations) == {"e", "b", "a"}
 
 
 def test_a_zero_known_from_a_zero_total_is_not_used_to_hide_anything():
@@ -66,25 +75,23 @@ def test_a_zero_known_from_a_zero_total_is_not_used_to_hide_anything():
     assert attack(values, relations, hidden) == {}
 
 
-def test_hidden_figures_never_have_to_add_up_to_zero():
-    values = {"a": 3, "b": 0, "c": 7, "t": 10, "x": 0, "y": 9, "u": 9, "z": 5, "w": 12}
-    relations = [
-        Relation(("a", "b", "c"), "t"),
-        Relation(("b", "x", "y"), "u"),
-        Relation(("c", "z"), "w"),
-    ]
+def test_hidden_figures_never_come_to_a_small_number_or_zero_together():
+    values = {"a": 3, "b": 0, "c": 7, "t": 10, "x": 0, "y": 0, "u": 0}
+    relations = [Relation(("a", "b", "c"), "t"), Relation(("b", "x", "y"), "u")]
+    # a and b would come to 3 together; b, x and y to 0, so each would be known to be 0.
+    assert disclosed(values, relations, {"a", "b"}) != []
+    assert disclosed(values, relations, {"a", "b", "c", "x"}) != []
     hidden = suppress(values, relations)
-    assert hidden == {"a", "b", "y"}
-    # Hiding x rather than y would leave b and x adding up to 9 - 9 = 0: both known to be 0.
-    assert disclosed(values, relations, {"a", "b", "x"}) != []
+    assert hidden == {"a", "c"}
     assert disclosed(values, relations, hidden) == []
 
 
 def test_known_figures_are_never_hidden_and_count_as_shown():
-    values = {"a": 3, "b": 0, "c": 6, "t": 9}
-    relations = [Relation(("a", "b", "c"), "t")]
-    assert suppress(values, relations) == {"a", "b"}
-    assert suppress(values, relations, known={"b"}) == {"a", "c"}
+    values = {"a": 3, "b": 0, "c": 0, "t": 3}
+    relations = [Relation(("a", "b", "c"), "t", splits_people=True)]
+    # Three people, all rated a: a zero beside them is hidden, and not one that is known.
+    assert suppress(values, relations) == {"a", "b", "t"}
+    assert suppress(values, relations, known={"b"}) == {"a", "c", "t"}
 
 
 def test_prefer_total_hides_the_total_first():

@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from appraisals.tests.disclosure import worked_out
+from appraisals.tests.disclosure import small_groups, worked_out
 from organisations.factories import TeamFactory
 from placements import quality
 from placements.models import AuditParty
@@ -31,7 +31,7 @@ def student_figures(profile):
     return figures, [(tuple(range(1, len(units))), 0, False)]
 
 
-def test_a_teams_zero_beside_a_small_figure_is_hidden_rather_than_a_large_one(world):
+def test_a_teams_zero_does_not_hide_a_small_figure(world):
     world.audited(3, team=world.team_a)
     world.placement(team=world.team_b)  # a placement, but no student has responded
     world.audited(6, team=world.team_c)
@@ -39,8 +39,10 @@ def test_a_teams_zero_beside_a_small_figure_is_hidden_rather_than_a_large_one(wo
     profile = quality.provider_profile(world.provider)
 
     figures, relations = student_figures(profile)
-    assert figures == {0: 9, 1: None, 2: None, 3: 6}
+    # Hiding Birch's 0 beside Alder's 3 would leave all teams less Cedar: the same 3 students.
+    assert figures == {0: 9, 1: None, 2: 0, 3: None}
     assert worked_out(figures, relations) == {}
+    assert small_groups(figures, relations) == []
 
 
 def test_a_team_with_no_placements_is_known_to_have_no_responses(world):
@@ -53,6 +55,7 @@ def test_a_team_with_no_placements_is_known_to_have_no_responses(world):
     # Birch's 0 follows from its 0 placements: hiding it would protect nothing.
     assert figures == {0: 9, 1: None, 2: 0, 3: None}
     assert worked_out(figures, relations) == {}
+    assert small_groups(figures, relations) == []
 
 
 def test_every_hidden_figure_on_the_page_reads_the_same(client, world):
@@ -63,5 +66,5 @@ def test_every_hidden_figure_on_the_page_reads_the_same(client, world):
 
     html = client.get(reverse("placements:quality", args=[world.provider.slug])).content.decode()
 
-    assert html.count(SUPPRESSED_CELL) == 2  # Alder's 3 and Birch's 0
+    assert html.count(SUPPRESSED_CELL) == 2  # Alder's 3 and Cedar's 6
     assert "fewer than 5 responses" not in html
