@@ -7,9 +7,10 @@ practice and hear from practitioners (recommendation 14). So these functions:
 * count, they never rank: rows come in the order of team names or of the framework, never by
   how well anyone did;
 * never return a person: no names, no per-person rows, no objective texts;
-* suppress small numbers: any count from fewer than :data:`SUPPRESSION_THRESHOLD` people is
-  returned as ``Cell(count=None, suppressed=True)``, and further cells are hidden where a
-  suppressed one could otherwise be worked out by subtraction from a total shown beside it.
+* suppress small numbers by the one rule in :mod:`appraisals.suppression`: any count from
+  fewer than :data:`SUPPRESSION_THRESHOLD` people is returned as
+  ``Cell(count=None, suppressed=True)``, and further cells (zeros included) are hidden wherever
+  a suppressed one could otherwise be worked out from the figures shown beside it.
 
 Each function runs a fixed number of queries however many appraisals the organisation has.
 """
@@ -33,7 +34,9 @@ from .models import (
     Stage,
 )
 
-SUPPRESSION_THRESHOLD = 5
+# SUPPRESSION_THRESHOLD is re-exported: pages and registers read it from here.
+from .suppression import SUPPRESSION_THRESHOLD as SUPPRESSION_THRESHOLD
+from .suppression import Relation, is_small, suppress
 
 NO_TEAM = "No team"
 NO_LEVEL = "No target level set"
@@ -53,40 +56,6 @@ class Cell:
     @classmethod
     def hidden(cls) -> Cell:
         return cls(count=None, suppressed=True)
-
-
-def is_small(count: int) -> bool:
-    return 0 < count < SUPPRESSION_THRESHOLD
-
-
-def suppress(values: dict, equations: list[tuple[list, object]], *, prefer_total=False) -> set:
-    """The keys of `values` (counts) that must not be shown.
-
-    Primary suppression: every count from 1 to SUPPRESSION_THRESHOLD - 1. Secondary
-    suppression: each equation ``(parts, total)`` says that the parts add up to the total; when
-    exactly one of its cells is hidden, it could be worked out by subtraction, so the smallest
-    non-zero part still shown is hidden too (the total, if no part is left, or first when
-    `prefer_total`). Repeated until no equation gives anything away.
-    """
-    hidden = {key for key, count in values.items() if is_small(count)}
-    changed = True
-    while changed:
-        changed = False
-        for parts, total in equations:
-            members = [*parts, total]
-            if sum(key in hidden for key in members) != 1:
-                continue
-            candidates = [
-                (values[key], n) for n, key in enumerate(parts) if key not in hidden and values[key]
-            ]
-            if total not in hidden and values[total] and (prefer_total or not candidates):
-                hidden.add(total)
-            elif candidates:
-                hidden.add(parts[min(candidates)[1]])
-            else:
-                continue
-            changed = True
-    return hidden
 
 
 def _band(count: int, total: int) -> int:
@@ -341,9 +310,10 @@ def capability_profile(organisation) -> CapabilityProfile:
     """For each rating scale in use (grouped by its labels), each target level and each domain:
     how many people's latest signed judgement is each rating, by team and for all teams.
 
-    Counts from 1 to 4 people are suppressed, and so is any other cell from which a suppressed
-    one could be worked out: within a row (the ratings add up to the row total) and across
-    teams (the teams add up to all teams). One query.
+    Counts from 1 to 4 people are suppressed, and so is any other cell (a zero too) from which
+    a suppressed one could be worked out: within a row (the ratings add up to the row total, and
+    a hidden rating beside zeros would hold everyone judged) and across teams (the teams add up
+    to all teams), alone or together. One query.
     """
     judgements = latest_judgements(organisation)
     # (scale, level) -> team -> domain -> rating -> set of people
@@ -424,10 +394,19 @@ def _level_profile(*, level, scale, by_team, team_ids, team_names, domain_ids, d
     equations = []
     for domain in domain_ids:
         for table in [*team_ids, ALL]:
-            equations.append(([(table, domain, r) for r in ratings], (table, domain, TOTAL)))
+            # The ratings divide the people judged by what was concluded about them.
+            equations.append(
+                Relation(
+                    tuple((table, domain, r) for r in ratings),
+                    (table, domain, TOTAL),
+                    splits_people=True,
+                )
+            )
         # A person has one latest judgement per domain, in one team: teams add up to all teams.
         for column in columns:
-            equations.append(([(team, domain, column) for team in team_ids], (ALL, domain, column)))
+            equations.append(
+                Relation(tuple((team, domain, column) for team in team_ids), (ALL, domain, column))
+            )
     hidden = suppress(values, equations)
 
     def cell(key, total_key):
@@ -559,7 +538,7 @@ def development_needs(organisation) -> DevelopmentNeeds:
         # Only when each objective in the domain is mapped to one statement there do the
         # statement counts add up to the domain's.
         if parts and sum(values[p] for p in parts) == values[("domain", domain)]:
-            equations.append((parts, ("domain", domain)))
+            equations.append(Relation(tuple(parts), ("domain", domain)))
     hidden = suppress(values, equations, prefer_total=True)
 
     def cell(key):

@@ -1,6 +1,7 @@
 """Approved Practice Setting and teaching organisation pages. Each view finds designations
 through `rules.designations_visible_to` (404 otherwise) and hands every change to `designations`,
-which decides whether it is allowed."""
+which decides whether it is allowed. Someone who may see a designation but not do what they
+posted gets 404 too, as everywhere else, never 403."""
 
 from datetime import timedelta
 
@@ -122,6 +123,8 @@ def designation_create(request):
                 awarding_body=data["awarding_body"],
                 by=request.user,
             )
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -272,7 +275,7 @@ def designation_detail(request, designation):
 
 def _save_evidence(request, designation, *, submit: bool):
     if not services.can_apply_for(request.user, designation.organisation):
-        raise PermissionDenied
+        raise Http404
     criteria = [c for c in _criteria(designation) if c.is_active]
     evidence = {e.criterion_id: e for e in designation.evidence.all()}
     form = EvidenceForm(request.POST, criteria=criteria, evidence=evidence)
@@ -289,6 +292,8 @@ def _save_evidence(request, designation, *, submit: bool):
                 )
         if submit:
             services.submit(designation=designation, by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
     except ValidationError as error:
         designation.refresh_from_db()
         missing = {c.pk for c in services.missing_criteria(designation)}
@@ -318,7 +323,7 @@ def _save_evidence(request, designation, *, submit: bool):
 
 def _decide(request, designation):
     if not services.can_decide(request.user, designation):
-        raise PermissionDenied
+        raise Http404
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -332,6 +337,8 @@ def _decide(request, designation):
                 starts_on=data["starts_on"],
                 expires_on=data["expires_on"],
             )
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 form.add_service_error(error)

@@ -5,7 +5,7 @@ whether it is allowed and what each side may read."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -162,6 +162,8 @@ def _save_side(request, partnership, review, *, submit: bool):
             services.save_side(
                 review=review, organisation=side.organisation, by=request.user, ratings=ratings
             )
+    except PermissionDenied:
+        raise Http404 from None
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             for message in error.messages:
@@ -187,6 +189,9 @@ def _save_side(request, partnership, review, *, submit: bool):
 
 
 def _add_action(request, partnership, review):
+    # Seeing the review is not enough: only those who write a side agree actions (404, not 403).
+    if not services.sides_of(request.user, review):
+        raise Http404
     form = ActionForm(request.POST, review=review)
     if form.is_valid():
         data = form.cleaned_data
@@ -198,6 +203,8 @@ def _add_action(request, partnership, review):
                 owner=data["owner"],
                 due_on=data["due_on"],
             )
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 for message in error.messages:

@@ -5,8 +5,9 @@ The same principles as the Principal Social Worker's workforce view (`appraisals
 * these functions count, they never rank: teams come in name order, never by how well they did;
 * a student's audit answers are never returned as theirs: student sections are only ever
   aggregated, and a figure behind which fewer than :data:`SUPPRESSION_THRESHOLD` students stand
-  is suppressed, with a second figure hidden where the first could be worked out by subtraction
-  (the teams of a provider add up to the provider);
+  is suppressed, with further figures hidden wherever one could be worked out by subtraction
+  (the teams of a provider add up to the provider), by the one rule in
+  :mod:`appraisals.suppression`;
 * the sections other parties complete (practice educator, provider, tutor) are shown as they are;
 * student comments are shared only as a list of texts, in an order that says nothing about when
   they were written or by whom, and only once enough students have responded.
@@ -24,7 +25,7 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from appraisals.workforce import SUPPRESSION_THRESHOLD, is_small, suppress
+from appraisals.suppression import SUPPRESSION_THRESHOLD, Relation, is_small, suppress
 from organisations.models import Organisation, Role
 
 from .models import ActionItem, Audit, AuditCriterion, AuditPart, AuditParty, Partnership, Placement
@@ -397,8 +398,10 @@ def provider_profile(organisation, *, today: date | None = None) -> ProviderProf
     from audits (with how many are overdue).
 
     Audit results count submitted parts only. Student sections are aggregated over students:
-    a figure from fewer than SUPPRESSION_THRESHOLD students is suppressed, and so is a second
-    one where the first could be worked out from the provider's figure. Five queries."""
+    a figure from fewer than SUPPRESSION_THRESHOLD students is suppressed, and so are others
+    wherever one could be worked out from the provider's figure (a team's 0 counts as shown
+    when it had no placements that year: its count of placements gives it away). Five
+    queries."""
     today = today or timezone.localdate()
     years = recent_years(today)
     first, last = years[-1].first_day, years[0].last_day
@@ -456,11 +459,23 @@ def provider_profile(organisation, *, today: date | None = None) -> ProviderProf
                 key = (scope, year.start, section.pk)
                 values[key] = len(tallies[key].respondents) if key in tallies else 0
     equations = [
-        ([(team, year.start, section.pk) for team in team_ids], (ALL, year.start, section.pk))
+        Relation(
+            tuple((team, year.start, section.pk) for team in team_ids),
+            (ALL, year.start, section.pk),
+        )
         for year in years
         for section in student_sections
     ]
-    hidden = suppress(values, equations)
+    # A team with no placements that year (its count of placements is shown) has no responses
+    # for anyone to work out, so hiding its 0 would protect nothing.
+    no_placements = {
+        (team, year.start, section.pk)
+        for team in team_ids
+        for year in years
+        for section in student_sections
+        if not counts.get(team, {}).get(f"n_{year.start}")
+    }
+    hidden = suppress(values, equations, known=no_placements)
 
     actions = {
         row["team_id"]: row

@@ -156,6 +156,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Capable"
+# Accept the code of the 30-second step before and after now, so a code typed as the step turns
+# (or on a phone whose clock is a little out) still works. Used codes stay refused for the whole
+# window (allauth keeps them in the cache that long).
+MFA_TOTP_TOLERANCE = 1
 # Session tracking (last seen time, IP address, browser) is recorded by
 # accounts.middleware.SessionActivityMiddleware at most once a minute (or when the address or
 # browser changes), not on every request: a page that changes nothing writes nothing.

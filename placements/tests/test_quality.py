@@ -32,8 +32,8 @@ from placements.models import (
 
 pytestmark = pytest.mark.django_db
 
-# How a suppressed figure reads on a page (besides "fewer than 5 responses").
-SUPPRESSED_CELL = "not shown, so that nobody can be identified"
+# How a suppressed figure reads on every page (templates/includes/suppressed.html).
+SUPPRESSED_CELL = "so that nobody can be identified (suppressed"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""The capability profile gives nobody away, zeros included: with one, two and four people
+judged and with several teams, no figure the page hides can be worked out from those it shows
+(checked by `disclosure.worked_out`, which tries every row, column and total)."""
+
+import pytest
+from django.urls import reverse
+
+from appraisals import workforce
+from appraisals.factories import team_with_people, two_stage_template
+from appraisals.tests.disclosure import profile_figures, small_groups, worked_out
+from appraisals.tests.test_workforce import ORGANISATION_URL, people_judged
+from capabilities.models import Item
+from organisations.factories import OrganisationFactory, TeamFactory
+
+SUPPRESSED = "so that nobody can be identified (suppressed"
+
+
+@pytest.fixture
+def setting(pcf):
+    organisation = OrganisationFactory(name="Northshire Council")
+    team, _, manager, psw = team_with_people(organisation)
+    team.name = "Assessment team"
+    team.save()
+    domains = list(Item.objects.filter(version=pcf, kind=Item.Kind.DOMAIN).order_by("sort_order"))
+    levels = list(Item.objects.filter(version=pcf, kind=Item.Kind.LEVEL).order_by("sort_order"))
+    return {
+        "organisation": organisation,
+        "team": team,
+        "manager": manager,
+        "psw": psw,
+        "template": two_stage_template(organisation),
+        "domains": domains,
+        "level": levels[0],
+    }
+
+
+def level_profile(setting):
+    profile = workforce.capability_profile(setting["organisation"])
+    return profile.scale().level(setting["level"])
+
+
+def assert_nothing_can_be_worked_out(level):
+    figures, relations = profile_figures(level)
+    assert any(value is None for value in figures.values()), "nothing was suppressed"
+    assert worked_out(figures, relations) == {}
+    assert small_groups(figures, relations) == []
+
+
+def hidden_in(row) -> int:
+    return sum(cell.suppressed for cell in [*row.cells, row.total])
+
+
+@pytest.mark.parametrize("how_many", [1, 2, 4])
+def test_people_all_judged_the_same_cannot_be_read_off(setting, how_many):
+    """Today the row shows 0, not shown, 0 (and the total not shown): the one hidden rating
+    holds everyone judged, so whoever knows who was judged knows their rating."""
+    domain_1, domain_2, _ = setting["domains"]
+    people_judged(
+        setting["template"],
+        setting["team"],
+        setting["manager"],
+        setting["level"],
+        {domain_1: 1, domain_2: 2},
+        how_many,
+    )
+
+    level = level_profile(setting)
+
+    assert_nothing_can_be_worked_out(level)
+    for table in level.tables:
+        for domain in (domain_1, domain_2):
+            row = table.row(domain)
+            assert row.total.suppressed
+            assert sum(cell.suppressed for cell in row.cells) >= 2
+
+
+def test_one_person_judged_differently_in_each_domain(setting):
+    domains = setting["domains"]
+    people_judged(
+        setting["template"],
+        setting["team"],
+        setting["manager"],
+        setting["level"],
+        {domain: n for n, domain in enumerate(domains)},
+        1,
+    )
+
+    assert_nothing_can_be_worked_out(level_profile(setting))
+
+
+def test_four_people_split_across_ratings(setting):
+    domain_1, domain_2, domain_3 = setting["domains"]
+    args = (setting["template"], setting["team"], setting["manager"], setting["level"])
+    people_judged(*args, {domain_1: 0, domain_2: 1, domain_3: 2}, 3)
+    people_judged(*args, {domain_1: 2, domain_2: 1, domain_3: 2}, 1)
+
+    assert_nothing_can_be_worked_out(level_profile(setting))
+
+
+def test_several_teams_mixing_large_small_and_zero_figures(setting):
+    """Today team A's three people beside zeros can be read off, and so can what the zeros of
+    other teams and the figures for all teams leave over."""
+    domain_1, domain_2, domain_3 = setting["domains"]
+    organisation, template, manager, level = (
+        setting["organisation"],
+        setting["template"],
+        setting["manager"],
+        setting["level"],
+    )
+    team_a = TeamFactory(organisation=organisation, name="A team")
+    team_b = TeamFactory(organisation=organisation, name="B team")
+    team_c = TeamFactory(organisation=organisation, name="C team")
+    people_judged(template, team_a, manager, level, {domain_1: 1, domain_2: 0}, 3)
+    people_judged(template, team_b, manager, level, {domain_1: 0, domain_2: 0}, 6)
+    people_judged(template, team_b, manager, level, {domain_1: 2, domain_2: 1}, 5)
+    people_judged(template, team_c, manager, level, {domain_1: 0, domain_3: 2}, 7)
+    people_judged(template, team_c, manager, level, {domain_1: 1, domain_3: 0}, 1)
+
+    profile = level_profile(setting)
+
+    assert_nothing_can_be_worked_out(profile)
+    # Team A's three people: not a single hidden figure among zeros.
+    assert hidden_in(profile.team("A team").row(domain_1)) >= 3
+    # Figures nobody needs to hide stay shown, zeros among them.
+    row = profile.team("B team").row(domain_1)
+    assert [cell.count for cell in [*row.cells, row.total]] == [6, 0, 5, 11]
+    row = profile.overall.row(domain_2)
+    assert [cell.count for cell in [*row.cells, row.total]] == [9, 5, 0, 14]
+
+
+def test_the_page_says_not_shown_for_each_hidden_figure_and_explains_zeros(client, setting):
+    domain_1, *_ = setting["domains"]
+    people_judged(
+        setting["template"],
+        setting["team"],
+        setting["manager"],
+        setting["level"],
+        {domain_1: 1},
+        1,
+    )
+    level = level_profile(setting)
+    hidden = sum(hidden_in(row) for table in level.tables for row in table.rows)
+
+    client.force_login(setting["psw"])
+    page = client.get(ORGANISATION_URL).content.decode()
+
+    assert page.count(SUPPRESSED) == hidden
+    assert "sometimes a 0" in page
+    organisation = setting["organisation"]
+    explained = client.get(reverse("appraisals:profile-explained", args=[organisation.slug]))
+    text = explained.content.decode()
+    assert "sometimes a 0 is not shown" in text
+    assert "A zero is shown as 0" not in text
