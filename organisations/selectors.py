@@ -80,3 +80,8 @@ def open_invitation_for_token(token: str) -> Invitation | None:
     if not token:
         return None
     return Invitation.objects.open().for_token(token).select_related("organisation", "team").first()
+
+
+def reads_others_records(user) -> bool:
+    """For MFA: an active organisation admin sees the people and roles of their organisation."""
+    return administered_organisations(user).exists()
