@@ -137,3 +137,33 @@ def test_a_current_line_manager_still_runs_them(client, pcf):
 def test_a_former_participant_who_signed_still_needs_mfa(ended):
     manager, *_rest = ended
     assert requires_mfa(manager)
+
+
+def test_someone_whose_role_ended_hears_nothing_more_about_it(
+    pcf, mailoutbox, django_capture_on_commit_callbacks
+):
+    team, practitioner, manager, psw = team_with_people()
+    appraisal = services.start_cycle(
+        template=two_stage_template(team.organisation),
+        appraisee=practitioner,
+        starts_on=START,
+        started_by=psw,
+    )
+    first = appraisal.stages.get(order=1)
+    for question in first.template_stage.questions.all():
+        for role in question.must_answer():
+            services.save_answer(
+                stage=first,
+                question=question,
+                user=appraisal.participants()[role],
+                role=role,
+                text="answered",
+            )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Membership.objects.filter(user=manager).update(ends_on=yesterday)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_off(stage=first, user=practitioner, role="appraisee")
+    recipients = {address for message in mailoutbox for address in message.to}
+    assert manager.email not in recipients
+    assert psw.email in recipients
