@@ -1,18 +1,22 @@
 """Who must use multi-factor authentication: anyone the access rules let read another person's
 record. Not a list of roles: each app answers the question from its own rules.
 
-An app registers a function `user -> bool` ("does a rule of mine let this person read someone
-else's record?") with `register_record_reader_rule`, in its AppConfig.ready(). `requires_mfa`
-asks them all, after the cheap checks everyone shares: staff and superusers, and anyone who can
-open the Wagtail admin (framework editors and approvers). Each rule is a few EXISTS queries; the
-middleware asks once per request, and only people without MFA are asked at all.
+An app registers, in its AppConfig.ready(), a function `user -> list of querysets`: the records of
+other people (or the organisations) through which one of its rules lets `user` read someone
+else's record. `requires_mfa` asks them all, after the checks everyone shares (staff,
+superusers, anyone who can open the Wagtail admin, such as framework editors and approvers), and
+puts every queryset into ONE query of EXISTS clauses. The middleware asks once per request, and
+only about people without MFA.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, Q, QuerySet
 
-RecordReaderRule = Callable[[object], bool]
+RecordReaderRule = Callable[[object], Iterable[QuerySet]]
 
 _record_reader_rules: list[RecordReaderRule] = []
 
@@ -28,18 +32,27 @@ def record_reader_rules() -> tuple[RecordReaderRule, ...]:
     return tuple(_record_reader_rules)
 
 
-def can_access_admin(user) -> bool:
-    return bool(user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+def _admin_permission(user) -> QuerySet:
+    """The Wagtail admin's access permission, held directly or through a group."""
+    return Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ).filter(Q(user=user) | Q(group__user=user))
 
 
 def requires_mfa(user) -> bool:
-    """Whether `user` can read another person's record (or reach the admin), and so must have
-    MFA to use the site, and may not remove their last authenticator."""
+    """Whether `user` can reach the admin or read another person's record, and so must have MFA
+    to use the site, and may not remove their last second factor. One query."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if can_access_admin(user):
+    if user.is_staff or user.is_superuser:
         return True
-    return any(rule(user) for rule in _record_reader_rules)
+    reasons = [_admin_permission(user)]
+    for rule in _record_reader_rules:
+        reasons.extend(rule(user))
+    condition = Q()
+    for queryset in reasons:
+        condition |= Exists(queryset)
+    return get_user_model().objects.filter(condition, pk=user.pk).exists()
 
 
 # The old name, kept for callers; the answer now comes from the rules, not a list of roles.

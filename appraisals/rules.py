@@ -92,12 +92,10 @@ def appraisals_readable_by(user):
     )
 
 
-def reads_others_records(user) -> bool:
-    """For MFA: does any appraisal rule let `user` read someone else's appraisal?"""
-    return (
-        psw_organisations(user).exists()
-        or appraisals_readable_by(user).exclude(appraisee=user).exists()
-    )
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): what lets `user` read someone else's appraisal. A PSW reads
+    every appraisal of the organisation; others those they take part in or signed."""
+    return [psw_organisations(user), appraisals_readable_by(user).exclude(appraisee=user)]
 
 
 def templates_managed_by(user):

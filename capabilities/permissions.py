@@ -27,9 +27,7 @@ def sees_drafts(user) -> bool:
 
 def versions_visible_to(user):
     """Framework versions `user` may read: published ones, and drafts for editors with MFA."""
-    if sees_drafts(user):
-        return FrameworkVersion.objects.all()
-    return FrameworkVersion.objects.published()
+    return FrameworkVersion.objects.visible_to(user)
 
 
 FROZEN_ACTIONS = {"change", "delete", "lock", "unlock"}

@@ -10,4 +10,4 @@ class OrganisationsConfig(AppConfig):
 
         from . import selectors
 
-        register_record_reader_rule(selectors.reads_others_records)
+        register_record_reader_rule(selectors.others_records_readable_by)

@@ -82,6 +82,6 @@ def open_invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.open().for_token(token).select_related("organisation", "team").first()
 
 
-def reads_others_records(user) -> bool:
-    """For MFA: an active organisation admin sees the people and roles of their organisation."""
-    return administered_organisations(user).exists()
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): an active organisation admin sees the organisation's people."""
+    return [administered_organisations(user)]

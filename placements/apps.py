@@ -10,4 +10,4 @@ class PlacementsConfig(AppConfig):
 
         from . import rules
 
-        register_record_reader_rule(rules.reads_others_records)
+        register_record_reader_rule(rules.others_records_readable_by)

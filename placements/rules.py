@@ -91,18 +91,16 @@ def partnerships_of(user):
     return Partnership.objects.filter(Q(hei__in=orgs) | Q(employers__in=orgs)).distinct()
 
 
-def reads_others_records(user) -> bool:
-    """For MFA: does a placement rule let `user` read someone else's record? Any role in a
-    placement but the student's, a placement lead, anyone at an awarding body."""
-    return (
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): what lets `user` read someone else's placement record. Any
+    role in a placement but the student's, a placement lead's role, any role at an awarding body."""
+    return [
         Placement.objects.filter(
             Q(practice_educator=user)
             | Q(co_assessor=user)
             | Q(onsite_supervisor=user)
             | Q(hei_tutor=user)
-        )
-        .exclude(student=user)
-        .exists()
-        or placement_lead_organisations(user).exists()
-        or awarding_bodies_of(user).exists()
-    )
+        ).exclude(student=user),
+        placement_lead_organisations(user),
+        awarding_bodies_of(user),
+    ]

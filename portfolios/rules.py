@@ -47,13 +47,13 @@ def _shared_into_appraisals_run_by(user):
     )
 
 
-def reads_others_records(user) -> bool:
-    """For MFA: does a share, or evidence shared into an appraisal, let `user` read someone
-    else's entries?"""
-    return (
-        active_shares_for(user).exclude(portfolio__owner=user).exists()
-        or _shared_into_appraisals_run_by(user).exists()
-    )
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): the shares, and the evidence shared into appraisals, through
+    which `user` reads someone else's entries."""
+    return [
+        active_shares_for(user).exclude(portfolio__owner=user),
+        _shared_into_appraisals_run_by(user),
+    ]
 
 
 def entries_owned_by(user):

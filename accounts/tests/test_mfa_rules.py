@@ -179,3 +179,11 @@ def test_wagtail_permission_alone_is_enough_to_need_mfa():
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     assert requires_mfa(user)
+
+
+def test_the_question_costs_one_query(django_assert_num_queries):
+    placement = PlacementFactory()
+    for person, expected in ((UserFactory(), False), (placement.hei_tutor, True)):
+        person = type(person).objects.get(pk=person.pk)
+        with django_assert_num_queries(1):
+            assert requires_mfa(person) is expected
