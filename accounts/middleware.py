@@ -8,14 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from .mfa import has_mfa, role_requires_mfa
+from .mfa import has_mfa, requires_mfa
 
 
 class RequireMFAMiddleware:
-    """Staff roles cannot open pages that may hold other people's data until MFA is set up.
+    """Anyone the access rules let read another person's record (or who can reach the admin)
+    cannot open pages that may hold other people's data until MFA is set up.
 
     Secure by default: every path needs it except the public ones listed in
     CAPABLE_MFA_EXEMPT_PATHS (sign-in and MFA set-up, the public framework, search, guidance).
+    Draft framework versions under those public paths ask for MFA themselves
+    (`capabilities.permissions`). The answer is worked out once per request, and only for people
+    without MFA (`accounts.mfa.requires_mfa`: a few EXISTS queries).
     """
 
     def __init__(self, get_response):
@@ -37,7 +41,7 @@ class RequireMFAMiddleware:
             return False
         cached = getattr(request, "_capable_needs_mfa", None)
         if cached is None:
-            cached = role_requires_mfa(user) and not has_mfa(user)
+            cached = not has_mfa(user) and requires_mfa(user)
             request._capable_needs_mfa = cached
         return cached
 

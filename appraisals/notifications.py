@@ -8,7 +8,19 @@ from django.utils import timezone
 
 
 def _send(template: str, context: dict, recipients) -> int:
-    recipients = sorted({p.email for p in recipients if p is not None and p.email})
+    # Only people who may still open the appraisal hear about it: not one whose role has ended.
+    from .rules import appraisals_visible_to
+
+    appraisal = context["appraisal"]
+    recipients = sorted(
+        {
+            p.email
+            for p in recipients
+            if p is not None
+            and p.email
+            and appraisals_visible_to(p).filter(pk=appraisal.pk).exists()
+        }
+    )
     if not recipients:
         return 0
     context = {"site_url": getattr(settings, "SITE_URL", ""), **context}

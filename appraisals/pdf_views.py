@@ -1,4 +1,5 @@
-"""Downloading an appraisal as a PDF: for anyone who may see the appraisal, nobody else."""
+"""Downloading an appraisal as a PDF: for anyone who may read the appraisal (including a former
+participant, for what they signed), nobody else."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -26,7 +27,7 @@ def filename_for(appraisal) -> str:
 @never_cache
 def appraisal_pdf(request, appraisal):
     appraisal = get_object_or_404(
-        appraisals_with_related(rules.appraisals_visible_to(request.user)), uuid=appraisal
+        appraisals_with_related(rules.appraisals_readable_by(request.user)), uuid=appraisal
     )
     # The questions the reader's roles see, as on the stage page (a PSW holds none: all of them).
     data = appraisal_data(appraisal, roles=appraisal.roles_of(request.user))

@@ -1,9 +1,15 @@
 """The access rule for appraisals, in one place.
 
-An appraisal is seen by its participants (appraisee, appraiser, countersigner, assessor) and by
-the Principal Social Workers of its organisation, who run the appraisal system and see the
-workforce view. Nobody else: not another team's line manager, not an organisation admin, not a
-colleague. Views answer 404 for anything `appraisals_visible_to` does not return.
+An appraisal is seen by its appraisee and by the people taking part in it *while their role lasts*:
+the appraiser while they hold an active line manager role in the appraisal's organisation, the
+countersigner while they are its Principal Social Worker, the assessor while they are a practice
+educator or line manager there. The organisation's Principal Social Workers, who run the
+appraisal system and see the workforce view, see all of its appraisals. Nobody else: not another
+team's line manager, not an organisation admin, not a colleague, not someone whose role has ended.
+Views answer 404 for anything `appraisals_visible_to` does not return.
+
+One thing outlives a role: a former participant can still *read* (never change) the appraisals
+they signed (`appraisals_signed_in_ended_role`), listed apart on their appraisals page.
 Templates are managed by the organisation's PSWs and admins.
 """
 
@@ -12,7 +18,15 @@ from django.db.models import Q
 from organisations.models import Role
 from organisations.selectors import organisations_where
 
-from .models import Appraisal, AppraisalTemplate
+from .models import Appraisal, AppraisalTemplate, Participant, SignOff
+
+# The organisation roles that carry each participant role (besides the appraisee, whose own record
+# is theirs whatever their role). The ASYE assessor is the appraiser when no practice educator is.
+PARTICIPANT_ROLES = {
+    Participant.APPRAISER: (Role.LINE_MANAGER,),
+    Participant.COUNTERSIGNER: (Role.PRINCIPAL_SOCIAL_WORKER,),
+    Participant.ASSESSOR: (Role.PRACTICE_EDUCATOR, Role.LINE_MANAGER),
+}
 
 
 def psw_organisations(user):
@@ -25,20 +39,63 @@ def template_manager_organisations(user):
 
 
 def cycle_starter_organisations(user):
-    """Organisations where `user` may start appraisal cycles: PSWs and line managers."""
+    """Organisations where `user` may start appraisals: PSWs and line managers."""
     return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER)
 
 
+def _taking_part_now(user) -> Q:
+    """Appraisals where `user` is appraiser, countersigner or assessor and still holds the role
+    that made them one, in the appraisal's organisation, today."""
+    condition = Q(pk__in=[])
+    for participant, roles in PARTICIPANT_ROLES.items():
+        condition |= Q(**{participant: user}, organisation__in=organisations_where(user, *roles))
+    return condition
+
+
+def appraisals_run_by(user):
+    """Appraisals of other people that `user` takes part in through a current role."""
+    if not user.is_authenticated:
+        return Appraisal.objects.none()
+    return Appraisal.objects.filter(_taking_part_now(user)).exclude(appraisee=user)
+
+
 def appraisals_visible_to(user):
+    """Appraisals `user` may open and, as their roles in it allow, change."""
     if not user.is_authenticated:
         return Appraisal.objects.none()
     return Appraisal.objects.filter(
-        Q(appraisee=user)
-        | Q(appraiser=user)
-        | Q(countersigner=user)
-        | Q(assessor=user)
-        | Q(organisation__in=psw_organisations(user))
+        Q(appraisee=user) | _taking_part_now(user) | Q(organisation__in=psw_organisations(user))
     )
+
+
+def appraisals_signed_in_ended_role(user):
+    """Appraisals of others that `user` signed (a stage or an amendment) in a role that has
+    since ended: readable by them, never changeable."""
+    if not user.is_authenticated:
+        return Appraisal.objects.none()
+    return (
+        Appraisal.objects.filter(
+            pk__in=SignOff.objects.filter(user=user).values("stage__appraisal")
+        )
+        .exclude(appraisee=user)
+        .exclude(pk__in=appraisals_visible_to(user).values("pk"))
+    )
+
+
+def appraisals_readable_by(user):
+    """What `user` may open read-only: those visible to them and those they signed."""
+    if not user.is_authenticated:
+        return Appraisal.objects.none()
+    signed = SignOff.objects.filter(user=user).values("stage__appraisal")
+    return Appraisal.objects.filter(
+        Q(pk__in=appraisals_visible_to(user).values("pk")) | Q(pk__in=signed)
+    )
+
+
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): what lets `user` read someone else's appraisal. A PSW reads
+    every appraisal of the organisation; others those they take part in or signed."""
+    return [psw_organisations(user), appraisals_readable_by(user).exclude(appraisee=user)]
 
 
 def templates_managed_by(user):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -35,9 +35,13 @@ from .models import (
 
 
 def _appraisal(request, uuid) -> Appraisal:
-    appraisal = get_object_or_404(
-        rules.appraisals_visible_to(request.user).with_people(),
-        uuid=uuid,
+    """The appraisal, if `request.user` may open it (404 otherwise). A former participant may
+    read (GET) what they signed: then `read_only` is set and every change answers 404."""
+    reading = request.method in ("GET", "HEAD")
+    readable = rules.appraisals_readable_by if reading else rules.appraisals_visible_to
+    appraisal = get_object_or_404(readable(request.user).with_people(), uuid=uuid)
+    appraisal.read_only = (
+        reading and not rules.appraisals_visible_to(request.user).filter(pk=appraisal.pk).exists()
     )
     if appraisal.appraisee_id != request.user.pk:
         record_access(
@@ -68,15 +72,15 @@ def appraisal_list(request):
         )
     )
     mine = base.filter(appraisee=user)
-    running = base.filter(Q(appraiser=user) | Q(countersigner=user) | Q(assessor=user)).exclude(
-        appraisee=user
-    )
+    running = base.filter(pk__in=rules.appraisals_run_by(user).values("pk"))
+    signed_before = base.filter(pk__in=rules.appraisals_signed_in_ended_role(user).values("pk"))
     return render(
         request,
         "appraisals/list.html",
         {
             "mine": mine,
             "running": running,
+            "signed_before": signed_before,
             "can_start": rules.cycle_starter_organisations(user).exists(),
             "is_psw": rules.psw_organisations(user).exists(),
             "manages_templates": rules.template_manager_organisations(user).exists(),
@@ -164,7 +168,9 @@ def detail(request, appraisal):
     stages = list(appraisal.stages.select_related("template_stage").order_by("order"))
     objectives = appraisal.objectives.prefetch_related("statements")
     evidence = appraisal.evidence.select_related("entry").filter(entry__deleted_at__isnull=True)
-    roles = appraisal.roles_of(request.user)
+    if appraisal.read_only:
+        evidence = evidence.none()
+    roles = [] if appraisal.read_only else appraisal.roles_of(request.user)
     return render(
         request,
         "appraisals/detail.html",
@@ -175,6 +181,7 @@ def detail(request, appraisal):
             "evidence": evidence,
             "slots": services.asye_slots(appraisal) if appraisal.template.is_asye else None,
             "roles": roles,
+            "read_only": appraisal.read_only,
             "is_appraisee": Participant.APPRAISEE in roles,
             "can_recommend": bool({Participant.ASSESSOR, Participant.APPRAISER} & set(roles)),
             "is_psw": rules.is_psw_of(request.user, appraisal.organisation),
@@ -185,10 +192,12 @@ def detail(request, appraisal):
 
 
 def _stage_context(request, appraisal, stage):
-    roles = appraisal.roles_of(request.user)
+    # A former participant reads the questions their role saw, and acts in no role.
+    seen_as = appraisal.roles_of(request.user)
+    roles = [] if getattr(appraisal, "read_only", False) else seen_as
     questions = (
-        services.visible_questions(stage, roles)
-        if roles
+        services.visible_questions(stage, seen_as)
+        if seen_as
         else list(stage.template_stage.questions.all())
     )
     answers = {(a.question_id, a.role): a for a in stage.answers.select_related("author")}
@@ -251,7 +260,10 @@ def _stage_context(request, appraisal, stage):
         "scale": list(enumerate(appraisal.template.rating_scale)),
         "shared_evidence": appraisal.evidence.select_related("entry").filter(
             entry__deleted_at__isnull=True
-        ),
+        )
+        if not getattr(appraisal, "read_only", False)
+        else [],
+        "read_only": getattr(appraisal, "read_only", False),
         "blockers": services.blockers(stage) if stage.status == Stage.Status.OPEN else [],
         "can_sign": [r for r in roles if r in signers and r not in signed_roles]
         if stage.status == Stage.Status.OPEN

@@ -1,6 +1,6 @@
 """The CASE 1.1 REST end points every URI in an export points at (read only, GET).
 
-Mounted at /ims/case/v1p1/. Objects of versions that `FrameworkVersion.objects.visible_to` hides
+Mounted at /ims/case/v1p1/. Objects of versions that `permissions.versions_visible_to` hides
 from the person asking (drafts, for the public) answer 404, as do unknown identifiers.
 """
 
@@ -10,7 +10,8 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from .interchange import case
-from .models import Association, FrameworkVersion, Item
+from .models import Association, Item
+from .permissions import versions_visible_to
 
 app_name = "case_api"
 
@@ -22,9 +23,7 @@ def _json(data: dict) -> JsonResponse:
 
 
 def _versions(request):
-    return FrameworkVersion.objects.visible_to(request.user).select_related(
-        "framework", "predecessor__framework"
-    )
+    return versions_visible_to(request.user).select_related("framework", "predecessor__framework")
 
 
 @require_GET

@@ -73,8 +73,11 @@ class FrameworkVersionQuerySet(models.QuerySet):
         return self.filter(live=True)
 
     def visible_to(self, user):
-        """Published versions are public; framework editors also see drafts."""
-        if user.is_authenticated and user.has_perm("capabilities.change_frameworkversion"):
+        """Published versions are public; framework editors with MFA also see drafts (the rule
+        lives in `capabilities.permissions.sees_drafts`)."""
+        from .permissions import sees_drafts
+
+        if sees_drafts(user):
             return self
         return self.published()
 

@@ -1,10 +1,34 @@
-"""Who may change framework content in the admin: nobody may change a published version.
+"""Who may see and change framework content.
 
-Model permissions say who edits drafts; this policy adds that published versions, their items
-and their associations are frozen, so the admin never offers an edit that the models refuse.
+Published versions are public (no sign-in, no MFA). A draft is seen only by a signed-in person
+with permission to edit framework versions who has MFA set up: the public pages under /framework/
+and the CASE end points under /ims/ are exempt from the site-wide MFA middleware, so they ask
+here (`versions_visible_to`), and answer 404 for a draft to anyone else.
+
+In the admin, model permissions say who edits drafts; the policy below adds that published
+versions, their items and their associations are frozen, so the admin never offers an edit that
+the models refuse.
 """
 
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from accounts.mfa import has_mfa
+
+from .models import FrameworkVersion
+
+
+def sees_drafts(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.has_perm("capabilities.change_frameworkversion")
+        and has_mfa(user)
+    )
+
+
+def versions_visible_to(user):
+    """Framework versions `user` may read: published ones, and drafts for editors with MFA."""
+    return FrameworkVersion.objects.visible_to(user)
+
 
 FROZEN_ACTIONS = {"change", "delete", "lock", "unlock"}
 

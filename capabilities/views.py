@@ -1,5 +1,5 @@
 """Public pages of the framework. Views only assemble context; which versions a person may see is
-decided by `FrameworkVersion.objects.visible_to`."""
+decided by `permissions.versions_visible_to` (drafts: editors with MFA only)."""
 
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -9,12 +9,13 @@ from django.views.decorators.http import require_GET
 from . import interchange
 from .fan import build_fan
 from .models import Association, FrameworkVersion, Item
+from .permissions import versions_visible_to
 from .structure import FrameworkStructure
 
 
 def _version(request, slug: str) -> FrameworkVersion:
     return get_object_or_404(
-        FrameworkVersion.objects.visible_to(request.user).select_related("framework"), slug=slug
+        versions_visible_to(request.user).select_related("framework"), slug=slug
     )
 
 
@@ -44,11 +45,7 @@ def version_detail(request, version):
 
 def _render_version(request, version: FrameworkVersion, *, is_current: bool = False):
     structure = FrameworkStructure(version)
-    others = (
-        FrameworkVersion.objects.visible_to(request.user)
-        .exclude(pk=version.pk)
-        .select_related("framework")
-    )
+    others = versions_visible_to(request.user).exclude(pk=version.pk).select_related("framework")
     context = {
         "version": version,
         "structure": structure,

@@ -24,8 +24,9 @@ urlpatterns = [
     path("django-admin/login/", AdminLoginRedirect.as_view()),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
-    path("accounts/", include("allauth.urls")),
+    # Ours first: it overrides one allauth page (removing a security key) with a guarded one.
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.people_urls")),
     path("organisations/", include("organisations.urls")),
     path("invitations/", include("organisations.invitation_urls")),

@@ -80,3 +80,8 @@ def open_invitation_for_token(token: str) -> Invitation | None:
     if not token:
         return None
     return Invitation.objects.open().for_token(token).select_related("organisation", "team").first()
+
+
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): an active organisation admin sees the organisation's people."""
+    return [administered_organisations(user)]

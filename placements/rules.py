@@ -5,7 +5,8 @@ supervisor, HEI tutor) and by the placement leads of the provider organisation a
 that runs the student's programme. Nobody else. Audit parts are completed only by their party;
 a provider sees students' answers only in aggregate. Designations are seen by the employer's
 placement leads and admins and by the awarding body's people. Views answer 404 for anything these
-functions do not return.
+functions do not return. Every role-based path (leads, admins, awarding bodies) asks
+`organisations_where`, so it follows the person's *active* memberships and ends with the role.
 """
 
 from django.db.models import Q
@@ -88,3 +89,18 @@ def partnerships_of(user):
     of an employer in the partnership."""
     orgs = organisations_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN)
     return Partnership.objects.filter(Q(hei__in=orgs) | Q(employers__in=orgs)).distinct()
+
+
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): what lets `user` read someone else's placement record. Any
+    role in a placement but the student's, a placement lead's role, any role at an awarding body."""
+    return [
+        Placement.objects.filter(
+            Q(practice_educator=user)
+            | Q(co_assessor=user)
+            | Q(onsite_supervisor=user)
+            | Q(hei_tutor=user)
+        ).exclude(student=user),
+        placement_lead_organisations(user),
+        awarding_bodies_of(user),
+    ]

@@ -3,7 +3,8 @@
 An entry can be read by its owner and by people the owner shared it with (the whole portfolio or
 that entry), while the share is neither revoked nor expired and the entry is not deleted. An entry
 the owner shared into one of their appraisals can also be read by that appraisal's appraiser,
-countersigner and assessor, for as long as it stays shared there. Only the
+countersigner and assessor, for as long as it stays shared there and their role in the appraisal
+lasts (see `appraisals.rules`). Only the
 owner changes an entry; a reader comments only where a share allows it. Nothing else grants
 access: not a role, not membership of the same organisation. Views ask these functions and answer
 404 for anything they do not return.
@@ -24,21 +25,35 @@ def entries_visible_to(user):
     """Live entries `user` may read: their own and those shared with them."""
     if not user.is_authenticated:
         return Entry.objects.none()
-    from appraisals.models import SharedEvidence
-
     shares = active_shares_for(user)
-    in_appraisals = SharedEvidence.objects.filter(
-        Q(appraisal__appraiser=user)
-        | Q(appraisal__countersigner=user)
-        | Q(appraisal__assessor=user),
-        appraisal__appraisee=F("entry__portfolio__owner"),
-    )
+    in_appraisals = _shared_into_appraisals_run_by(user)
     return Entry.objects.live().filter(
         Q(portfolio__owner=user)
         | Q(portfolio__in=shares.filter(whole_portfolio=True).values("portfolio"))
         | Q(pk__in=shares.filter(whole_portfolio=False).values("entries"))
         | Q(pk__in=in_appraisals.values("entry"))
     )
+
+
+def _shared_into_appraisals_run_by(user):
+    """Evidence shared into appraisals `user` takes part in through a current role (appraiser,
+    countersigner, assessor): it ends with the role, as the appraisal's own access does."""
+    from appraisals.models import SharedEvidence
+    from appraisals.rules import appraisals_run_by
+
+    return SharedEvidence.objects.filter(
+        appraisal__in=appraisals_run_by(user),
+        appraisal__appraisee=F("entry__portfolio__owner"),
+    )
+
+
+def others_records_readable_by(user) -> list:
+    """For MFA (`accounts.mfa`): the shares, and the evidence shared into appraisals, through
+    which `user` reads someone else's entries."""
+    return [
+        active_shares_for(user).exclude(portfolio__owner=user),
+        _shared_into_appraisals_run_by(user),
+    ]
 
 
 def entries_owned_by(user):

@@ -110,6 +110,11 @@ def test_seed_loads_everything_and_is_idempotent(client):
     aps = Designation.objects.get(organisation__slug="northshire", kind="aps")
     assert aps.is_current() and 0 <= (aps.expires_on - timezone.localdate()).days <= 90
     assert Designation.objects.filter(organisation__slug="brightpath", kind="teaching").exists()
+    # Everyone the access rules let read another's record has the second factor the README lists.
+    from accounts.mfa import has_mfa, requires_mfa
+
+    lacking = [u.email for u in User.objects.all() if requires_mfa(u) and not has_mfa(u)]
+    assert lacking == []
     call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert counts() == first
     assert client.get("/framework/").status_code == 200
@@ -175,8 +180,7 @@ def test_readme_lists_every_demo_account_with_its_real_totp_secret():
     import re
     from pathlib import Path
 
-    from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, PEOPLE, demo_totp_secret
-    from organisations.models import STAFF_ROLES
+    from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, PEOPLE, demo_totp_secret, needs_demo_totp
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert DEMO_PASSWORD in readme
@@ -186,7 +190,7 @@ def test_readme_lists_every_demo_account_with_its_real_totp_secret():
     for local, *_rest in PEOPLE:
         email = f"{local}@{DEMO_DOMAIN}"
         role = _rest[3]
-        expected = f"`{demo_totp_secret(email)}`" if role in STAFF_ROLES else "—"
+        expected = f"`{demo_totp_secret(email)}`" if needs_demo_totp(local, role) else "—"
         assert rows[email] == expected, email
 
 

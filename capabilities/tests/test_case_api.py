@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import include, path
 
 import cms.urls
+from accounts.factories import give_mfa
 from capabilities.interchange import case, moodle
 from capabilities.services import create_draft_version
 from capabilities.tests.test_case import add_pqs
@@ -94,7 +95,9 @@ def test_api_objects_match_the_export(client, pcf):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_draft_uris_answer_404_to_the_public_and_200_to_editors(client, pcf, django_user_model):
+def test_draft_uris_answer_404_to_the_public_and_200_to_editors_with_mfa(
+    client, pcf, django_user_model
+):
     draft = create_draft_version(source=pcf, slug="pcf-next", label="Next")
     package = case.export_package(draft)
     uris = own_uris(package)
@@ -104,6 +107,10 @@ def test_draft_uris_answer_404_to_the_public_and_200_to_editors(client, pcf, dja
     editor = django_user_model.objects.create_user(email="ed@example.org", password="x" * 12)
     editor.user_permissions.add(Permission.objects.get(codename="change_frameworkversion"))
     client.force_login(editor)
+    # Permission alone is not enough: drafts need MFA too.
+    for uri in list(uris)[:5]:
+        assert client.get(local(uri)).status_code == 404, uri
+    give_mfa(editor)
     for uri, identifier in uris.items():
         response = client.get(local(uri))
         assert response.status_code == 200, uri

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.factories import give_mfa
 from capabilities.factories import (
     AssociationFactory,
     FrameworkFactory,
@@ -161,7 +162,9 @@ def test_missing_things_get_the_designed_404(client, pcf, url):
     assert "Page not found" in response.content.decode()
 
 
-def test_draft_versions_are_hidden_from_the_public(client, pcf, django_user_model):
+def test_draft_versions_are_hidden_from_the_public_and_from_editors_without_mfa(
+    client, pcf, django_user_model
+):
     draft = build_pcf(slug="draft-pcf", framework_slug="pcf", publish=False)
     urls = [
         "/framework/draft-pcf/",
@@ -177,6 +180,11 @@ def test_draft_versions_are_hidden_from_the_public(client, pcf, django_user_mode
     editor = django_user_model.objects.create_user(email="ed@example.org", password="x" * 12)
     editor.user_permissions.add(Permission.objects.get(codename="change_frameworkversion"))
     client.force_login(editor)
+    # Permission without MFA sees no draft; the published framework stays open to them.
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/framework/test-pcf/").status_code == 200
+    give_mfa(editor)
     for url in urls[:5]:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -154,6 +154,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Capable] "
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Refuses to remove the last second factor of anyone who can read another person's record.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Capable"
 # Accept the code of the 30-second step before and after now, so a code typed as the step turns
@@ -169,6 +171,11 @@ CAPABLE_SESSION_ACTIVITY_SECONDS = 60
 # practice-voice notes).
 CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/"]
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Email addresses (and passwords) change only through allauth's flows, which verify the new
+# address (ACCOUNT_CHANGE_EMAIL) and notify; Wagtail's account page keeps the name only.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Sessions end after inactivity and when the browser closes. Activity renews a session at most
 # once a minute (accounts.middleware.SessionActivityMiddleware), so a read writes nothing.
@@ -178,6 +185,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Pages anyone may open without multi-factor authentication, even when their role requires it.
+# Only public content: draft framework versions under /framework/ and /ims/ answer 404 unless
+# the person has permission *and* MFA (capabilities.permissions.versions_visible_to).
 CAPABLE_MFA_EXEMPT_PATHS = [
     "/accounts/",
     "/static/",
