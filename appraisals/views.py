@@ -37,7 +37,9 @@ def _appraisal(request, uuid) -> Appraisal:
         rules.appraisals_visible_to(request.user).with_people(),
         uuid=uuid,
     )
-    if appraisal.appraisee_id != request.user.pk:
+    # A read is logged when a page is shown; writes are logged as changes by the services, with
+    # what changed (a POST that only re-shows the form with errors changed nothing).
+    if appraisal.appraisee_id != request.user.pk and request.method in ("GET", "HEAD"):
         record_access(
             request=request,
             obj=appraisal,

@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.audit import log_access
+from accounts.models import AccessEvent, User
 
 from . import rules
 from .guard import Finding
@@ -170,15 +171,25 @@ def revoke_share(*, share: Share, by: User) -> None:
         share.save(update_fields=["revoked_at"])
 
 
-def add_comment(*, entry: Entry, author: User, body: str) -> Comment:
-    """A shared reader's comment. It never changes the entry."""
+def add_comment(*, entry: Entry, author: User, body: str, request=None) -> Comment:
+    """A shared reader's comment. It never changes the entry; the owner's access log says who
+    commented on it."""
     if not rules.can_comment(author, entry):
         raise ValidationError("You cannot comment on this entry.")
     share = rules.active_shares_for(author).covering(entry).filter(can_comment=True).first()
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         entry=entry,
         author=author,
         author_name=str(author),
         author_role=share.get_relationship_display() if share else "",
         body=body.strip(),
     )
+    log_access(
+        actor=author,
+        obj=entry,
+        owner=entry.portfolio.owner,
+        action=AccessEvent.Action.COMMENT,
+        change="added a comment",
+        request=request,
+    )
+    return comment

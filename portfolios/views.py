@@ -262,7 +262,12 @@ def attachment_download(request, entry, attachment):
     entry = _visible_entry(request, entry)
     attachment = get_object_or_404(entry.attachments, uuid=attachment)
     if not rules.is_owner(request.user, entry):
-        record_access(request=request, obj=attachment, owner=entry.owner)
+        record_access(
+            request=request,
+            obj=attachment,
+            owner=entry.owner,
+            action=AccessEvent.Action.DOWNLOAD,
+        )
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
@@ -282,9 +287,8 @@ def comment_create(request, entry):
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.add_comment(entry=entry, author=request.user, body=form.cleaned_data["body"])
-        record_access(
-            request=request, obj=entry, owner=entry.owner, action=AccessEvent.Action.CHANGE
+        services.add_comment(
+            entry=entry, author=request.user, body=form.cleaned_data["body"], request=request
         )
         messages.success(request, "Your comment was added.")
         return redirect(entry)
