@@ -129,6 +129,25 @@ def purge_deleted_entries(*, now=None) -> int:
     return count
 
 
+def check_share_terms(
+    *,
+    owner: User,
+    whole_portfolio: bool,
+    entries: Iterable[Entry],
+    expires_on: date | None,
+) -> list[Entry]:
+    """The terms of a share (or an invitation to one) are sound; returns the entries."""
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": "The end date must be today or in the future"})
+    portfolio = Portfolio.for_user(owner)
+    entries = list(entries)
+    if any(e.portfolio_id != portfolio.pk for e in entries):
+        raise ValidationError("You can only share your own entries.")
+    if not whole_portfolio and not entries:
+        raise ValidationError({"entries": "Choose at least one entry to share"})
+    return entries
+
+
 @transaction.atomic
 def share_portfolio(
     *,
@@ -139,27 +158,26 @@ def share_portfolio(
     entries: Iterable[Entry] = (),
     can_comment: bool = False,
     expires_on: date | None = None,
+    invited_email: str = "",
 ) -> Share:
+    """Share with `reader` on these terms. Sharing again with someone already shared with
+    updates that share (what it covers, comments, end date): never a second active share."""
     if reader.pk == owner.pk:
         raise ValidationError({"email": "That is your own address: choose someone else"})
-    if expires_on is not None and expires_on < timezone.localdate():
-        raise ValidationError({"expires_on": "The end date must be today or in the future"})
-    portfolio = Portfolio.for_user(owner)
-    entries = list(entries)
-    if any(e.portfolio_id != portfolio.pk for e in entries):
-        raise ValidationError("You can only share your own entries.")
-    if not whole_portfolio and not entries:
-        raise ValidationError({"entries": "Choose at least one entry to share"})
-    share = Share.objects.create(
-        portfolio=portfolio,
-        reader=reader,
-        relationship=relationship,
-        whole_portfolio=whole_portfolio,
-        can_comment=can_comment,
-        expires_on=expires_on,
+    entries = check_share_terms(
+        owner=owner, whole_portfolio=whole_portfolio, entries=entries, expires_on=expires_on
     )
-    if not whole_portfolio:
-        share.entries.set(entries)
+    # Lock the portfolio row: two shares with the same reader at once cannot both be created.
+    portfolio = Portfolio.objects.select_for_update().get(owner=owner)
+    share = Share.objects.active().filter(portfolio=portfolio, reader=reader).order_by("pk").first()
+    if share is None:
+        share = Share(portfolio=portfolio, reader=reader, invited_email=invited_email)
+    share.relationship = relationship
+    share.whole_portfolio = whole_portfolio
+    share.can_comment = can_comment
+    share.expires_on = expires_on
+    share.save()
+    share.entries.set([] if whole_portfolio else entries)
     return share
 
 
