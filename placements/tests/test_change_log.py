@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from placements import services
-from placements.factories import placement_world
-from placements.models import PlacementKind
+from placements.factories import PlacementFactory, placement_world
+from placements.models import AuditParty, Placement, PlacementKind
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,59 @@ def test_the_students_own_changes_log_nothing(world, placement):
     before = AccessEvent.objects.count()
     services.log_days(placement=placement, by=world["student"], on=START, days=1)
     assert AccessEvent.objects.count() == before
+
+
+def test_audit_parts_and_moderation_are_logged_without_what_was_written(world):
+    placement = PlacementFactory(
+        cohort=world["cohort"],
+        student=world["student"],
+        provider_team=world["team"],
+        practice_educator=world["pe"],
+        hei_tutor=world["tutor"],
+        status=Placement.Status.COMPLETED,
+        recommendation="pass",
+    )
+    audit = services.open_audit(placement)
+    for who, party in (
+        ("student", AuditParty.STUDENT),
+        ("pe", AuditParty.EDUCATOR),
+        ("provider_lead", AuditParty.PROVIDER),
+        ("tutor", AuditParty.TUTOR),
+    ):
+        sections = audit.template.sections.filter(party=party).prefetch_related("criteria")
+        services.submit_audit_part(
+            audit=audit,
+            by=world[who],
+            party=party,
+            ratings={c.pk: 1 for s in sections for c in s.criteria.all()},
+            comments={s.pk: "Laptop on day one" for s in sections},
+        )
+    services.moderate(
+        audit=audit,
+        by=world["hei_lead"],
+        notes="Good placement",
+        actions=[
+            {
+                "text": "Give students a desk",
+                "owner": world["provider_lead"],
+                "due_on": TODAY + 30 * DAY,
+            }
+        ],
+    )
+    events = list(AccessEvent.objects.order_by("pk"))
+    assert [e.actor for e in events] == [
+        world["pe"],
+        world["provider_lead"],
+        world["tutor"],
+        world["hei_lead"],
+    ]  # the student's own part logs nothing
+    assert {e.owner for e in events} == {world["student"]}
+    assert (
+        events[0].change == f"submitted the {AuditParty.EDUCATOR.label.lower()} part of the audit"
+    )
+    assert (events[-1].action, events[-1].change) == (
+        Action.MODERATE,
+        "status: open → moderated; 1 action",
+    )
+    assert events[-1].organisation == world["hei"]
+    assert not any("Laptop" in e.change or "desk" in e.change for e in events)
