@@ -38,15 +38,20 @@ def _appraisal(request, uuid) -> Appraisal:
         uuid=uuid,
     )
     # A read is logged when a page is shown; writes are logged as changes by the services, with
-    # what changed (a POST that only re-shows the form with errors changed nothing).
-    if appraisal.appraisee_id != request.user.pk and request.method in ("GET", "HEAD"):
+    # what changed.
+    if request.method in ("GET", "HEAD"):
+        _record_read(request, appraisal)
+    return appraisal
+
+
+def _record_read(request, appraisal) -> None:
+    if appraisal.appraisee_id != request.user.pk:
         record_access(
             request=request,
             obj=appraisal,
             owner=appraisal.appraisee,
             organisation=appraisal.organisation,
         )
-    return appraisal
 
 
 def _stage(appraisal, number) -> Stage:
@@ -298,6 +303,7 @@ def _save_stage(request, appraisal, stage):
             _save_domains(request, appraisal, stage, roles)
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        _record_read(request, appraisal)  # the stage is shown again: a read
         return render(
             request, "appraisals/stage.html", _stage_context(request, appraisal, stage), status=400
         )
