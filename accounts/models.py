@@ -65,11 +65,17 @@ class AccessEvent(models.Model):
     """Someone read or changed another person's record: who, what, when, from where."""
 
     class Action(models.TextChoices):
+        # The label is the verb the log shows: "<who> <label> <what>".
         READ = "read", "read"
+        DOWNLOAD = "download", "downloaded"
+        EXPORT = "export", "exported"
+        COMMENT = "comment", "commented on"
         CREATE = "create", "created"
         CHANGE = "change", "changed"
+        SIGN = "sign", "signed"
+        MODERATE = "moderate", "moderated"
+        END = "end", "ended"
         DELETE = "delete", "deleted"
-        EXPORT = "export", "exported"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -89,6 +95,13 @@ class AccessEvent(models.Model):
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
+    change = models.CharField(
+        "what changed",
+        max_length=300,
+        blank=True,
+        help_text="Field names, before → after for choices and dates, or a short description; "
+        "never free text someone wrote.",
+    )
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

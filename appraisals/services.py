@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.audit import log_access
+from accounts.models import AccessEvent
 from capabilities.models import FrameworkVersion, Item
 from organisations.models import Membership, Role
 
@@ -183,6 +185,26 @@ def roles_of(appraisal: Appraisal, user) -> list[str]:
     return appraisal.roles_of(user)
 
 
+def _log_change(
+    appraisal: Appraisal, user, change: str, *, obj=None, action: str = AccessEvent.Action.CHANGE
+) -> None:
+    """The appraisee's access log: `user` changed their appraisal (or `obj`, a part of it).
+    `change` names what changed, never the text written."""
+    log_access(
+        actor=user,
+        obj=obj if obj is not None else appraisal,
+        owner=appraisal.appraisee,
+        action=action,
+        organisation=appraisal.organisation,
+        change=change,
+    )
+
+
+def _question(question: TemplateQuestion) -> str:
+    text = question.text if len(question.text) <= 60 else question.text[:59] + "…"
+    return f"“{text}”"
+
+
 def _require_role(appraisal: Appraisal, user, role: str) -> None:
     if role not in appraisal.roles_of(user):
         raise PermissionDenied("You do not hold that role in this appraisal.")
@@ -216,12 +238,19 @@ def save_answer(*, stage: Stage, question: TemplateQuestion, user, role: str, te
     if not can_answer(question, role):
         raise PermissionDenied("Your role does not answer this question.")
     text = text.strip()
+    label = f"{Participant(role).label} answer to {_question(question)}"
+    before = Answer.objects.filter(stage=stage, question=question, role=role).first()
     if not text:
-        Answer.objects.filter(stage=stage, question=question, role=role).delete()
+        if before is not None:
+            before.delete()
+            _log_change(stage.appraisal, user, f"{label}: removed", obj=stage)
         return None
+    if before is not None and before.text == text:
+        return before
     answer, _ = Answer.objects.update_or_create(
         stage=stage, question=question, role=role, defaults={"text": text, "author": user}
     )
+    _log_change(stage.appraisal, user, f"{label}: {'changed' if before else 'written'}", obj=stage)
     return answer
 
 
@@ -307,6 +336,12 @@ def assess_domain(
     if rating is not None and not 0 <= rating < len(scale):
         raise ValidationError("Choose a rating from the scale.")
     assessment, _ = DomainAssessment.objects.get_or_create(stage=stage, domain=domain)
+    was = (
+        assessment.self_rating,
+        assessment.self_comment,
+        assessment.judgement_rating,
+        assessment.judgement_comment,
+    )
     if role == Participant.APPRAISEE:
         assessment.self_rating = rating
         assessment.self_comment = comment.strip()
@@ -319,9 +354,25 @@ def assess_domain(
         assessment.judgement_comment = comment.strip()
         assessment.judged_by = user
         assessment.save(update_fields=["judgement_rating", "judgement_comment", "judged_by"])
+        if (was[2], was[3]) != (assessment.judgement_rating, assessment.judgement_comment):
+            changed = [f"judgement rating: {_rated(scale, was[2])} → {_rated(scale, rating)}"]
+            if was[3] != assessment.judgement_comment:
+                changed.append("judgement comment changed")
+            _log_change(
+                stage.appraisal,
+                user,
+                f"domain “{domain.title}”: " + "; ".join(changed),
+                obj=stage,
+            )
     else:
         raise PermissionDenied("Only the appraisee and the appraiser assess domains.")
     return assessment
+
+
+def _rated(scale, index: int | None) -> str:
+    if index is None:
+        return "none"
+    return str(scale[index]) if 0 <= index < len(scale) else str(index)
 
 
 def share_evidence(*, appraisal: Appraisal, user, entry, slot: str = "") -> SharedEvidence:
@@ -402,6 +453,13 @@ def sign_off(*, stage: Stage, user, role: str) -> SignOff:
         )
         if set(appraisal.signers()) <= roles_signed:
             _lock_and_advance(stage)
+        _log_change(
+            appraisal,
+            user,
+            f"signed the stage as {Participant(role).label.lower()}",
+            obj=stage,
+            action=AccessEvent.Action.SIGN,
+        )
         transaction.on_commit(lambda: notifications.signed(stage, signed))
     return signed
 
@@ -437,6 +495,7 @@ def skip_stage(*, stage: Stage, user) -> None:
     stage.status = Stage.Status.SKIPPED
     stage.locked_at = timezone.now()
     stage.save(update_fields=["status", "locked_at"])
+    _log_change(stage.appraisal, user, "stage: open → skipped", obj=stage)
     following = (
         Stage.objects.filter(appraisal=stage.appraisal, order__gt=stage.order)
         .order_by("order")
@@ -477,6 +536,13 @@ def amend(
         reason=reason.strip(),
         made_by=user,
     )
+    _log_change(
+        stage.appraisal,
+        user,
+        f"amended the {Participant(role).label.lower()} answer to {_question(question)} after "
+        "sign-off; reason given",
+        obj=stage,
+    )
     return amendment
 
 
@@ -502,6 +568,13 @@ def sign_amendment(*, amendment: Amendment, user, role: str) -> SignOff:
         if set(appraisal.signers()) <= roles:
             amendment.signed_at = timezone.now()
             amendment.save(update_fields=["signed_at"])
+        _log_change(
+            appraisal,
+            user,
+            f"signed an amendment as {Participant(role).label.lower()}",
+            obj=amendment.stage,
+            action=AccessEvent.Action.SIGN,
+        )
         transaction.on_commit(lambda: notifications.signed(amendment.stage, signed))
     return signed
 
@@ -512,7 +585,10 @@ def record_dissent(*, stage: Stage, user, text: str) -> Dissent:
         raise ValidationError("This stage has not started.")
     if not text.strip():
         raise ValidationError({"text": "Say what you disagree with"})
-    return Dissent.objects.create(stage=stage, author=user, text=text.strip())
+    dissent = Dissent.objects.create(stage=stage, author=user, text=text.strip())
+    # Only the appraisee disagrees, so this logs nothing today; it would if that changed.
+    _log_change(stage.appraisal, user, "recorded a note of disagreement", obj=stage)
+    return dissent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,10 +607,12 @@ def record_recommendation(*, appraisal: Appraisal, user, recommendation: str) ->
         raise ValidationError("The recommendation is made at the final review.")
     if recommendation not in Appraisal.Recommendation.values:
         raise ValidationError("Choose pass, fail or extend.")
+    before = appraisal.recommendation
     appraisal.recommendation = recommendation
     appraisal.recommendation_by = user
     appraisal.recommendation_at = timezone.now()
     appraisal.save(update_fields=["recommendation", "recommendation_by", "recommendation_at"])
+    _log_change(appraisal, user, f"recommendation: {before or 'none'} → {recommendation}")
 
 
 @transaction.atomic
@@ -546,10 +624,12 @@ def confirm_by_panel(*, appraisal: Appraisal, user, decision: str) -> None:
         raise ValidationError("The panel confirms a completed ASYE with a recommendation.")
     if decision not in Appraisal.Recommendation.values:
         raise ValidationError("Choose pass, fail or extend.")
+    before = appraisal.panel_decision
     appraisal.panel_decision = decision
     appraisal.panel_confirmed_by = user
     appraisal.panel_confirmed_at = timezone.now()
     appraisal.save(update_fields=["panel_decision", "panel_confirmed_by", "panel_confirmed_at"])
+    _log_change(appraisal, user, f"panel decision: {before or 'none'} → {decision}")
 
 
 @transaction.atomic
@@ -566,4 +646,6 @@ def add_objective(
         appraisal=appraisal, text=text.strip(), review_on=review_on
     )
     objective.statements.set(statements)
+    # The appraisal, not the objective: an objective's name is its text.
+    _log_change(appraisal, user, "added an objective", action=AccessEvent.Action.CREATE)
     return objective

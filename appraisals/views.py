@@ -43,6 +43,14 @@ def _appraisal(request, uuid) -> Appraisal:
     appraisal.read_only = (
         reading and not rules.appraisals_visible_to(request.user).filter(pk=appraisal.pk).exists()
     )
+    # A read is logged when a page is shown; writes are logged as changes by the services, with
+    # what changed.
+    if request.method in ("GET", "HEAD"):
+        _record_read(request, appraisal)
+    return appraisal
+
+
+def _record_read(request, appraisal) -> None:
     if appraisal.appraisee_id != request.user.pk:
         record_access(
             request=request,
@@ -50,7 +58,6 @@ def _appraisal(request, uuid) -> Appraisal:
             owner=appraisal.appraisee,
             organisation=appraisal.organisation,
         )
-    return appraisal
 
 
 def _stage(appraisal, number) -> Stage:
@@ -302,6 +309,7 @@ def _save_stage(request, appraisal, stage):
                 _save_domains(request, appraisal, stage, roles)
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        _record_read(request, appraisal)  # the stage is shown again: a read
         context = _stage_context(request, appraisal, stage)
         _keep_typed(context, request.POST, roles)
         return render(request, "appraisals/stage.html", context, status=400)

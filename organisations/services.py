@@ -21,6 +21,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts.audit import log_access
+from accounts.models import AccessEvent
+
 from . import selectors
 from .models import Invitation, Membership, Organisation, Role, Team
 
@@ -244,7 +247,21 @@ def end_membership(*, membership: Membership, ended_by, on: date | None = None) 
             "You cannot end your own admin role: another admin of the organisation must do it.",
             code="own_last_admin_role",
         )
+    before = membership.ends_on
     membership.ends_on = on
     membership.ended_by = ended_by
     membership.save(update_fields=["ends_on", "ended_by"])
+    log_access(
+        actor=ended_by,
+        obj=membership,
+        owner=membership.user,
+        action=AccessEvent.Action.END,
+        organisation=membership.organisation,
+        change=f"role {membership.get_role_display().lower()}: "
+        f"last day {_shown_day(before)} → {_shown_day(on)}",
+    )
     return membership
+
+
+def _shown_day(day: date | None) -> str:
+    return day.isoformat() if day else "none"

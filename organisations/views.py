@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import record_reads
+
 from . import selectors, services
 from .forms import EndMembershipForm, InvitationForm
 
@@ -36,12 +38,16 @@ def index(request):
 @login_required
 def detail(request, slug):
     organisation = _administered(request, slug)
+    memberships = list(selectors.members_of(organisation))
+    # Each listed person's roles are part of their record: the admin read them.
+    people = {m.user_id: m.user for m in memberships}.values()
+    record_reads(request=request, records=[(p, p) for p in people], organisation=organisation)
     return render(
         request,
         "organisations/detail.html",
         {
             "organisation": organisation,
-            "memberships": selectors.members_of(organisation),
+            "memberships": memberships,
             "invitations": selectors.open_invitations_of(organisation),
         },
     )

@@ -27,7 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from accounts.models import User
+from accounts.audit import log_access
+from accounts.models import AccessEvent, User
 from organisations.models import Membership, Organisation, PepsStage, Role
 
 from . import rules
@@ -69,6 +70,12 @@ SUPERVISOR_ROLES = (
 # hears, and not more often than every REMIND_EVERY_DAYS.
 REMIND_BEFORE_DAYS = 7
 REMIND_EVERY_DAYS = 7
+
+
+def _iso(value) -> str:
+    if value is None or value == "":
+        return "none"
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _day(value: date | None) -> str:
@@ -207,6 +214,31 @@ def _check(step: str, user, placement: Placement) -> frozenset[str]:
             f"{definition.when_text} This placement is {placement.get_status_display().lower()}."
         )
     return roles
+
+
+def _log_change(
+    placement: Placement,
+    by,
+    roles,
+    change: str,
+    *,
+    obj=None,
+    action: str = AccessEvent.Action.CHANGE,
+) -> None:
+    """The student's access log: `by` changed their placement (or `obj`, part of it)."""
+    hei_side = bool({TUTOR, HEI_LEAD} & set(roles))
+    log_access(
+        actor=by,
+        obj=obj if obj is not None else placement,
+        owner=placement.student,
+        action=action,
+        organisation=placement.cohort.programme.hei if hei_side else placement.provider,
+        change=change,
+    )
+
+
+def _status_change(placement: Placement, before: str) -> str:
+    return f"status: {Status(before).label.lower()} → {placement.get_status_display().lower()}"
 
 
 def _lock(placement: Placement) -> Placement:
@@ -423,51 +455,59 @@ def _required_date(value, field: str, what: str) -> date:
 @transaction.atomic
 def agree(*, placement: Placement, by) -> Placement:
     _lock(placement)
-    _check("agree", by, placement)
+    roles = _check("agree", by, placement)
+    before = placement.status
     placement.status = Status.AGREED
     placement.save(update_fields=["status"])
+    _log_change(placement, by, roles, _status_change(placement, before))
     return placement
 
 
 @transaction.atomic
 def start(*, placement: Placement, by) -> Placement:
     _lock(placement)
-    _check("start", by, placement)
+    roles = _check("start", by, placement)
+    before = placement.status
     placement.status = Status.IN_PROGRESS
     placement.save(update_fields=["status"])
+    _log_change(placement, by, roles, _status_change(placement, before))
     return placement
 
 
 @transaction.atomic
 def record_learning_agreement(*, placement: Placement, by, on: date) -> Placement:
     _lock(placement)
-    _check("learning_agreement", by, placement)
+    roles = _check("learning_agreement", by, placement)
     on = _required_date(on, "on", "learning agreement meeting")
     if on > placement.ends_on:
         raise ValidationError({"on": "The learning agreement is made before the placement ends"})
+    before = placement.learning_agreement_on
     placement.learning_agreement_on = on
     placement.save(update_fields=["learning_agreement_on"])
+    _log_change(placement, by, roles, f"learning agreement: {_iso(before)} → {_iso(on)}")
     return placement
 
 
 @transaction.atomic
 def record_midpoint(*, placement: Placement, by, on: date) -> Placement:
     _lock(placement)
-    _check("midpoint", by, placement)
+    roles = _check("midpoint", by, placement)
     on = _required_date(on, "on", "midpoint review")
     if not placement.learning_agreement_on:
         raise ValidationError("Record the learning agreement before the midpoint review.")
     if on < placement.learning_agreement_on:
         raise ValidationError({"on": "The midpoint review comes after the learning agreement"})
+    before = placement.midpoint_review_on
     placement.midpoint_review_on = on
     placement.save(update_fields=["midpoint_review_on"])
+    _log_change(placement, by, roles, f"midpoint review: {_iso(before)} → {_iso(on)}")
     return placement
 
 
 @transaction.atomic
 def record_final_report(*, placement: Placement, by, text: str, recommendation: str) -> Placement:
     _lock(placement)
-    _check("final_report", by, placement)
+    roles = _check("final_report", by, placement)
     if not placement.midpoint_review_on:
         raise ValidationError("Record the midpoint review before the final report.")
     errors = {}
@@ -477,9 +517,16 @@ def record_final_report(*, placement: Placement, by, text: str, recommendation: 
         errors["recommendation"] = "Choose pass, fail or refer"
     if errors:
         raise ValidationError(errors)
+    before = placement.recommendation
     placement.final_report = text.strip()
     placement.recommendation = recommendation
     placement.save(update_fields=["final_report", "recommendation"])
+    _log_change(
+        placement,
+        by,
+        roles,
+        f"final report; recommendation: {_iso(before)} → {recommendation}",
+    )
     return placement
 
 
@@ -487,13 +534,15 @@ def record_final_report(*, placement: Placement, by, text: str, recommendation: 
 def complete(*, placement: Placement, by) -> Audit:
     """Complete the placement and open its quality audit (returned)."""
     _lock(placement)
-    _check("complete", by, placement)
+    roles = _check("complete", by, placement)
     if not placement.recommendation:
         raise ValidationError(
             "The practice educator must record the final report and recommendation first."
         )
+    before = placement.status
     placement.status = Status.COMPLETED
     placement.save(update_fields=["status"])
+    _log_change(placement, by, roles, _status_change(placement, before))
     return open_audit(placement)
 
 
@@ -502,26 +551,35 @@ def end_early(*, placement: Placement, by, reason: str) -> Audit | None:
     """End the placement before its time. A placement that had started gets a quality audit
     (returned); one that never started does not."""
     _lock(placement)
-    _check("end_early", by, placement)
+    roles = _check("end_early", by, placement)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the placement is ending early"})
     had_started = placement.status == Status.IN_PROGRESS
+    before = placement.status
     placement.status = Status.ENDED_EARLY
     placement.ended_reason = reason.strip()
     placement.save(update_fields=["status", "ended_reason"])
+    _log_change(
+        placement,
+        by,
+        roles,
+        f"{_status_change(placement, before)}; reason given",
+        action=AccessEvent.Action.END,
+    )
     return open_audit(placement) if had_started else None
 
 
 @transaction.atomic
 def record_hei_decision(*, placement: Placement, by, decision: str) -> Placement:
     _lock(placement)
-    _check("hei_decision", by, placement)
+    roles = _check("hei_decision", by, placement)
     if placement.hei_decision:
         raise ValidationError("The HEI's decision has already been recorded.")
     if decision not in Placement.Recommendation.values:
         raise ValidationError({"decision": "Choose pass, fail or refer"})
     placement.hei_decision = decision
     placement.save(update_fields=["hei_decision"])
+    _log_change(placement, by, roles, f"HEI decision: none → {decision}")
     return placement
 
 
@@ -538,7 +596,7 @@ def log_days(*, placement: Placement, by, on: date, days, note: str = "") -> Day
     """Log days of practice learning. Never more than one day on one date, and never more in
     all than the placement allows (its length plus any extension)."""
     _lock(placement)
-    _check("log_days", by, placement)
+    roles = _check("log_days", by, placement)
     try:
         days = Decimal(str(days))
     except (InvalidOperation, ValueError):
@@ -561,16 +619,20 @@ def log_days(*, placement: Placement, by, on: date, days, note: str = "") -> Day
                 "this placement allows. Only the HEI tutor can extend it."
             }
         )
-    return DaysLog.objects.create(
+    entry = DaysLog.objects.create(
         placement=placement, on=on, days=days, note=(note or "").strip()[:200], recorded_by=by
     )
+    _log_change(
+        placement, by, roles, f"logged {days} day{'s' if days != 1 else ''} on {on.isoformat()}"
+    )
+    return entry
 
 
 @transaction.atomic
 def extend(*, placement: Placement, by, days, reason: str) -> Placement:
     """Allow more days than the placement's length: an explicit decision, with its reason."""
     _lock(placement)
-    _check("extend", by, placement)
+    roles = _check("extend", by, placement)
     errors = {}
     if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
         errors["days"] = "Enter a whole number of days to add"
@@ -580,9 +642,11 @@ def extend(*, placement: Placement, by, days, reason: str) -> Placement:
         raise ValidationError(errors)
     line = f"{_day(timezone.localdate())}, {days} day{'s' if days != 1 else ''} by {by}: "
     line += reason.strip()
+    before = placement.extension_days
     placement.extension_days += days
     placement.extension_reason = "\n".join(filter(None, [placement.extension_reason, line]))
     placement.save(update_fields=["extension_days", "extension_reason"])
+    _log_change(placement, by, roles, f"extension days: {before} → {placement.extension_days}")
     return placement
 
 
@@ -672,6 +736,13 @@ def submit_audit_part(*, audit: Audit, by, party: str, ratings: dict, comments: 
         part.submitted_at = timezone.now()
         part.submitted_by = by
         part.save(update_fields=["ratings", "comments", "submitted_at", "submitted_by"])
+        _log_change(
+            placement,
+            by,
+            roles_in(by, placement),
+            f"submitted the {AuditParty(party).label.lower()} part of the audit",
+            obj=audit,
+        )
     return part
 
 
@@ -737,6 +808,14 @@ def moderate(*, audit: Audit, by, notes: str, actions=()) -> Audit:
         audit.moderation_notes = (notes or "").strip()
         audit.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_notes"])
         ActionItem.objects.bulk_create(items)
+        _log_change(
+            placement,
+            by,
+            {HEI_LEAD},
+            f"status: open → moderated; {len(items)} action{'s' if len(items) != 1 else ''}",
+            obj=audit,
+            action=AccessEvent.Action.MODERATE,
+        )
     return audit
 
 

@@ -198,7 +198,8 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
 class ShareForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(
         label="Their email address",
-        help_text="The address they use to sign in to Capable.",
+        help_text="If they do not have a Capable account with this address yet, we email them "
+        "an invitation to create one; they can read what you share once they have.",
         error_messages={
             "required": "Enter the email address of the person to share with",
             "invalid": "Enter an email address in the correct format, like name@example.org",

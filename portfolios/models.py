@@ -5,6 +5,8 @@ maps to capability statements (PCF and PQS items of published framework versions
 to the parts of Social Work England's standard 4. Who may read what is decided in `rules.py`.
 """
 
+import hashlib
+import secrets
 import uuid
 from datetime import date, timedelta
 
@@ -303,6 +305,11 @@ class Share(models.Model):
     expires_on = models.DateField("until", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_email = models.EmailField(
+        blank=True,
+        help_text="The address the owner shared with, shown to them instead of the reader's "
+        "name: sharing by email never says whether the address has an account.",
+    )
 
     objects = ShareQuerySet.as_manager()
 
@@ -367,3 +374,63 @@ class CpdReminder(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.registration_year}, {self.days_before} days"
+
+
+class ShareInvitationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, valid_until__gt=timezone.now()
+        )
+
+    def for_token(self, token: str):
+        return self.filter(token_hash=hash_token(token))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ShareInvitation(models.Model):
+    """The owner shared by email with an address that has no account with it verified (yet).
+    It holds the share's terms; once someone verifies that address on their account it becomes a
+    Share. Only a hash of the link's token is kept."""
+
+    VALID_FOR = timedelta(days=30)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    portfolio = models.ForeignKey(
+        Portfolio, on_delete=models.CASCADE, related_name="share_invitations"
+    )
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    relationship = models.CharField(max_length=30, choices=Share.Relationship.choices)
+    whole_portfolio = models.BooleanField(default=False)
+    entries = models.ManyToManyField(Entry, blank=True, related_name="share_invitations")
+    can_comment = models.BooleanField("may comment", default=False)
+    expires_on = models.DateField("share until", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    valid_until = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    share = models.ForeignKey(
+        Share, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.portfolio.owner} → {self.email} (invitation)"
+
+    def set_new_token(self) -> str:
+        """A fresh token for the link (returned; only its hash is stored), valid VALID_FOR."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.valid_until = timezone.now() + self.VALID_FOR
+        return token
+
+    @property
+    def is_open(self) -> bool:
+        return not (self.accepted_at or self.revoked_at) and self.valid_until > timezone.now()

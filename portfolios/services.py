@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.audit import log_access
+from accounts.models import AccessEvent, User
 
 from . import rules
 from .guard import Finding
@@ -128,6 +129,25 @@ def purge_deleted_entries(*, now=None) -> int:
     return count
 
 
+def check_share_terms(
+    *,
+    owner: User,
+    whole_portfolio: bool,
+    entries: Iterable[Entry],
+    expires_on: date | None,
+) -> list[Entry]:
+    """The terms of a share (or an invitation to one) are sound; returns the entries."""
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": "The end date must be today or in the future"})
+    portfolio = Portfolio.for_user(owner)
+    entries = list(entries)
+    if any(e.portfolio_id != portfolio.pk for e in entries):
+        raise ValidationError("You can only share your own entries.")
+    if not whole_portfolio and not entries:
+        raise ValidationError({"entries": "Choose at least one entry to share"})
+    return entries
+
+
 @transaction.atomic
 def share_portfolio(
     *,
@@ -138,27 +158,26 @@ def share_portfolio(
     entries: Iterable[Entry] = (),
     can_comment: bool = False,
     expires_on: date | None = None,
+    invited_email: str = "",
 ) -> Share:
+    """Share with `reader` on these terms. Sharing again with someone already shared with
+    updates that share (what it covers, comments, end date): never a second active share."""
     if reader.pk == owner.pk:
         raise ValidationError({"email": "That is your own address: choose someone else"})
-    if expires_on is not None and expires_on < timezone.localdate():
-        raise ValidationError({"expires_on": "The end date must be today or in the future"})
-    portfolio = Portfolio.for_user(owner)
-    entries = list(entries)
-    if any(e.portfolio_id != portfolio.pk for e in entries):
-        raise ValidationError("You can only share your own entries.")
-    if not whole_portfolio and not entries:
-        raise ValidationError({"entries": "Choose at least one entry to share"})
-    share = Share.objects.create(
-        portfolio=portfolio,
-        reader=reader,
-        relationship=relationship,
-        whole_portfolio=whole_portfolio,
-        can_comment=can_comment,
-        expires_on=expires_on,
+    entries = check_share_terms(
+        owner=owner, whole_portfolio=whole_portfolio, entries=entries, expires_on=expires_on
     )
-    if not whole_portfolio:
-        share.entries.set(entries)
+    # Lock the portfolio row: two shares with the same reader at once cannot both be created.
+    portfolio = Portfolio.objects.select_for_update().get(owner=owner)
+    share = Share.objects.active().filter(portfolio=portfolio, reader=reader).order_by("pk").first()
+    if share is None:
+        share = Share(portfolio=portfolio, reader=reader, invited_email=invited_email)
+    share.relationship = relationship
+    share.whole_portfolio = whole_portfolio
+    share.can_comment = can_comment
+    share.expires_on = expires_on
+    share.save()
+    share.entries.set([] if whole_portfolio else entries)
     return share
 
 
@@ -170,15 +189,25 @@ def revoke_share(*, share: Share, by: User) -> None:
         share.save(update_fields=["revoked_at"])
 
 
-def add_comment(*, entry: Entry, author: User, body: str) -> Comment:
-    """A shared reader's comment. It never changes the entry."""
+def add_comment(*, entry: Entry, author: User, body: str, request=None) -> Comment:
+    """A shared reader's comment. It never changes the entry; the owner's access log says who
+    commented on it."""
     if not rules.can_comment(author, entry):
         raise ValidationError("You cannot comment on this entry.")
     share = rules.active_shares_for(author).covering(entry).filter(can_comment=True).first()
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         entry=entry,
         author=author,
         author_name=str(author),
         author_role=share.get_relationship_display() if share else "",
         body=body.strip(),
     )
+    log_access(
+        actor=author,
+        obj=entry,
+        owner=entry.portfolio.owner,
+        action=AccessEvent.Action.COMMENT,
+        change="added a comment",
+        request=request,
+    )
+    return comment

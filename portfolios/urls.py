@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cpd_views, interchange_views, views
+from . import cpd_views, interchange_views, sharing_views, views
 
 app_name = "portfolios"
 
@@ -19,8 +19,9 @@ urlpatterns = [
     path("deleted/", views.deleted_list, name="deleted"),
     path("deleted/<uuid:entry>/restore/", views.entry_restore, name="entry-restore"),
     path("coverage/", views.coverage, name="coverage"),
-    path("sharing/", views.sharing, name="sharing"),
-    path("sharing/<uuid:share>/revoke/", views.share_revoke, name="share-revoke"),
+    path("sharing/", sharing_views.sharing_page, name="sharing"),
+    path("sharing/<uuid:share>/revoke/", sharing_views.share_revoke, name="share-revoke"),
+    path("invitations/<str:token>/", sharing_views.share_invitation, name="share-invitation"),
     path("shared/", views.shared_with_me, name="shared-with-me"),
     path("shared/<uuid:share>/", views.shared_portfolio, name="shared-portfolio"),
     path("cpd/", cpd_views.cpd_current, name="cpd"),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.audit import record_access
-from accounts.models import AccessEvent, User
+from accounts.models import AccessEvent
 from capabilities.models import FrameworkVersion
 from capabilities.structure import FrameworkStructure
 
@@ -25,9 +25,8 @@ from .forms import (
     CommentForm,
     EntryFilterForm,
     EntryForm,
-    ShareForm,
 )
-from .models import RECORD_FIELDS, Entry, Mapping, Share, registration_year_for
+from .models import RECORD_FIELDS, Entry, Mapping, registration_year_for
 from .picker import build_picker
 
 PAGE_SIZE = 20
@@ -262,7 +261,12 @@ def attachment_download(request, entry, attachment):
     entry = _visible_entry(request, entry)
     attachment = get_object_or_404(entry.attachments, uuid=attachment)
     if not rules.is_owner(request.user, entry):
-        record_access(request=request, obj=attachment, owner=entry.owner)
+        record_access(
+            request=request,
+            obj=attachment,
+            owner=entry.owner,
+            action=AccessEvent.Action.DOWNLOAD,
+        )
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
@@ -282,9 +286,8 @@ def comment_create(request, entry):
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.add_comment(entry=entry, author=request.user, body=form.cleaned_data["body"])
-        record_access(
-            request=request, obj=entry, owner=entry.owner, action=AccessEvent.Action.CHANGE
+        services.add_comment(
+            entry=entry, author=request.user, body=form.cleaned_data["body"], request=request
         )
         messages.success(request, "Your comment was added.")
         return redirect(entry)
@@ -301,53 +304,6 @@ def coverage(request):
     )
     versions = FrameworkVersion.objects.published().filter(framework__slug="pcf")
     return render(request, "portfolios/coverage.html", {"coverage": grid, "versions": versions})
-
-
-@login_required
-def sharing(request):
-    owner = request.user
-    own_entries = rules.entries_owned_by(owner).order_by("-occurred_on", "title")
-    form = ShareForm(request.POST or None, entries=own_entries)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        reader = User.objects.filter(email__iexact=data["email"], is_active=True).first()
-        if reader is None:
-            form.add_error(
-                "email",
-                "There is no Capable account with that email address. Ask them to create one, "
-                "then share again.",
-            )
-        else:
-            try:
-                share = services.share_portfolio(
-                    owner=owner,
-                    reader=reader,
-                    relationship=data["relationship"],
-                    whole_portfolio=data["scope"] == "whole",
-                    entries=data["entries"] or (),
-                    can_comment=data["can_comment"],
-                    expires_on=data["expires_on"],
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, f"Your portfolio is now shared with {share.reader}.")
-                return redirect("portfolios:sharing")
-    shares = (
-        Share.objects.filter(portfolio__owner=owner)
-        .select_related("reader")
-        .prefetch_related(Prefetch("entries", queryset=Entry.objects.live()))
-    )
-    return render(request, "portfolios/sharing.html", {"form": form, "shares": shares})
-
-
-@login_required
-@require_POST
-def share_revoke(request, share):
-    share = get_object_or_404(Share.objects.filter(portfolio__owner=request.user), uuid=share)
-    services.revoke_share(share=share, by=request.user)
-    messages.success(request, f"You stopped sharing with {share.reader}.")
-    return redirect("portfolios:sharing")
 
 
 @login_required
