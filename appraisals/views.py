@@ -16,11 +16,13 @@ from accounts.audit import record_access
 from accounts.models import User
 from capabilities.models import FrameworkVersion, Item
 from cms.forms import GovUKDateField
+from cms.guard_forms import record_confirmation
 from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
 
 from . import rules, services
+from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
     Appraisal,
@@ -158,7 +160,10 @@ def start(request):
 
 @login_required
 def detail(request, appraisal):
-    appraisal = _appraisal(request, appraisal)
+    return _detail(request, _appraisal(request, appraisal))
+
+
+def _detail(request, appraisal, *, objective_form=None, status=200):
     stages = list(appraisal.stages.select_related("template_stage").order_by("order"))
     objectives = appraisal.objectives.prefetch_related("statements")
     evidence = appraisal.evidence.select_related("entry").filter(entry__deleted_at__isnull=True)
@@ -178,11 +183,20 @@ def detail(request, appraisal):
             "is_psw": rules.is_psw_of(request.user, appraisal.organisation),
             "recommendations": Appraisal.Recommendation.choices,
             "current_version": FrameworkVersion.objects.current("pcf"),
+            "objective_form": objective_form or ObjectiveForm(),
+            "error_form": objective_form if objective_form and objective_form.errors else None,
         },
+        status=status,
     )
 
 
-def _stage_context(request, appraisal, stage):
+def _stage_context(
+    request, appraisal, stage, *, stage_form=None, amend_form=None, dissent_form=None
+):
+    """The stage page. After an error the forms come back bound: each text area shows what was
+    typed (or its redaction), with its errors."""
+    typed = stage_form.typed() if stage_form is not None else {}
+    errors = stage_form.errors if stage_form is not None else {}
     roles = appraisal.roles_of(request.user)
     questions = (
         services.visible_questions(stage, roles)
@@ -209,6 +223,8 @@ def _stage_context(request, appraisal, stage):
                     "amendable": role in roles
                     and services.can_answer(question, role)
                     and stage.status == Stage.Status.SIGNED,
+                    "typed": typed.get(f"answer-{question.pk}-{role}"),
+                    "errors": errors.get(f"answer-{question.pk}-{role}", []),
                 }
             )
         rows.append({"question": question, "cells": cells})
@@ -228,6 +244,16 @@ def _stage_context(request, appraisal, stage):
                     "judgement_label": scale[a.judgement_rating]
                     if a and a.judgement_rating is not None
                     else "",
+                    "self_typed": typed.get(f"appraisee-{domain.pk}-comment"),
+                    "judgement_typed": typed.get(f"appraiser-{domain.pk}-comment"),
+                    "self_errors": errors.get(f"appraisee-{domain.pk}-comment", []),
+                    "judgement_errors": errors.get(f"appraiser-{domain.pk}-comment", []),
+                    "self_rating": _typed_rating(stage_form, "appraisee", domain)
+                    if stage_form is not None
+                    else (a.self_rating if a else None),
+                    "judgement_rating": _typed_rating(stage_form, "appraiser", domain)
+                    if stage_form is not None
+                    else (a.judgement_rating if a else None),
                 }
             )
     signers = appraisal.signers()
@@ -260,7 +286,19 @@ def _stage_context(request, appraisal, stage):
         "dissents": stage.dissents.select_related("author"),
         "is_appraisee": Participant.APPRAISEE in roles,
         "is_appraiser": Participant.APPRAISER in roles,
+        "stage_form": stage_form,
+        "amend_form": amend_form or AmendForm(),
+        "dissent_form": dissent_form or DissentForm(),
+        "error_form": next(
+            (f for f in (stage_form, amend_form, dissent_form) if f is not None and f.errors),
+            None,
+        ),
     }
+
+
+def _typed_rating(form, role, domain):
+    raw = form.data.get(f"{role}-{domain.pk}-rating", "")
+    return int(raw) if raw.isdigit() else None
 
 
 @login_required
@@ -276,34 +314,47 @@ def _save_stage(request, appraisal, stage):
     roles = appraisal.roles_of(request.user)
     if not roles:
         raise Http404
+    questions = {q.pk: q for q in stage.template_stage.questions.all()}
+    domains = (
+        {d.pk: d for d in services.domains_for(appraisal)}
+        if stage.template_stage.assesses_domains
+        else {}
+    )
+    form = StageForm(request.POST, questions=questions, domains=domains)
     try:
         if request.POST.get("action") == "skip":
             services.skip_stage(stage=stage, user=request.user)
             messages.success(request, f"{stage.name} was skipped.")
             return redirect(appraisal)
-        questions = {q.pk: q for q in stage.template_stage.questions.all()}
-        for key, value in request.POST.items():
-            if not key.startswith("answer-"):
+        if not form.is_valid():
+            return _stage_error(request, appraisal, stage, stage_form=form)
+        texts = form.cleaned_data
+        for key in texts:
+            match = ANSWER.fullmatch(key)
+            if match is None:
                 continue
-            _prefix, question_id, role = key.split("-", 2)
-            question = questions.get(int(question_id)) if question_id.isdigit() else None
+            question, role = questions.get(int(match[1])), match[2]
             if question is None or role not in roles:
                 continue
             services.save_answer(
-                stage=stage, question=question, user=request.user, role=role, text=value
+                stage=stage, question=question, user=request.user, role=role, text=texts[key]
             )
         if stage.template_stage.assesses_domains:
-            _save_domains(request, appraisal, stage, roles)
+            _save_domains(request, appraisal, stage, roles, texts)
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
-        return render(
-            request, "appraisals/stage.html", _stage_context(request, appraisal, stage), status=400
-        )
+        return _stage_error(request, appraisal, stage, stage_form=form)
+    record_confirmation(record=stage, findings=form.guard_confirmed, by=request.user)
     messages.success(request, "Saved.")
     return redirect(stage)
 
 
-def _save_domains(request, appraisal, stage, roles):
+def _stage_error(request, appraisal, stage, **forms_):
+    context = _stage_context(request, appraisal, stage, **forms_)
+    return render(request, "appraisals/stage.html", context, status=400)
+
+
+def _save_domains(request, appraisal, stage, roles, texts):
     entries = {str(e.entry.uuid): e.entry for e in appraisal.evidence.select_related("entry")}
     for domain in services.domains_for(appraisal):
         for role in (Participant.APPRAISEE, Participant.APPRAISER):
@@ -317,7 +368,7 @@ def _save_domains(request, appraisal, stage, roles):
                 role=role,
                 domain=domain,
                 rating=int(raw) if raw.isdigit() else None,
-                comment=request.POST.get(f"{prefix}-comment", ""),
+                comment=texts.get(f"{prefix}-comment", ""),
                 evidence=[
                     entries[u] for u in request.POST.getlist(f"{prefix}-evidence") if u in entries
                 ],
@@ -351,20 +402,25 @@ def amend(request, appraisal, number):
     question = get_object_or_404(
         TemplateQuestion, pk=request.POST.get("question") or 0, stage=stage.template_stage
     )
+    form = AmendForm(request.POST)
+    if not form.is_valid():
+        return _stage_error(request, appraisal, stage, amend_form=form)
     try:
-        services.amend(
+        amendment = services.amend(
             stage=stage,
             user=request.user,
             role=request.POST.get("role", ""),
             question=question,
-            text=request.POST.get("text", ""),
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(
-            request, "The amendment is recorded. It needs signing by everyone who signed the stage."
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
         )
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        return _stage_error(request, appraisal, stage, amend_form=form)
+    record_confirmation(record=amendment, findings=form.guard_confirmed, by=request.user)
+    messages.success(
+        request, "The amendment is recorded. It needs signing by everyone who signed the stage."
+    )
     return redirect(stage)
 
 
@@ -373,11 +429,18 @@ def amend(request, appraisal, number):
 def dissent(request, appraisal, number):
     appraisal = _appraisal(request, appraisal)
     stage = _stage(appraisal, number)
+    form = DissentForm(request.POST)
+    if not form.is_valid():
+        return _stage_error(request, appraisal, stage, dissent_form=form)
     try:
-        services.record_dissent(stage=stage, user=request.user, text=request.POST.get("text", ""))
-        messages.success(request, "Your note of disagreement is kept with this stage's record.")
+        note = services.record_dissent(
+            stage=stage, user=request.user, text=form.cleaned_data["text"]
+        )
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        return _stage_error(request, appraisal, stage, dissent_form=form)
+    record_confirmation(record=note, findings=form.guard_confirmed, by=request.user)
+    messages.success(request, "Your note of disagreement is kept with this stage's record.")
     return redirect(stage)
 
 
@@ -424,11 +487,12 @@ def evidence(request, appraisal):
 @require_POST
 def objectives(request, appraisal):
     appraisal = _appraisal(request, appraisal)
+    form = ObjectiveForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, appraisal, objective_form=form, status=400)
     version = FrameworkVersion.objects.current("pcf")
     codes = [
-        c.strip()
-        for c in request.POST.get("statements", "").replace(";", ",").split(",")
-        if c.strip()
+        c.strip() for c in form.cleaned_data["statements"].replace(";", ",").split(",") if c.strip()
     ]
     statements = (
         list(Item.objects.statements().filter(version=version, code__in=codes)) if version else []
@@ -440,21 +504,23 @@ def objectives(request, appraisal):
                 f"No statement with the code {', '.join(sorted(unknown))} in the current framework."
             )
         review_on = None
-        if raw := request.POST.get("review_on"):
+        if raw := form.cleaned_data["review_on"]:
             try:
                 review_on = datetime.date.fromisoformat(raw)
             except ValueError:
                 raise ValidationError("Enter the review date as YYYY-MM-DD.") from None
-        services.add_objective(
+        objective = services.add_objective(
             appraisal=appraisal,
             user=request.user,
-            text=request.POST.get("text", ""),
+            text=form.cleaned_data["text"],
             statements=statements,
             review_on=review_on,
         )
-        messages.success(request, "Objective added.")
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        return _detail(request, appraisal, objective_form=form, status=400)
+    record_confirmation(record=objective, findings=form.guard_confirmed, by=request.user)
+    messages.success(request, "Objective added.")
     return redirect(appraisal)
 
 

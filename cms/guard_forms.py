@@ -67,8 +67,6 @@ class GuardedFormMixin:
         self.guard_redacted = False
         self.fields[CONFIRM_FIELD] = forms.BooleanField(label=self.confirm_label, required=False)
         self.fields[SHOWN_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
-        if self.is_bound and self.add_prefix(REDACT_FIELD) in self.data:
-            self._redact_data()
 
     # ----------------------------------------------------------------------------------------
     @classmethod
@@ -115,6 +113,9 @@ class GuardedFormMixin:
 
     # ----------------------------------------------------------------------------------------
     def full_clean(self):
+        # Redact here, not in __init__, so fields a subclass adds after __init__ are covered.
+        if self.is_bound and not self.guard_redacted and self.redact_name in self.data:
+            self._redact_data()
         super().full_clean()
         if self.is_bound and hasattr(self, "cleaned_data"):
             self.check_identifying_information()

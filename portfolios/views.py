@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import record_access
 from accounts.models import AccessEvent, User
-from cms.guard_forms import record_confirmation
 from capabilities.models import FrameworkVersion
 from capabilities.structure import FrameworkStructure
+from cms.guard_forms import record_confirmation
 
 from . import coverage as coverage_service
 from . import rules, services
