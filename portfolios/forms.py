@@ -41,6 +41,7 @@ class MultipleFileField(forms.FileField):
 
 class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
     guard_fields = GUARDED_FIELDS
+    guard_exempt = {"statement_query": "a search for framework statements, not saved"}
 
     occurred_on = GovUKDateField(
         label="Date", name_in_errors="date", required=False, help_text="For example, 27 3 2026"
@@ -210,6 +211,8 @@ class CommentForm(GuardedFormMixin, forms.Form):
 
 
 class EntryFilterForm(forms.Form):
+    guard_exempt = {"q": "a search of your own entries, not saved"}
+
     q = forms.CharField(label="Search your entries", required=False, max_length=200)
     year = forms.TypedChoiceField(
         label="Registration year", required=False, coerce=int, empty_value=None
