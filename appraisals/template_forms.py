@@ -26,9 +26,7 @@ ROLE_LABELS = {
 
 
 class TemplateForm(ServiceErrorsMixin, forms.Form):
-    guard_opt_out = (
-        "template wording written for everyone taking part, not a record about a person"
-    )
+    guard_opt_out = "template wording written for everyone taking part, not a record about a person"
 
     name = forms.CharField(max_length=200, error_messages={"required": "Enter a name"})
     kind = forms.ChoiceField(
@@ -117,9 +115,7 @@ class TemplateEditForm(TemplateForm):
 
 
 class StageForm(ServiceErrorsMixin, forms.Form):
-    guard_opt_out = (
-        "template wording written for everyone taking part, not a record about a person"
-    )
+    guard_opt_out = "template wording written for everyone taking part, not a record about a person"
 
     name = forms.CharField(max_length=200, error_messages={"required": "Enter a name"})
     due_after_days = forms.IntegerField(
@@ -163,9 +159,7 @@ class StageForm(ServiceErrorsMixin, forms.Form):
 
 
 class QuestionForm(ServiceErrorsMixin, forms.Form):
-    guard_opt_out = (
-        "template wording written for everyone taking part, not a record about a person"
-    )
+    guard_opt_out = "template wording written for everyone taking part, not a record about a person"
 
     text = forms.CharField(
         max_length=TemplateQuestion._meta.get_field("text").max_length,

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from organisations.factories import MembershipFactory, OrganisationFactory
 from organisations.models import Organisation, Role
-from placements import designations
+from placements import designations, services
 from placements import partnerships as partnership_services
-from placements import services
 from placements.factories import PlacementFactory, placement_world
 from placements.models import (
     ActionItem,
@@ -56,9 +55,7 @@ def audit_url(audit):
     return f"/placements/{audit.placement.uuid}/audit/"
 
 
-def test_an_audit_comment_with_an_nhs_number_is_refused_even_when_confirmed(
-    client, audit, world
-):
+def test_an_audit_comment_with_an_nhs_number_is_refused_even_when_confirmed(client, audit, world):
     client.force_login(world["student"])
     data = part_post(audit, AuditParty.STUDENT, comment=f"A child there, NHS {NHS}")
     for extra in ({}, {"student-confirm_anonymised": "on"}):
