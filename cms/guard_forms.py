@@ -57,7 +57,10 @@ class GuardedFormMixin:
 
     guard_fields: tuple[str, ...] | None = None
     guard_exempt: dict[str, str] = {}
-    confirm_label = "I have checked the highlighted text and it does not identify a child or family"
+    confirm_label = (
+        "I have checked the possible names and addresses highlighted above: they do not "
+        "identify a child or family"
+    )
 
     def __init__(self, *args, confirmed_fingerprints: Iterable[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
