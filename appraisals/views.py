@@ -16,7 +16,7 @@ from accounts.audit import record_access
 from accounts.models import User
 from capabilities.models import FrameworkVersion, Item
 from cms.forms import GovUKDateField
-from cms.guard_forms import record_confirmation
+from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
@@ -320,7 +320,12 @@ def _save_stage(request, appraisal, stage):
         if stage.template_stage.assesses_domains
         else {}
     )
-    form = StageForm(request.POST, questions=questions, domains=domains)
+    form = StageForm(
+        request.POST,
+        questions=questions,
+        domains=domains,
+        confirmed_fingerprints=confirmed_fingerprints(stage),
+    )
     try:
         if request.POST.get("action") == "skip":
             services.skip_stage(stage=stage, user=request.user)

@@ -14,7 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import REDACT_FIELD, GuardedFormMixin, record_confirmation
+from cms.guard_forms import (
+    REDACT_FIELD,
+    GuardedFormMixin,
+    confirmed_fingerprints,
+    record_confirmation,
+)
 from cms.messages import report_refusal
 from organisations.models import Organisation, Role
 
@@ -278,7 +283,12 @@ def _save_evidence(request, designation, *, submit: bool):
         raise PermissionDenied
     criteria = [c for c in _criteria(designation) if c.is_active]
     evidence = {e.criterion_id: e for e in designation.evidence.all()}
-    form = EvidenceForm(request.POST, criteria=criteria, evidence=evidence)
+    form = EvidenceForm(
+        request.POST,
+        criteria=criteria,
+        evidence=evidence,
+        confirmed_fingerprints=confirmed_fingerprints(designation),
+    )
     if not form.is_valid():  # every field is optional text: only the guard refuses it
         return render(
             request,

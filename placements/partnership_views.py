@@ -11,7 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import CONFIRM_FIELD, REDACT_FIELD, GuardedFormMixin, record_confirmation
+from cms.guard_forms import (
+    CONFIRM_FIELD,
+    REDACT_FIELD,
+    GuardedFormMixin,
+    confirmed_fingerprints,
+    record_confirmation,
+)
 
 from . import partnerships as services
 from .models import Partnership, PartnershipReview
@@ -163,7 +169,9 @@ def _save_side(request, partnership, review, *, submit: bool):
     side = own.get(request.POST.get("organisation", ""))
     if side is None:
         raise Http404
-    guard_form = SideCommentsForm(request.POST, side=side)
+    guard_form = SideCommentsForm(
+        request.POST, side=side, confirmed_fingerprints=confirmed_fingerprints(side)
+    )
     if not guard_form.is_valid():
         errors = {
             area: list(guard_form.errors.get(f"{area}-comment", []))

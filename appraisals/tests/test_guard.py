@@ -75,6 +75,11 @@ def test_a_possible_name_in_an_answer_is_confirmed_and_recorded_as_today(client,
     confirmation = GuardConfirmation.for_record(first).get()
     assert confirmation.confirmed_on == timezone.localdate()
     assert confirmation.kinds == ["name"] and confirmation.fields == [key]
+    # Saving the stage again does not ask again about the confirmed text...
+    assert client.post(first.get_absolute_url(), {key: text + " Again."}).status_code == 302
+    # ...but a strong identifier is refused whatever was confirmed before.
+    response = client.post(first.get_absolute_url(), {key: f"{text} NHS {NHS}"})
+    assert response.status_code == 400
 
 
 def test_a_domain_comment_with_an_nhs_number_is_refused(client, appraisal):
