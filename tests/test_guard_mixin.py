@@ -168,3 +168,17 @@ def test_an_entry_with_a_postcode_cannot_be_confirmed_but_can_be_redacted(client
     assert saved.status_code == 302
     assert Entry.objects.get().description == "Visited the family at [postcode removed]."
     assert not EntryConfirmation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_entry_with_an_nhs_number_is_refused_even_as_a_draft(client):
+    from portfolios.tests.conftest import person
+
+    client.force_login(person())
+    for action in ("complete", "draft"):
+        response = client.post(
+            NEW,
+            entry(action=action, learning=f"NHS {NHS}", confirm_anonymised="on"),
+        )
+        assert response.status_code == 200 and not Entry.objects.exists()
+        assert "Remove the NHS number" in response.content.decode()
