@@ -26,6 +26,8 @@ ROLE_LABELS = {
 
 
 class TemplateForm(ServiceErrorsMixin, forms.Form):
+    guard_opt_out = "template wording written for everyone taking part, not a record about a person"
+
     name = forms.CharField(max_length=200, error_messages={"required": "Enter a name"})
     kind = forms.ChoiceField(
         choices=AppraisalTemplate.Kind.choices,
@@ -113,6 +115,8 @@ class TemplateEditForm(TemplateForm):
 
 
 class StageForm(ServiceErrorsMixin, forms.Form):
+    guard_opt_out = "template wording written for everyone taking part, not a record about a person"
+
     name = forms.CharField(max_length=200, error_messages={"required": "Enter a name"})
     due_after_days = forms.IntegerField(
         min_value=0,
@@ -155,6 +159,8 @@ class StageForm(ServiceErrorsMixin, forms.Form):
 
 
 class QuestionForm(ServiceErrorsMixin, forms.Form):
+    guard_opt_out = "template wording written for everyone taking part, not a record about a person"
+
     text = forms.CharField(
         max_length=TemplateQuestion._meta.get_field("text").max_length,
         label="Question",

@@ -2,7 +2,6 @@
 (404 otherwise), then hands every change to `services`, which decides whether it is allowed."""
 
 import datetime
-from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
@@ -18,11 +17,13 @@ from accounts.audit import record_access
 from accounts.models import User
 from capabilities.models import FrameworkVersion, Item
 from cms.forms import GovUKDateField
+from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
 
 from . import rules, services
+from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
     Appraisal,
@@ -171,7 +172,10 @@ def start(request):
 
 @login_required
 def detail(request, appraisal):
-    appraisal = _appraisal(request, appraisal)
+    return _detail(request, _appraisal(request, appraisal))
+
+
+def _detail(request, appraisal, *, objective_form=None, status=200):
     stages = list(appraisal.stages.select_related("template_stage").order_by("order"))
     objectives = appraisal.objectives.prefetch_related("statements")
     evidence = appraisal.evidence.select_related("entry").filter(entry__deleted_at__isnull=True)
@@ -194,11 +198,20 @@ def detail(request, appraisal):
             "is_psw": rules.is_psw_of(request.user, appraisal.organisation),
             "recommendations": Appraisal.Recommendation.choices,
             "current_version": FrameworkVersion.objects.current("pcf"),
+            "objective_form": objective_form or ObjectiveForm(),
+            "error_form": objective_form if objective_form and objective_form.errors else None,
         },
+        status=status,
     )
 
 
-def _stage_context(request, appraisal, stage):
+def _stage_context(
+    request, appraisal, stage, *, stage_form=None, amend_form=None, dissent_form=None
+):
+    """The stage page. After an error the forms come back bound: each text area shows what was
+    typed (or its redaction), with its errors."""
+    typed = stage_form.typed() if stage_form is not None else {}
+    errors = stage_form.errors if stage_form is not None else {}
     # A former participant reads the questions their role saw, and acts in no role.
     seen_as = appraisal.roles_of(request.user)
     roles = [] if getattr(appraisal, "read_only", False) else seen_as
@@ -227,6 +240,8 @@ def _stage_context(request, appraisal, stage):
                     "amendable": role in roles
                     and services.can_answer(question, role)
                     and stage.status == Stage.Status.SIGNED,
+                    "typed": typed.get(f"answer-{question.pk}-{role}"),
+                    "errors": errors.get(f"answer-{question.pk}-{role}", []),
                 }
             )
         rows.append({"question": question, "cells": cells})
@@ -246,6 +261,16 @@ def _stage_context(request, appraisal, stage):
                     "judgement_label": scale[a.judgement_rating]
                     if a and a.judgement_rating is not None
                     else "",
+                    "self_typed": typed.get(f"appraisee-{domain.pk}-comment"),
+                    "judgement_typed": typed.get(f"appraiser-{domain.pk}-comment"),
+                    "self_errors": errors.get(f"appraisee-{domain.pk}-comment", []),
+                    "judgement_errors": errors.get(f"appraiser-{domain.pk}-comment", []),
+                    "self_rating": _typed_rating(stage_form, "appraisee", domain)
+                    if stage_form is not None
+                    else (a.self_rating if a else None),
+                    "judgement_rating": _typed_rating(stage_form, "appraiser", domain)
+                    if stage_form is not None
+                    else (a.judgement_rating if a else None),
                 }
             )
     signers = appraisal.signers()
@@ -281,7 +306,19 @@ def _stage_context(request, appraisal, stage):
         "dissents": stage.dissents.select_related("author"),
         "is_appraisee": Participant.APPRAISEE in roles,
         "is_appraiser": Participant.APPRAISER in roles,
+        "stage_form": stage_form,
+        "amend_form": amend_form or AmendForm(),
+        "dissent_form": dissent_form or DissentForm(),
+        "error_form": next(
+            (f for f in (stage_form, amend_form, dissent_form) if f is not None and f.errors),
+            None,
+        ),
     }
+
+
+def _typed_rating(form, role, domain):
+    raw = form.data.get(f"{role}-{domain.pk}-rating", "")
+    return int(raw) if raw.isdigit() else None
 
 
 @login_required
@@ -297,71 +334,55 @@ def _save_stage(request, appraisal, stage):
     roles = appraisal.roles_of(request.user)
     if not roles:
         raise Http404
+    questions = {q.pk: q for q in stage.template_stage.questions.all()}
+    domains = (
+        {d.pk: d for d in services.domains_for(appraisal)}
+        if stage.template_stage.assesses_domains
+        else {}
+    )
+    form = StageForm(
+        request.POST,
+        questions=questions,
+        domains=domains,
+        confirmed_fingerprints=confirmed_fingerprints(stage),
+    )
     try:
         if request.POST.get("action") == "skip":
             services.skip_stage(stage=stage, user=request.user)
             messages.success(request, f"{stage.name} was skipped.")
             return redirect(appraisal)
+        if not form.is_valid():
+            return _stage_error(request, appraisal, stage, stage_form=form)
+        texts = form.cleaned_data
         # A stage's answers and judgements are saved together: all of them or none.
         with transaction.atomic():
-            _save_answers(request, stage, roles)
+            for key in texts:
+                match = ANSWER.fullmatch(key)
+                if match is None:
+                    continue
+                question, role = questions.get(int(match[1])), match[2]
+                if question is None or role not in roles:
+                    continue
+                services.save_answer(
+                    stage=stage, question=question, user=request.user, role=role, text=texts[key]
+                )
             if stage.template_stage.assesses_domains:
-                _save_domains(request, appraisal, stage, roles)
+                _save_domains(request, appraisal, stage, roles, texts)
+            record_confirmation(record=stage, findings=form.guard_confirmed, by=request.user)
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
-        _record_read(request, appraisal)  # the stage is shown again: a read
-        context = _stage_context(request, appraisal, stage)
-        _keep_typed(context, request.POST, roles)
-        return render(request, "appraisals/stage.html", context, status=400)
+        return _stage_error(request, appraisal, stage, stage_form=form)
     messages.success(request, "Saved.")
     return redirect(stage)
 
 
-def _save_answers(request, stage, roles):
-    questions = {q.pk: q for q in stage.template_stage.questions.all()}
-    for key, value in request.POST.items():
-        if not key.startswith("answer-"):
-            continue
-        _prefix, question_id, role = key.split("-", 2)
-        question = questions.get(int(question_id)) if question_id.isdigit() else None
-        if question is None or role not in roles:
-            continue
-        services.save_answer(
-            stage=stage, question=question, user=request.user, role=role, text=value
-        )
+def _stage_error(request, appraisal, stage, **forms_):
+    _record_read(request, appraisal)  # the stage is shown again: a read
+    context = _stage_context(request, appraisal, stage, **forms_)
+    return render(request, "appraisals/stage.html", context, status=400)
 
 
-def _keep_typed(context, data, roles):
-    """Nothing was saved: show the form again with everything typed, not what was stored."""
-    for row in context["rows"]:
-        for cell in row["cells"]:
-            key = f"answer-{row['question'].pk}-{cell['role']}"
-            if cell["editable"] and key in data:
-                cell["answer"] = SimpleNamespace(text=data[key])
-    for d in context["domains"]:
-        stored = d["assessment"]
-        typed = {
-            "self_rating": stored.self_rating if stored else None,
-            "self_comment": stored.self_comment if stored else "",
-            "judgement_rating": stored.judgement_rating if stored else None,
-            "judgement_comment": stored.judgement_comment if stored else "",
-        }
-        evidence = list(stored.evidence.all()) if stored else []
-        for role, field in ((Participant.APPRAISEE, "self"), (Participant.APPRAISER, "judgement")):
-            prefix = f"{role}-{d['domain'].pk}"
-            if role not in roles or f"{prefix}-rating" not in data:
-                continue
-            raw = data.get(f"{prefix}-rating", "")
-            typed[f"{field}_rating"] = int(raw) if raw.isdigit() else None
-            typed[f"{field}_comment"] = data.get(f"{prefix}-comment", "")
-            if role == Participant.APPRAISEE:
-                chosen = set(data.getlist(f"{prefix}-evidence"))
-                entries = [e.entry for e in context["shared_evidence"]]
-                evidence = [e for e in entries if str(e.uuid) in chosen]
-        d["assessment"] = SimpleNamespace(**typed, evidence=SimpleNamespace(all=evidence))
-
-
-def _save_domains(request, appraisal, stage, roles):
+def _save_domains(request, appraisal, stage, roles, texts):
     entries = {str(e.entry.uuid): e.entry for e in appraisal.evidence.select_related("entry")}
     for domain in services.domains_for(appraisal):
         for role in (Participant.APPRAISEE, Participant.APPRAISER):
@@ -375,7 +396,7 @@ def _save_domains(request, appraisal, stage, roles):
                 role=role,
                 domain=domain,
                 rating=int(raw) if raw.isdigit() else None,
-                comment=request.POST.get(f"{prefix}-comment", ""),
+                comment=texts.get(f"{prefix}-comment", ""),
                 evidence=[
                     entries[u] for u in request.POST.getlist(f"{prefix}-evidence") if u in entries
                 ],
@@ -409,20 +430,25 @@ def amend(request, appraisal, number):
     question = get_object_or_404(
         TemplateQuestion, pk=request.POST.get("question") or 0, stage=stage.template_stage
     )
+    form = AmendForm(request.POST)
+    if not form.is_valid():
+        return _stage_error(request, appraisal, stage, amend_form=form)
     try:
-        services.amend(
+        amendment = services.amend(
             stage=stage,
             user=request.user,
             role=request.POST.get("role", ""),
             question=question,
-            text=request.POST.get("text", ""),
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(
-            request, "The amendment is recorded. It needs signing by everyone who signed the stage."
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
         )
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        return _stage_error(request, appraisal, stage, amend_form=form)
+    record_confirmation(record=amendment, findings=form.guard_confirmed, by=request.user)
+    messages.success(
+        request, "The amendment is recorded. It needs signing by everyone who signed the stage."
+    )
     return redirect(stage)
 
 
@@ -431,11 +457,18 @@ def amend(request, appraisal, number):
 def dissent(request, appraisal, number):
     appraisal = _appraisal(request, appraisal)
     stage = _stage(appraisal, number)
+    form = DissentForm(request.POST)
+    if not form.is_valid():
+        return _stage_error(request, appraisal, stage, dissent_form=form)
     try:
-        services.record_dissent(stage=stage, user=request.user, text=request.POST.get("text", ""))
-        messages.success(request, "Your note of disagreement is kept with this stage's record.")
+        note = services.record_dissent(
+            stage=stage, user=request.user, text=form.cleaned_data["text"]
+        )
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        return _stage_error(request, appraisal, stage, dissent_form=form)
+    record_confirmation(record=note, findings=form.guard_confirmed, by=request.user)
+    messages.success(request, "Your note of disagreement is kept with this stage's record.")
     return redirect(stage)
 
 
@@ -482,11 +515,12 @@ def evidence(request, appraisal):
 @require_POST
 def objectives(request, appraisal):
     appraisal = _appraisal(request, appraisal)
+    form = ObjectiveForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, appraisal, objective_form=form, status=400)
     version = FrameworkVersion.objects.current("pcf")
     codes = [
-        c.strip()
-        for c in request.POST.get("statements", "").replace(";", ",").split(",")
-        if c.strip()
+        c.strip() for c in form.cleaned_data["statements"].replace(";", ",").split(",") if c.strip()
     ]
     statements = (
         list(Item.objects.statements().filter(version=version, code__in=codes)) if version else []
@@ -498,21 +532,23 @@ def objectives(request, appraisal):
                 f"No statement with the code {', '.join(sorted(unknown))} in the current framework."
             )
         review_on = None
-        if raw := request.POST.get("review_on"):
+        if raw := form.cleaned_data["review_on"]:
             try:
                 review_on = datetime.date.fromisoformat(raw)
             except ValueError:
                 raise ValidationError("Enter the review date as YYYY-MM-DD.") from None
-        services.add_objective(
+        objective = services.add_objective(
             appraisal=appraisal,
             user=request.user,
-            text=request.POST.get("text", ""),
+            text=form.cleaned_data["text"],
             statements=statements,
             review_on=review_on,
         )
-        messages.success(request, "Objective added.")
     except (ValidationError, PermissionDenied) as error:
         _problem(request, error)
+        return _detail(request, appraisal, objective_form=form, status=400)
+    record_confirmation(record=objective, findings=form.guard_confirmed, by=request.user)
+    messages.success(request, "Objective added.")
     return redirect(appraisal)
 
 

@@ -5,6 +5,8 @@ from .models import FrameworkVersion
 
 
 class NewDraftVersionForm(forms.Form):
+    guard_opt_out = "a framework version's label and description: published reference text"
+
     label = forms.CharField(max_length=80, help_text="The version as people say it, e.g. 2027.")
     slug = forms.SlugField(
         max_length=80, help_text="Used in URLs: /framework/<slug>/. Cannot be changed later."

@@ -12,6 +12,8 @@ from .models import Invitation, Organisation, PepsStage, Role, Team
 
 
 class InvitationForm(ServiceErrorsMixin, forms.Form):
+    guard_exempt = {"registration_number": "a Social Work England registration number"}
+
     email = forms.EmailField(
         label="Email address",
         max_length=254,

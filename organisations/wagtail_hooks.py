@@ -33,6 +33,8 @@ for _model in (Organisation, Team, Membership):
 
 
 class MembershipAdminForm(WagtailAdminModelForm):
+    guard_exempt = {"registration_number": "a Social Work England registration number"}
+
     class Meta:
         model = Membership
         fields = [

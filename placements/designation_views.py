@@ -15,6 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.guard_forms import (
+    REDACT_FIELD,
+    GuardedFormMixin,
+    confirmed_fingerprints,
+    record_confirmation,
+)
 from cms.messages import report_refusal
 from organisations.models import Organisation, Role
 
@@ -142,7 +148,7 @@ def designation_create(request):
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GuardedFormMixin, forms.Form):
     """A text area for each criterion (named `evidence-<criterion id>`)."""
 
     def __init__(self, *args, criteria, evidence, **kwargs):
@@ -161,7 +167,7 @@ class EvidenceForm(forms.Form):
         return f"evidence-{criterion.pk}"
 
 
-class DecisionForm(ServiceErrorsMixin, forms.Form):
+class DecisionForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in services.DECISIONS],
         widget=forms.RadioSelect,
@@ -263,6 +269,8 @@ def designation_detail(request, designation):
     )
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if not action and REDACT_FIELD in request.POST:
+            action = "save"  # the guard's Redact button on the evidence: saves nothing
         if action in ("save", "submit"):
             return _save_evidence(request, designation, submit=action == "submit")
         if action == "decide":
@@ -278,8 +286,19 @@ def _save_evidence(request, designation, *, submit: bool):
         raise Http404
     criteria = [c for c in _criteria(designation) if c.is_active]
     evidence = {e.criterion_id: e for e in designation.evidence.all()}
-    form = EvidenceForm(request.POST, criteria=criteria, evidence=evidence)
-    form.is_valid()  # every field is optional text: this only fills cleaned_data
+    form = EvidenceForm(
+        request.POST,
+        criteria=criteria,
+        evidence=evidence,
+        confirmed_fingerprints=confirmed_fingerprints(designation),
+    )
+    if not form.is_valid():  # every field is optional text: only the guard refuses it
+        return render(
+            request,
+            "placements/designation_detail.html",
+            _detail_context(request, designation, evidence_form=form),
+            status=400,
+        )
     try:
         for criterion in criteria:
             name = EvidenceForm.name_for(criterion)
@@ -312,6 +331,7 @@ def _save_evidence(request, designation, *, submit: bool):
             )
         _problem(request, error)
         return redirect("placements:designation", designation=designation.uuid)
+    record_confirmation(record=designation, findings=form.guard_confirmed, by=request.user)
     if submit:
         messages.success(
             request, f"Submitted to {designation.awarding_body} for review. Evidence is now fixed."
@@ -346,6 +366,7 @@ def _decide(request, designation):
                 _problem(request, error)
                 return redirect("placements:designation", designation=designation.uuid)
         else:
+            record_confirmation(record=designation, findings=form.guard_confirmed, by=request.user)
             messages.success(request, "The decision is recorded.")
             return redirect("placements:designation", designation=designation.uuid)
     return render(

@@ -11,6 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.guard_forms import (
+    CONFIRM_FIELD,
+    REDACT_FIELD,
+    GuardedFormMixin,
+    confirmed_fingerprints,
+    record_confirmation,
+)
 
 from . import partnerships as services
 from .models import Partnership, PartnershipReview
@@ -19,7 +26,21 @@ from .rules import partnerships_of
 TAGS = {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}
 
 
-class ActionForm(ServiceErrorsMixin, forms.Form):
+class SideCommentsForm(GuardedFormMixin, forms.Form):
+    """The comments on one side's ratings, checked by the identifying-information guard (the
+    ratings themselves are read and checked by the service)."""
+
+    def __init__(self, *args, side, **kwargs):
+        super().__init__(*args, auto_id=f"side-{side.pk}-%s", **kwargs)
+        for area in Partnership.Area:
+            self.fields[f"{area.value}-comment"] = forms.CharField(
+                label=f"Comment on {area.label.lower()}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+
+class ActionForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     text = forms.CharField(
         label="Action",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -131,6 +152,8 @@ def review(request, slug, year):
     review = services.review_for(partnership=partnership, year=year)
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if not action and REDACT_FIELD in request.POST:
+            action = "save"  # the guard's Redact button on a side's ratings: saves nothing
         if action in ("save", "submit"):
             return _save_side(request, partnership, review, submit=action == "submit")
         if action == "add-action":
@@ -146,10 +169,32 @@ def _save_side(request, partnership, review, *, submit: bool):
     side = own.get(request.POST.get("organisation", ""))
     if side is None:
         raise Http404
+    guard_form = SideCommentsForm(
+        request.POST, side=side, confirmed_fingerprints=confirmed_fingerprints(side)
+    )
+    if not guard_form.is_valid():
+        errors = {
+            area: list(guard_form.errors.get(f"{area}-comment", []))
+            for area in Partnership.Area.values
+            if f"{area}-comment" in guard_form.errors
+        }
+        form = _side_form(side, data=guard_form.data, errors=errors)
+        form["guard"] = guard_form
+        form["guard_errors"] = [
+            *guard_form.non_field_errors(),
+            *guard_form.errors.get(CONFIRM_FIELD, []),
+        ]
+        form["has_errors"] = True
+        return render(
+            request,
+            "placements/partnership_review.html",
+            _context(request, partnership, review, side_forms={side.pk: form}),
+            status=400,
+        )
     ratings = {
         area: {
             "rating": request.POST.get(f"{area}-rating", ""),
-            "comment": request.POST.get(f"{area}-comment", ""),
+            "comment": guard_form.cleaned_data.get(f"{area}-comment", ""),
         }
         for area in Partnership.Area.values
     }
@@ -177,6 +222,7 @@ def _save_side(request, partnership, review, *, submit: bool):
             _context(request, partnership, review, side_forms={side.pk: form}),
             status=400,
         )
+    record_confirmation(record=side, findings=guard_form.guard_confirmed, by=request.user)
     if submit:
         messages.success(
             request,
@@ -212,6 +258,7 @@ def _add_action(request, partnership, review):
                 return redirect(request.path)
             form.add_service_error(error)
         else:
+            record_confirmation(record=review, findings=form.guard_confirmed, by=request.user)
             messages.success(request, "Action added.")
             return redirect(request.path)
     return render(

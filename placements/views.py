@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.audit import record_access
 from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.guard_forms import GuardedFormMixin, record_confirmation
 from cms.messages import report_refusal
 from organisations.models import Membership, Organisation, Role, Team
 
@@ -273,7 +274,7 @@ class DateForm(ServiceErrorsMixin, forms.Form):
     on = GovUKDateField(label="Date of the meeting", name_in_errors="date of the meeting")
 
 
-class FinalReportForm(ServiceErrorsMixin, forms.Form):
+class FinalReportForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     text = forms.CharField(
         label="Final report",
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -296,7 +297,7 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class DaysForm(ServiceErrorsMixin, forms.Form):
+class DaysForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     on = GovUKDateField(label="Date", name_in_errors="date")
     days = forms.DecimalField(
         label="Days",
@@ -309,7 +310,7 @@ class DaysForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, max_length=200)
 
 
-class ExtendForm(ServiceErrorsMixin, forms.Form):
+class ExtendForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     days = forms.IntegerField(
         label="Days to add",
         min_value=1,
@@ -322,7 +323,7 @@ class ExtendForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class EndEarlyForm(ServiceErrorsMixin, forms.Form):
+class EndEarlyForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the placement ending early?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -463,6 +464,11 @@ def _detail_post(request, placement, roles):
             _problem(request, error)
             return redirect(placement)
         else:
+            record_confirmation(
+                record=placement,
+                findings=getattr(form, "guard_confirmed", []),
+                by=request.user,
+            )
             messages.success(request, message)
             return redirect(placement)
     placement.refresh_from_db()
@@ -480,7 +486,7 @@ def _detail_post(request, placement, roles):
 # The quality audit
 
 
-class AuditPartForm(forms.Form):
+class AuditPartForm(GuardedFormMixin, forms.Form):
     """One party's part: a rating for each criterion of the party's sections and a comment on
     each section. `sections` pairs each section with its bound fields for the template."""
 
@@ -536,7 +542,7 @@ class AuditPartForm(forms.Form):
             self.add_error(None, error)
 
 
-class ModerationForm(ServiceErrorsMixin, forms.Form):
+class ModerationForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     ROWS = 3
 
     notes = forms.CharField(
@@ -633,7 +639,7 @@ def _audit_post(request, placement, audit):
         form = AuditPartForm(request.POST, audit=audit, party=party)
         if form.is_valid():
             try:
-                services.submit_audit_part(
+                part = services.submit_audit_part(
                     audit=audit,
                     by=request.user,
                     party=party,
@@ -646,6 +652,7 @@ def _audit_post(request, placement, audit):
                 _problem(request, error)
                 return redirect("placements:audit", placement=placement.uuid)
             else:
+                record_confirmation(record=part, findings=form.guard_confirmed, by=request.user)
                 messages.success(request, f"Your part ({form.label}) is submitted.")
                 return redirect("placements:audit", placement=placement.uuid)
         context = _audit_context(request, placement, audit, part_forms={party: form})
@@ -670,6 +677,7 @@ def _audit_post(request, placement, audit):
                 _problem(request, error)
                 return redirect("placements:audit", placement=placement.uuid)
             else:
+                record_confirmation(record=audit, findings=form.guard_confirmed, by=request.user)
                 messages.success(request, "The audit is moderated.")
                 return redirect("placements:audit", placement=placement.uuid)
         context = _audit_context(request, placement, audit, moderation=form)

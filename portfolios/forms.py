@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 
 from capabilities.models import Item
 from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.guard_forms import GuardedFormMixin
 
-from . import guard
 from .models import GUARDED_FIELDS, RECORD_FIELDS, SWE_STANDARD_4, Entry, Share
 from .uploads import ACCEPTED_DESCRIPTION, check_upload, max_upload_bytes
 
@@ -39,7 +39,10 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class EntryForm(ServiceErrorsMixin, forms.ModelForm):
+class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
+    guard_fields = GUARDED_FIELDS
+    guard_exempt = {"statement_query": "a search for framework statements, not saved"}
+
     occurred_on = GovUKDateField(
         label="Date", name_in_errors="date", required=False, help_text="For example, 27 3 2026"
     )
@@ -65,11 +68,6 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
         help_text="",
     )
     remove_attachments = forms.MultipleChoiceField(required=False, choices=())
-    confirm_anonymised = forms.BooleanField(
-        label="I have checked this text and it does not identify a child or family",
-        required=False,
-    )
-    guard_fingerprints = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Entry
@@ -100,11 +98,9 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
             "peer_learning": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, action: str = ACTION_DRAFT, confirmed_fingerprints=(), **kwargs):
+    def __init__(self, *args, action: str = ACTION_DRAFT, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
-        self.confirmed_fingerprints = set(confirmed_fingerprints)
-        self.findings: list[guard.Finding] = []
         self.fields["entry_type"].required = False
         self.fields["entry_type"].choices = [("", "Choose a type"), *Entry.Type.choices]
         self.fields["title"].error_messages["required"] = (
@@ -150,49 +146,12 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
                 self.add_error("peer_name", "Enter who you discussed it with")
             if not data.get("peer_learning") and self.action == ACTION_COMPLETE:
                 self.add_error("peer_learning", "Enter what you learnt from discussing it")
-        self.check_identifying_information(data)
         return data
 
-    def check_identifying_information(self, data):
-        texts = {name: data.get(name) or "" for name in GUARDED_FIELDS}
-        findings = [
-            f for f in guard.check_fields(texts) if f.fingerprint not in self.confirmed_fingerprints
-        ]
-        self.findings = findings
-        if not findings:
-            return
-        shown = set(filter(None, (data.get("guard_fingerprints") or "").split(",")))
-        all_shown = {f.fingerprint for f in findings} <= shown
-        if data.get("confirm_anonymised") and all_shown:
-            return
-        self.add_error(
-            None,
-            "Some of the text may identify a child or family. Check the highlighted text: "
-            "change it, or confirm that it is anonymised.",
-        )
-
     @property
-    def finding_fingerprints(self) -> str:
-        return ",".join(sorted({f.fingerprint for f in self.findings}))
-
-    def highlighted_fields(self) -> list[dict]:
-        """For the guard panel: each field with findings, its label and highlighted text."""
-        by_field: dict[str, list] = {}
-        for finding in self.findings:
-            by_field.setdefault(finding.field, []).append(finding)
-        result = []
-        for name, findings in by_field.items():
-            text = self.cleaned_data.get(name) or ""
-            result.append(
-                {
-                    "name": name,
-                    "label": self.fields[name].label,
-                    "html": guard.highlight(text, findings),
-                    "kinds": sorted({f.label for f in findings}),
-                    "field": self[name],
-                }
-            )
-        return result
+    def findings(self):
+        """The weaker findings the owner confirmed as anonymised (recorded by the service)."""
+        return self.guard_confirmed
 
 
 class ShareForm(ServiceErrorsMixin, forms.Form):
@@ -243,7 +202,7 @@ class ShareForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(GuardedFormMixin, forms.Form):
     body = forms.CharField(
         label="Your comment",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -253,6 +212,8 @@ class CommentForm(forms.Form):
 
 
 class EntryFilterForm(forms.Form):
+    guard_exempt = {"q": "a search of your own entries, not saved"}
+
     q = forms.CharField(label="Search your entries", required=False, max_length=200)
     year = forms.TypedChoiceField(
         label="Registration year", required=False, coerce=int, empty_value=None

@@ -43,12 +43,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 __all__ = [
     "KIND_LABELS",
+    "PLACEHOLDERS",
+    "STRONG_KINDS",
     "Finding",
     "Kind",
     "check_fields",
     "find_identifiers",
     "highlight",
     "nhs_number_is_valid",
+    "redact",
 ]
 
 
@@ -76,6 +79,25 @@ KIND_LABELS: dict[str, str] = {
 
 _FALLBACK_LABEL = "possible identifying information"
 
+# Strong identifiers point at one person whatever the context: they must be removed or redacted
+# and can never be confirmed away. The others (a possible name, a street address) are weaker
+# pattern matches that are often harmless ("Mr Men books", "10 Downing Street"): the writer may
+# confirm that they are anonymised.
+STRONG_KINDS: frozenset[str] = frozenset(
+    {Kind.NHS_NUMBER, Kind.DATE_OF_BIRTH, Kind.POSTCODE, Kind.PHONE, Kind.EMAIL}
+)
+
+# What "Redact" puts in place of each strong finding.
+PLACEHOLDERS: dict[str, str] = {
+    Kind.NHS_NUMBER: "[NHS number removed]",
+    Kind.DATE_OF_BIRTH: "[date of birth removed]",
+    Kind.POSTCODE: "[postcode removed]",
+    Kind.PHONE: "[phone number removed]",
+    Kind.EMAIL: "[email address removed]",
+    Kind.ADDRESS: "[address removed]",
+    Kind.NAME: "[name removed]",
+}
+
 # When two findings of the same length overlap, the one whose kind comes first here wins.
 _SPECIFICITY = (
     Kind.EMAIL,
@@ -102,6 +124,11 @@ class Finding:
     def label(self) -> str:
         """A human label for the kind, e.g. "a possible NHS number"."""
         return KIND_LABELS.get(self.kind, _FALLBACK_LABEL)
+
+    @property
+    def strong(self) -> bool:
+        """True for an identifier that must be removed (it cannot be confirmed as anonymised)."""
+        return self.kind in STRONG_KINDS
 
     @property
     def fingerprint(self) -> str:
@@ -407,6 +434,22 @@ def check_fields(fields: Mapping[str, str | None]) -> list[Finding]:
         for name, value in fields.items()
         for finding in find_identifiers(value or "")
     ]
+
+
+def redact(text: str, kinds: frozenset[str] | set[str] = STRONG_KINDS) -> str:
+    """``text`` with every finding of ``kinds`` replaced by a neutral placeholder."""
+    if not text:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for finding in find_identifiers(text):
+        if finding.kind not in kinds:
+            continue
+        parts.append(text[pos : finding.start])
+        parts.append(PLACEHOLDERS.get(finding.kind, "[removed]"))
+        pos = finding.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -346,9 +346,16 @@ class Comment(models.Model):
     body = models.TextField("comment")
     created_at = models.DateTimeField(default=timezone.now)
     imported = models.BooleanField(default=False)
+    # The entry's owner hid this comment: only its author still sees it (marked "hidden by the
+    # owner"); the owner can show it again.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     def __str__(self):
         return f"Comment by {self.author_name} on {self.entry}"

@@ -74,6 +74,21 @@ def can_comment(user, entry) -> bool:
     return active_shares_for(user).covering(entry).filter(can_comment=True).exists()
 
 
+def comments_visible_to(user, entry):
+    """The comments on `entry` that `user` (who can read the entry) sees: all of them for the
+    owner (hidden ones shown only as hidden, with a way to show them again), and for anyone else
+    every comment the owner has not hidden plus their own, hidden or not."""
+    comments = entry.comments.select_related("author")
+    if is_owner(user, entry):
+        return comments
+    return comments.filter(Q(hidden_at__isnull=True) | Q(author_id=user.pk))
+
+
+def can_hide_comment(user, comment) -> bool:
+    """Only the owner of the entry hides (or shows again) a comment on it."""
+    return is_owner(user, comment.entry) and not comment.entry.is_deleted
+
+
 def entries_of_share(share):
     entries = Entry.objects.live().filter(portfolio_id=share.portfolio_id)
     if share.whole_portfolio:

@@ -189,6 +189,15 @@ def revoke_share(*, share: Share, by: User) -> None:
         share.save(update_fields=["revoked_at"])
 
 
+def set_comment_hidden(*, comment: Comment, by: User, hidden: bool) -> Comment:
+    """The entry's owner hides a comment from everyone but its author, or shows it again."""
+    if not rules.can_hide_comment(by, comment):
+        raise ValidationError("Only the owner of the entry can hide a comment on it.")
+    comment.hidden_at = (comment.hidden_at or timezone.now()) if hidden else None
+    comment.save(update_fields=["hidden_at"])
+    return comment
+
+
 def add_comment(*, entry: Entry, author: User, body: str, request=None) -> Comment:
     """A shared reader's comment. It never changes the entry; the owner's access log says who
     commented on it."""

@@ -12,6 +12,11 @@ urlpatterns = [
     path("evidence/<uuid:entry>/delete/", views.entry_delete, name="entry-delete"),
     path("evidence/<uuid:entry>/comments/", views.comment_create, name="comment-create"),
     path(
+        "evidence/<uuid:entry>/comments/<uuid:comment>/hide/",
+        views.comment_hide,
+        name="comment-hide",
+    ),
+    path(
         "evidence/<uuid:entry>/attachments/<uuid:attachment>/",
         views.attachment_download,
         name="attachment",

@@ -15,6 +15,7 @@ from accounts.audit import record_access
 from accounts.models import AccessEvent
 from capabilities.models import FrameworkVersion
 from capabilities.structure import FrameworkStructure
+from cms.guard_forms import record_confirmation
 
 from . import coverage as coverage_service
 from . import rules, services
@@ -132,7 +133,7 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
     mappings = list(
         entry.mappings.select_related("item__version__framework", "item__domain", "item__level")
     )
-    comments = list(entry.comments.select_related("author"))
+    comments = list(rules.comments_visible_to(request.user, entry))
     reviewers: dict[str, list] = {}
     for comment in comments:
         reviewers.setdefault(comment.author_name, []).append(comment)
@@ -286,12 +287,33 @@ def comment_create(request, entry):
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.add_comment(
+        comment = services.add_comment(
             entry=entry, author=request.user, body=form.cleaned_data["body"], request=request
         )
+        record_confirmation(record=comment, findings=form.guard_confirmed, by=request.user)
         messages.success(request, "Your comment was added.")
         return redirect(entry)
     return _render_entry(request, entry, is_owner=False, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def comment_hide(request, entry, comment):
+    """The entry's owner hides a comment (kept for its author) or shows it again."""
+    entry = _owned_entry(request, entry)
+    comment = get_object_or_404(entry.comments, uuid=comment)
+    hidden = request.POST.get("hidden") != "0"
+    try:
+        services.set_comment_hidden(comment=comment, by=request.user, hidden=hidden)
+    except ValidationError:
+        raise Http404 from None
+    messages.success(
+        request,
+        f"The comment by {comment.author_name} is hidden. Only they can still see it."
+        if hidden
+        else f"The comment by {comment.author_name} is shown again.",
+    )
+    return redirect(f"{entry.get_absolute_url()}#comments")
 
 
 @login_required

@@ -16,6 +16,8 @@ from placements.models import Designation, Placement
 from portfolios.guard import check_fields
 from portfolios.models import Comment, Entry, Share
 
+from .written_text import written_text
+
 pytestmark = pytest.mark.django_db
 
 
@@ -87,6 +89,19 @@ def test_seed_loads_everything_and_is_idempotent(client):
     assert Entry.objects.count() >= 30 and Share.objects.exists() and Comment.objects.exists()
     for entry in Entry.objects.all():
         assert not check_fields(entry.text_fields()), entry.title
+    # Everything else the demo people wrote (comments, appraisals, audits, reviews,
+    # designations, placement steps) passes the guard too.
+    texts = list(written_text())
+    assert {where.split()[0] for where, _text in texts} >= {
+        "Comment",
+        "Answer",
+        "Objective",
+        "AuditPart",
+        "CriterionEvidence",
+        "Designation",
+    }
+    for where, text in texts:
+        assert not check_fields({"text": text}), f"{where}: {text}"
     # Demo appraisals: one completed, one at the mid-year review, an ASYE at six months.
     statuses = dict(
         Appraisal.objects.values_list("appraisee__email", "status").filter(
