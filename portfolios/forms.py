@@ -15,6 +15,8 @@ from .uploads import ACCEPTED_DESCRIPTION, check_upload, max_upload_bytes
 ACTION_DRAFT = "draft"
 ACTION_COMPLETE = "complete"
 ACTION_FIND = "find"
+# The status filter's choice for imported drafts the guard flagged.
+NEEDS_REVIEW = "needs-review"
 
 REQUIRED_FOR_RECORD = {
     "entry_type": "Choose the type of evidence",
@@ -262,7 +264,9 @@ class EntryFilterForm(forms.Form):
     domain = forms.ChoiceField(label="Domain", required=False)
     level = forms.ChoiceField(label="Level", required=False)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "All"), *Entry.Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "All"), *Entry.Status.choices, (NEEDS_REVIEW, "Needs review")],
     )
 
     def __init__(self, *args, years=(), domains=(), levels=(), **kwargs):

@@ -19,12 +19,13 @@ import re
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,6 +34,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from capabilities.models import Item
+from cms.forms import check_date_in_range
 
 from .guard import check_fields
 from .models import SWE_STANDARD_4_CODES, Attachment, Comment, Entry, Mapping, Portfolio
@@ -49,12 +51,25 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_JSON_BYTES = 20 * 1024 * 1024
 #: ... and a ZIP may expand to at most this much in total ...
 MAX_ZIP_BYTES = 200 * 1024 * 1024
-#: ... in at most this many members.
+#: ... in at most this many members ...
 MAX_ZIP_MEMBERS = 10_000
+#: ... none of which, once bigger than this, may be compressed more than MAX_COMPRESSION_RATIO
+#: times (a ZIP bomb); a member's declared size is checked against what it really holds.
+COMPRESSION_RATIO_APPLIES_FROM_BYTES = 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+#: Entries in one import, unless CAPABLE_IMPORT_MAX_ENTRIES says otherwise.
+DEFAULT_MAX_ENTRIES = 2_000
+#: Statements looked up per query when matching mappings (SQLite limits an expression's depth).
+MATCH_CHUNK = 200
 
 _MB = 1024 * 1024
 _HOURS_STEP = Decimal("0.1")
 _HOURS_LIMIT = Decimal("10000")  # max_digits=5, decimal_places=1
+
+
+def max_entries() -> int:
+    """The most entries one import may hold (CAPABLE_IMPORT_MAX_ENTRIES)."""
+    return int(getattr(settings, "CAPABLE_IMPORT_MAX_ENTRIES", DEFAULT_MAX_ENTRIES))
 
 
 class PortfolioImportError(Exception):
@@ -135,6 +150,7 @@ def _entry_dict(entry: Entry) -> dict:
         "date": _iso(entry.occurred_on),
         "hours": str(entry.hours) if entry.hours is not None else None,
         "status": entry.status,
+        "needs_review": entry.needs_review,
         "description": entry.description,
         "learning": entry.learning,
         "impact": entry.impact,
@@ -156,6 +172,8 @@ def _entry_dict(entry: Entry) -> dict:
                 "role": comment.author_role,
                 "at": _iso(comment.created_at),
                 "body": comment.body,
+                # Imported comments are the owner's imported notes, never verified by Capable.
+                "imported": comment.imported,
             }
             for comment in entry.comments.all()
         ],
@@ -283,80 +301,152 @@ def _unsafe_member(name: str) -> bool:
     return name.startswith("/") or bool(_DRIVE_RE.match(name)) or ".." in name.split("/")
 
 
-def _read_zip(uploaded_file) -> tuple[dict, dict[str, bytes]]:
-    damaged = PortfolioImportError(
-        "The ZIP file could not be opened; it may be damaged or incomplete. "
-        "Download it from Capable again and import the new copy."
+_DAMAGED = (
+    "The ZIP file could not be opened; it may be damaged or incomplete. "
+    "Download it from Capable again and import the new copy."
+)
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> bytes:
+    """A member's bytes, read a chunk at a time and never more than `limit` (nor more than it
+    declares it holds): a member that holds more or less than it declares is damaged."""
+    if member.file_size > limit:
+        raise PortfolioImportError(_DAMAGED)
+    buffer = bytearray()
+    try:
+        with archive.open(member) as handle:
+            while chunk := handle.read(min(64 * 1024, member.file_size + 1 - len(buffer)) or 1):
+                buffer += chunk
+                if len(buffer) > member.file_size:
+                    raise PortfolioImportError(_DAMAGED)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+        raise PortfolioImportError(_DAMAGED) from None
+    except RuntimeError:  # zipfile's "File is encrypted, password required"
+        raise PortfolioImportError(
+            "The ZIP file is protected with a password, so it cannot be imported."
+        ) from None
+    if len(buffer) != member.file_size:
+        raise PortfolioImportError(_DAMAGED)
+    return bytes(buffer)
+
+
+def _is_bomb(member: zipfile.ZipInfo) -> bool:
+    return member.file_size > COMPRESSION_RATIO_APPLIES_FROM_BYTES and (
+        member.compress_size <= 0 or member.file_size / member.compress_size > MAX_COMPRESSION_RATIO
     )
+
+
+class ZipAttachments:
+    """The attachments in an imported ZIP file, by path. Nothing is read until an attachment is
+    asked for, and then only that member, in chunks, up to the largest attachment Capable takes:
+    a small ZIP file cannot fill the server's memory."""
+
+    def __init__(self, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]):
+        self.archive = archive
+        self.members = members
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.members
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.members)
+
+    def get(self, path: str) -> bytes | None:
+        """The member's bytes, None if there is no such member; PortfolioImportError (with a
+        reason to show) if it is too large or damaged."""
+        from .uploads import max_upload_bytes
+
+        member = self.members.get(path)
+        if member is None:
+            return None
+        limit = max_upload_bytes()
+        if member.file_size > limit:
+            raise PortfolioImportError(
+                f"it is larger than {_size_text(limit) if limit >= _MB else f'{limit:,} bytes'}, "
+                "the largest file Capable takes."
+            )
+        return _read_member(self.archive, member, limit)
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+def _read_zip(uploaded_file) -> tuple[dict, ZipAttachments]:
     try:
         archive = zipfile.ZipFile(uploaded_file)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise damaged from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
+        raise PortfolioImportError(_DAMAGED) from None
+    try:
+        return _read_archive(archive)
+    except BaseException:
+        archive.close()
+        raise
+
+
+def _read_archive(archive: zipfile.ZipFile) -> tuple[dict, ZipAttachments]:
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise PortfolioImportError(
+            f"The ZIP file holds more than {MAX_ZIP_MEMBERS:,} files, "
+            "more than a Capable portfolio can."
+        )
+    total = 0
+    for member in members:
+        if _unsafe_member(member.filename):
             raise PortfolioImportError(
-                f"The ZIP file holds more than {MAX_ZIP_MEMBERS:,} files, "
-                "more than a Capable portfolio can."
+                f"The ZIP file contains “{member.filename}”, a path that points outside the "
+                "ZIP file. Nothing was imported. Import the file you downloaded from Capable."
             )
-        total = 0
-        for member in members:
-            if _unsafe_member(member.filename):
-                raise PortfolioImportError(
-                    f"The ZIP file contains “{member.filename}”, a path that points outside the "
-                    "ZIP file. Nothing was imported. Import the file you downloaded from Capable."
-                )
-            total += member.file_size
-        if total > MAX_ZIP_BYTES:
+        total += member.file_size
+        if _is_bomb(member):
             raise PortfolioImportError(
-                f"The ZIP file expands to more than {_size_text(MAX_ZIP_BYTES)}, the most Capable "
-                "can import at once."
+                f"The ZIP file contains “{member.filename}”, which is compressed far more than "
+                "any file in a Capable download, so it cannot be imported safely. Nothing was "
+                "imported. Import the file you downloaded from Capable."
             )
-        files = [member for member in members if not member.is_dir()]
-        names = {member.filename for member in files}
-        prefix = ""
-        if JSON_NAME not in names:
-            # Someone unzipped the download and zipped its folder again.
-            nested = [n for n in names if n.count("/") == 1 and n.endswith("/" + JSON_NAME)]
-            if len(nested) != 1:
-                raise PortfolioImportError(
-                    f"The ZIP file has no {JSON_NAME}. Import the ZIP file you downloaded from "
-                    "Capable, or the .json file on its own."
-                )
-            prefix = nested[0].removesuffix(JSON_NAME)
-        data: dict | None = None
-        contents: dict[str, bytes] = {}
-        for member in files:
-            if not member.filename.startswith(prefix):
-                continue
-            name = member.filename.removeprefix(prefix)
-            limit = MAX_JSON_BYTES if name == JSON_NAME else member.file_size
-            if name == JSON_NAME and member.file_size > MAX_JSON_BYTES:
-                raise PortfolioImportError(
-                    f"The {JSON_NAME} in the ZIP file is larger than "
-                    f"{_size_text(MAX_JSON_BYTES)}, the most Capable can import."
-                )
-            try:
-                with archive.open(member) as handle:
-                    content = handle.read(limit + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
-                raise damaged from None
-            except RuntimeError:  # zipfile's "File is encrypted, password required"
-                raise PortfolioImportError(
-                    "The ZIP file is protected with a password, so it cannot be imported."
-                ) from None
-            if len(content) > limit:
-                raise damaged
-            if name == JSON_NAME:
-                data = parse_json(content, label=f"The {JSON_NAME} in the ZIP file")
-            else:
-                contents[name] = content
+    if total > MAX_ZIP_BYTES:
+        raise PortfolioImportError(
+            f"The ZIP file expands to more than {_size_text(MAX_ZIP_BYTES)}, the most Capable "
+            "can import at once."
+        )
+    files = [member for member in members if not member.is_dir()]
+    names = {member.filename for member in files}
+    prefix = ""
+    if JSON_NAME not in names:
+        # Someone unzipped the download and zipped its folder again.
+        nested = [n for n in names if n.count("/") == 1 and n.endswith("/" + JSON_NAME)]
+        if len(nested) != 1:
+            raise PortfolioImportError(
+                f"The ZIP file has no {JSON_NAME}. Import the ZIP file you downloaded from "
+                "Capable, or the .json file on its own."
+            )
+        prefix = nested[0].removesuffix(JSON_NAME)
+    data: dict | None = None
+    attachments: dict[str, zipfile.ZipInfo] = {}
+    for member in files:
+        if not member.filename.startswith(prefix):
+            continue
+        name = member.filename.removeprefix(prefix)
+        if name != JSON_NAME:
+            attachments[name] = member
+            continue
+        if member.file_size > MAX_JSON_BYTES:
+            raise PortfolioImportError(
+                f"The {JSON_NAME} in the ZIP file is larger than "
+                f"{_size_text(MAX_JSON_BYTES)}, the most Capable can import."
+            )
+        content = _read_member(archive, member, MAX_JSON_BYTES)
+        data = parse_json(content, label=f"The {JSON_NAME} in the ZIP file")
     assert data is not None
-    return data, contents
+    return data, ZipAttachments(archive, attachments)
 
 
-def read_upload(uploaded_file) -> tuple[dict, dict[str, bytes]]:
-    """The portfolio data and attachment bytes (by path) from an uploaded .json or .zip file.
+def read_upload(uploaded_file) -> tuple[dict, ZipAttachments | dict[str, bytes]]:
+    """The portfolio data and attachments (by path) from an uploaded .json or .zip file: for a
+    ZIP file, a ZipAttachments that reads each one when it is asked for.
 
     Which it is is decided by the content, not the name. Raises PortfolioImportError."""
     uploaded_file.seek(0)
@@ -415,6 +505,8 @@ class _EntryData:
     mappings: list[_MappingData]
     comments: list[dict[str, Any]]
     attachments: list[_AttachmentData]
+    #: The file says the entry was waiting for review where it came from.
+    needs_review: bool = False
 
     @property
     def key(self) -> tuple:
@@ -483,10 +575,21 @@ class _Checker:
             return None
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                self.in_range(day, label, value)
+                return day
         raise self.fail(label, f"“{value}” is not a date in the form YYYY-MM-DD.")
+
+    def in_range(self, day: date, label: str, value: str) -> None:
+        """The same years as every form takes (cms.forms.check_date_in_range)."""
+        try:
+            check_date_in_range(day)
+        except ValidationError as error:
+            problem = error.messages[0].removeprefix("Date ")
+            raise self.fail(label, f"“{value}”: the date {problem}.") from None
 
     def moment(
         self, source: dict, key: str, label: str | None = None, *, required: bool = False
@@ -503,6 +606,7 @@ class _Checker:
             except ValueError:
                 pass
             else:
+                self.in_range(moment.date(), label, value)
                 if timezone.is_naive(moment):
                     moment = timezone.make_aware(moment)
                 return moment
@@ -559,6 +663,9 @@ def _check_entry(number: int, raw: Any) -> _EntryData:
     status = check.get(raw, "status", "status", required=True)
     if status not in _STATUSES:
         raise check.fail("status", f"“{status}” should be “complete” or “draft”.")
+    needs_review = check.get(raw, "needs_review", "needs_review", required=False)
+    if needs_review is not None and not isinstance(needs_review, bool):
+        raise check.fail("needs_review", "must be true or false.")
 
     peer = check.get(raw, "peer_reflection", "peer_reflection", required=False)
     peer_fields: dict[str, Any] = {
@@ -645,6 +752,7 @@ def _check_entry(number: int, raw: Any) -> _EntryData:
         },
         created_at=check.moment(raw, "created_at"),
         updated_at=check.moment(raw, "updated_at"),
+        needs_review=bool(needs_review),
         mappings=mappings,
         comments=comments,
         attachments=attachments,
@@ -671,6 +779,13 @@ def check_data(data: Any) -> list[_EntryData]:
         raise PortfolioImportError(
             "This portfolio file has no list of “entries”, so there is nothing to import."
         )
+    limit = max_entries()
+    if len(entries) > limit:
+        raise PortfolioImportError(
+            f"This portfolio file has {len(entries):,} entries; Capable imports at most "
+            f"{limit:,} at once. Nothing was imported. Split the file into smaller ones, or ask "
+            "your Capable site's administrator for help."
+        )
     return [_check_entry(number, raw) for number, raw in enumerate(entries, start=1)]
 
 
@@ -696,8 +811,10 @@ class ImportResult:
     attachments_rejected: list[str] = field(default_factory=list)
     #: Attachments listed in a plain .json file, which carries no files.
     attachments_not_included: int = 0
-    #: Titles of imported entries whose text the identifying-information guard flags.
+    #: Titles of imported entries whose text the identifying-information guard flags ...
     flagged_for_review: list[str] = field(default_factory=list)
+    #: ... and the entries themselves: drafts that need review.
+    review_entries: list[Entry] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [
@@ -717,11 +834,13 @@ class ImportResult:
     def warnings(self) -> list[str]:
         notes = []
         if self.flagged_for_review:
+            count = len(self.flagged_for_review)
             notes.append(
-                f"{_plural(len(self.flagged_for_review), 'imported entry', 'imported entries')} "
-                "may hold information that identifies a child or family. Open and check: "
-                + "; ".join(f"“{title}”" for title in self.flagged_for_review)
-                + "."
+                f"{_plural(count, 'imported entry', 'imported entries')} may hold information "
+                "that identifies a child or family, so "
+                f"{'it was' if count == 1 else 'they were'} saved as "
+                f"{'a draft' if count == 1 else 'drafts'} marked “Needs review”. Open each one, "
+                "change the text or confirm it is anonymised, and save it before you complete it."
             )
         if self.mappings_unmatched:
             notes.append(
@@ -749,34 +868,48 @@ def _match_items(mappings: Iterable[_MappingData]) -> tuple[dict, dict]:
     """Published statements by identifier and by (framework, version, code): two queries."""
     mappings = list(mappings)
     statements = Item.objects.published().statements()
-    identifiers = {m.identifier for m in mappings if m.identifier is not None}
-    by_identifier = {
-        item.identifier: item.pk
-        for item in statements.filter(identifier__in=identifiers).only("pk", "identifier")
-    }
+    identifiers = sorted({m.identifier for m in mappings if m.identifier is not None})
+    by_identifier = {}
+    for chunk in _chunks(identifiers):
+        rows = statements.filter(identifier__in=chunk).values_list("identifier", "pk")
+        by_identifier.update(rows)
     wanted: dict[tuple[str, str], set[str]] = {}
     for m in mappings:
         if m.identifier not in by_identifier:
             wanted.setdefault((m.framework, m.version), set()).add(m.code)
+    # One (framework, version, code) per condition, a chunk of them per query: thousands of
+    # distinct mappings in one query make SQLite answer "Expression tree is too large".
+    wanted_codes = sorted((f, v, c) for (f, v), codes in wanted.items() for c in codes)
     by_code: dict[tuple[str, str, str], int] = {}
-    if wanted:
+    for chunk in _chunks(wanted_codes):
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for framework, version, code in chunk:
+            grouped.setdefault((framework, version), []).append(code)
         condition = Q()
-        for (framework, version), codes in wanted.items():
+        for (framework, version), codes in grouped.items():
             condition |= Q(
                 version__framework__slug=framework, version__slug=version, code__in=codes
             )
         rows = statements.filter(condition).values_list(
             "pk", "version__framework__slug", "version__slug", "code"
         )
-        by_code = {(framework, version, code): pk for pk, framework, version, code in rows}
+        by_code.update(((framework, version, code), pk) for pk, framework, version, code in rows)
     return by_identifier, by_code
+
+
+def _chunks(values: list, size: int = MATCH_CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _check_attachment(attachment: _AttachmentData, files: dict[str, bytes]):
     """The CheckedUpload for an attachment in the ZIP, or a reason it cannot be restored."""
     from .uploads import check_upload
 
-    content = files.get(attachment.path)
+    try:
+        content = files.get(attachment.path)
+    except PortfolioImportError as error:
+        return None, f"“{attachment.name}” could not be restored: {error.message}"
     if content is None:
         return None, f"“{attachment.name}” is not in the ZIP file."
     try:
@@ -785,14 +918,29 @@ def _check_attachment(attachment: _AttachmentData, files: dict[str, bytes]):
         return None, " ".join(error.messages)
 
 
-def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None) -> ImportResult:
+def _new_entry(portfolio: Portfolio, item: _EntryData) -> Entry:
+    """The entry to create: a draft that needs review when the guard flags its text (or the file
+    says it was waiting for review), whatever status the file gives it."""
+    entry = Entry(portfolio=portfolio, **item.fields)
+    if item.needs_review or check_fields(entry.text_fields()):
+        entry.needs_review = True
+        entry.status = Entry.Status.DRAFT
+    return entry
+
+
+def import_portfolio(
+    user, *, data: dict, files: ZipAttachments | dict[str, bytes] | None = None
+) -> ImportResult:
     """Add the entries of an exported portfolio to `user`'s portfolio: all or nothing.
 
     Only the entries: the file's "appraisals" (and the appraisal PDFs in a ZIP file) are left
     alone, because appraisals belong to an employer's process and are not brought into another.
-    `files` are the attachments' bytes by path, from a ZIP export; None for a plain .json file.
-    Entries already in the portfolio with the same title, date and description are left out, so
-    importing the same file twice adds nothing the second time. Raises PortfolioImportError."""
+    `files` are the attachments by path, from a ZIP export (`read_upload`'s ZipAttachments, or
+    their bytes); None for a plain .json file. Entries already in the portfolio with the same
+    title, date and description are left out, so importing the same file twice adds nothing the
+    second time. An entry whose text the identifying-information guard flags is imported as a
+    draft that "needs review": it cannot be completed until its owner has changed the text, or
+    confirmed it is anonymised, in the entry form. Raises PortfolioImportError."""
     checked = check_data(data)
     result = ImportResult()
     saved_files: list[str] = []
@@ -810,9 +958,7 @@ def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None)
                     new.append(item)
             by_identifier, by_code = _match_items(m for item in new for m in item.mappings)
 
-            entries = Entry.objects.bulk_create(
-                [Entry(portfolio=portfolio, **item.fields) for item in new]
-            )
+            entries = Entry.objects.bulk_create([_new_entry(portfolio, item) for item in new])
             now = timezone.now()
             for entry, item in zip(entries, new, strict=True):
                 entry.created_at = item.created_at or now
@@ -857,9 +1003,8 @@ def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None)
             Mapping.objects.bulk_create(mappings)
             Comment.objects.bulk_create(comments)
             result.entries_created = len(entries)
-            result.flagged_for_review = [
-                entry.title for entry in entries if check_fields(entry.text_fields())
-            ]
+            result.review_entries = [entry for entry in entries if entry.needs_review]
+            result.flagged_for_review = [entry.title for entry in result.review_entries]
             result.mappings_matched = len(mappings)
             result.comments_imported = len(comments)
     except BaseException:

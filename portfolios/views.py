@@ -22,6 +22,7 @@ from .forms import (
     ACTION_COMPLETE,
     ACTION_DRAFT,
     ACTION_FIND,
+    NEEDS_REVIEW,
     CommentForm,
     EntryFilterForm,
     EntryForm,
@@ -76,7 +77,9 @@ def entry_list(request):
         entries = entries.in_registration_year(year)
     if entry_type := filters.get("type"):
         entries = entries.filter(entry_type=entry_type)
-    if status := filters.get("status"):
+    if (status := filters.get("status")) == NEEDS_REVIEW:
+        entries = entries.filter(needs_review=True)
+    elif status:
         entries = entries.filter(status=status)
     domain = structure.domain(filters["domain"]) if filters.get("domain") else None
     level = structure.level(filters["level"]) if filters.get("level") else None
@@ -136,7 +139,8 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
     comments = list(entry.comments.select_related("author"))
     reviewers: dict[str, list] = {}
     for comment in comments:
-        reviewers.setdefault(comment.author_name, []).append(comment)
+        if not comment.imported:  # imported notes are nobody's review: see the template
+            reviewers.setdefault(comment.author_name, []).append(comment)
     can_comment = rules.can_comment(request.user, entry)
     context = {
         "entry": entry,
@@ -145,6 +149,7 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
         "standard_mappings": [m for m in mappings if not m.item.version.framework.is_pcf],
         "attachments": entry.attachments.all(),
         "reviewers": reviewers,
+        "imported_notes": [comment for comment in comments if comment.imported],
         "can_comment": can_comment,
         "comment_form": comment_form or (CommentForm() if can_comment else None),
         "shares": entry.shares.active() if is_owner else None,
