@@ -5,7 +5,6 @@ The work is done in `interchange` (and `pdf` for the PDF); these views are thin.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import interchange
 from .models import Attachment, Entry
 from .rules import entries_owned_by
-
 
 IMPORT_SUMMARY_KEY = "portfolios:import-summary"
 
