@@ -9,7 +9,7 @@ from cms.forms import GovUKDateField, ServiceErrorsMixin
 
 from . import guard
 from .models import GUARDED_FIELDS, RECORD_FIELDS, SWE_STANDARD_4, Entry, Share
-from .uploads import ACCEPTED_DESCRIPTION, check_upload, max_upload_bytes
+from .uploads import ACCEPTED_DESCRIPTION, check_uploads, max_upload_bytes
 
 # What the buttons of the entry form do.
 ACTION_DRAFT = "draft"
@@ -124,15 +124,7 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
 
     # ----------------------------------------------------------------------------------------
     def clean_attachments(self):
-        checked, errors = [], []
-        for upload in self.cleaned_data.get("attachments") or []:
-            try:
-                checked.append(check_upload(upload))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return checked
+        return check_uploads(self.cleaned_data.get("attachments") or [])
 
     def clean_hours(self):
         hours = self.cleaned_data.get("hours")
