@@ -75,6 +75,8 @@ class EntryQuerySet(models.QuerySet):
         return self.exclude(peer_name="").exclude(peer_learning="")
 
     def in_registration_year(self, year: int):
+        if not 1 < year < 10_000:  # no such dates: nothing is in it
+            return self.none()
         start, end = registration_year_bounds(year)
         return self.filter(occurred_on__gte=start, occurred_on__lte=end)
 

@@ -15,6 +15,7 @@ from accounts.audit import record_access
 from accounts.models import AccessEvent, User
 from capabilities.models import FrameworkVersion
 from capabilities.structure import FrameworkStructure
+from cms.forms import EARLIEST_DATE, latest_date
 
 from . import coverage as coverage_service
 from . import rules, services
@@ -53,9 +54,10 @@ def entry_list(request):
     )
     years = []
     if span["first"]:
-        years = list(
-            range(registration_year_for(span["last"]), registration_year_for(span["first"]) - 1, -1)
-        )
+        # Within the years any form takes, whatever dates older data holds (9999-12-31 ...).
+        newest = min(registration_year_for(span["last"]), latest_date().year + 1)
+        oldest = max(registration_year_for(span["first"]), EARLIEST_DATE.year)
+        years = list(range(newest, oldest - 1, -1))
     form = EntryFilterForm(
         request.GET or None,
         years=years,
