@@ -59,6 +59,8 @@ COMPRESSION_RATIO_APPLIES_FROM_BYTES = 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 #: Entries in one import, unless CAPABLE_IMPORT_MAX_ENTRIES says otherwise.
 DEFAULT_MAX_ENTRIES = 2_000
+#: The most unmatched mappings or rejected attachments the summary lists one by one.
+MAX_LISTED = 50
 #: Statements looked up per query when matching mappings (SQLite limits an expression's depth).
 MATCH_CHUNK = 200
 
@@ -843,12 +845,14 @@ class ImportResult:
                 "change the text or confirm it is anonymised, and save it before you complete it."
             )
         if self.mappings_unmatched:
+            shown = self.mappings_unmatched[:MAX_LISTED]
+            more = len(self.mappings_unmatched) - len(shown)
             notes.append(
                 f"{_plural(len(self.mappings_unmatched), 'mapping')} could not be matched to a "
                 "published framework statement and "
                 f"{'was' if len(self.mappings_unmatched) == 1 else 'were'} left out: "
-                + ", ".join(self.mappings_unmatched)
-                + "."
+                + ", ".join(shown)
+                + (f" and {more:,} more." if more else ".")
             )
         if self.attachments_not_included:
             notes.append(
@@ -857,9 +861,12 @@ class ImportResult:
                 "file holds no attachments. Import the ZIP download to restore them."
             )
         if self.attachments_rejected:
+            shown = self.attachments_rejected[:MAX_LISTED]
+            more = len(self.attachments_rejected) - len(shown)
             notes.append(
                 f"{_plural(len(self.attachments_rejected), 'attachment')} could not be restored: "
-                + " ".join(self.attachments_rejected)
+                + " ".join(shown)
+                + (f" And {more:,} more." if more else "")
             )
         return notes
 
@@ -919,10 +926,12 @@ def _check_attachment(attachment: _AttachmentData, files: dict[str, bytes]):
 
 
 def _new_entry(portfolio: Portfolio, item: _EntryData) -> Entry:
-    """The entry to create: a draft that needs review when the guard flags its text (or the file
-    says it was waiting for review), whatever status the file gives it."""
+    """The entry to create: a draft that needs review when the guard flags its text or that of
+    its imported notes (or the file says it was waiting for review), whatever status the file
+    gives it."""
     entry = Entry(portfolio=portfolio, **item.fields)
-    if item.needs_review or check_fields(entry.text_fields()):
+    notes = {f"comment {n}": c["body"] for n, c in enumerate(item.comments, start=1)}
+    if item.needs_review or check_fields({**entry.text_fields(), **notes}):
         entry.needs_review = True
         entry.status = Entry.Status.DRAFT
     return entry

@@ -145,6 +145,17 @@ def test_a_status_in_the_file_does_not_complete_a_flagged_entry():
     assert entry.status == Entry.Status.DRAFT
 
 
+def test_an_imported_note_with_identifying_text_puts_its_entry_up_for_review():
+    note = {"author": "A reviewer", "at": "2026-03-03T10:00:00+00:00", "body": IDENTIFYING}
+    data = json.loads(portfolio_file(entry_data(description="A course.", comments=[note])).read())
+
+    result = import_portfolio(UserFactory(), data=data)
+
+    entry = Entry.objects.get()
+    assert result.review_entries == [entry]
+    assert entry.needs_review and entry.status == Entry.Status.DRAFT
+
+
 def test_needs_review_survives_export_and_re_import():
     owner = UserFactory()
     EntryFactory(

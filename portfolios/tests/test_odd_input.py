@@ -58,6 +58,7 @@ def test_an_import_with_three_thousand_distinct_mappings_works(client, pcf):
     assert imported.mappings.count() == 1
     summary = client.get(response["Location"]).content.decode()
     assert "3000 mappings could not be matched" in summary
+    assert "and 2,950 more." in summary  # the first 50 are listed, not all 3,000
 
 
 # --- dates --------------------------------------------------------------------------------------
