@@ -32,7 +32,6 @@ Error codes: "empty", "too_large", "unsupported_type", "damaged", "legacy_office
 "too_many_pixels".
 """
 
-import bisect
 import hashlib
 import io
 import re
@@ -40,16 +39,24 @@ import threading
 import unicodedata
 import warnings
 import zipfile
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from PIL import Image, ImageCms, ImageFile, ImageOps
+
+from .active_content import (
+    ACTIVE,
+    MACROS,
+    OLE_MAGIC,
+    TooLarge,
+    Unreadable,
+    has_ole_part,
+    office_active_content,
+    pdf_active_content,
+)
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -65,9 +72,6 @@ MAX_COMPRESSION_RATIO = 100
 COMPRESSION_RATIO_APPLIES_FROM_BYTES = 1024 * 1024
 #: ... and may hold at most this many members.
 MAX_ARCHIVE_MEMBERS = 10_000
-#: A PDF's compressed streams may inflate to at most this many bytes in total while checked.
-MAX_PDF_INFLATED_BYTES = 100 * 1024 * 1024
-
 #: Defaults of CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST and CAPABLE_UPLOAD_MAX_TOTAL_PIXELS.
 DEFAULT_MAX_FILES_PER_REQUEST = 10
 DEFAULT_MAX_TOTAL_PIXELS = 60_000_000
@@ -158,7 +162,7 @@ _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": ODT,
     b"application/vnd.oasis.opendocument.spreadsheet": ODS,
 }
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_MAGIC = OLE_MAGIC
 # Stream names (UTF-16LE in the OLE directory) of a password-protected .docx/.xlsx/.pptx.
 _OLE_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 # Library index files LibreOffice may write even when a document has no macros.
@@ -374,7 +378,15 @@ def _check_content(data: bytes, name: str) -> tuple[_Kind, bytes]:
 def _check_pdf(data: bytes, name: str) -> bytes:
     if b"%%EOF" not in data[-2048:]:
         raise _damaged(name, PDF)
-    found = _pdf_active_content(data, name)
+    try:
+        found = pdf_active_content(data)
+    except TooLarge:
+        raise ValidationError(
+            "“%(name)s” expands to far more data than a document normally holds, so Capable "
+            "cannot check it safely. Print it to a new PDF and attach that instead.",
+            code="unsafe_archive",
+            params={"name": name},
+        ) from None
     if found == "encrypted":
         raise ValidationError(
             "“%(name)s” is protected with a password, so Capable cannot check it. Save a copy "
@@ -391,145 +403,6 @@ def _check_pdf(data: bytes, name: str) -> bytes:
             params={"name": name, "what": found},
         )
     return data
-
-
-# --- PDF active content -----------------------------------------------------------------------
-
-# A PDF name: a slash and regular characters; "#xx" stands for the byte xx, so /J#61vaScript is
-# /JavaScript.
-_PDF_NAME_RE = re.compile(rb"/([^\x00\t\n\x0c\r /<>\[\]()\{\}%]*)")
-_PDF_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_OBJECT_RE = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
-_PDF_STREAM_RE = re.compile(rb"\bstream(?:\r\n|\n|\r)")
-_PDF_REFERENCE_RE = re.compile(rb"\s*(\d+)\s+(\d+)\s+R\b")
-_PDF_ACTIVE_NAMES = {
-    b"JavaScript": "JavaScript",
-    b"JS": "JavaScript",
-    b"Launch": "an action that launches a program",
-    b"EmbeddedFile": "an embedded file",
-    b"EmbeddedFiles": "an embedded file",
-    b"AA": "actions that run on events",
-    b"RichMedia": "rich media",
-    b"XFA": "an XFA form",
-}
-_PDF_FLATE = {b"FlateDecode", b"Fl"}
-
-
-def _pdf_names(text: bytes) -> Iterator[tuple[bytes, int]]:
-    """Each name in `text`, with its #xx escapes decoded, and where it ends."""
-    for match in _PDF_NAME_RE.finditer(text):
-        raw = match.group(1)
-        if b"#" in raw:
-            raw = _PDF_ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
-        yield raw, match.end()
-
-
-class _PdfTooLarge(Exception):
-    pass
-
-
-def _inflate(stream: bytes, budget: list[int]) -> bytes | None:
-    """A Flate stream decompressed a piece at a time, never past the budget left; None if it does
-    not decompress at all."""
-    inflater = zlib.decompressobj()
-    out = bytearray()
-    pending = stream
-    try:
-        while pending and not inflater.eof:
-            chunk = inflater.decompress(pending, 1024 * 1024)
-            pending = inflater.unconsumed_tail
-            out += chunk
-            budget[0] -= len(chunk)
-            if budget[0] < 0:
-                raise _PdfTooLarge
-            if not chunk and not pending:
-                break
-    except zlib.error:
-        return bytes(out) or None
-    return bytes(out)
-
-
-def _object_stream_objects(inflated: bytes, head: bytes) -> dict[int, bytes]:
-    """The objects of an object stream by number: N pairs of numbers (object number, offset
-    from /First) and then the objects."""
-    first_match = re.search(rb"/First\s+(\d+)", head)
-    if first_match is None:
-        return {}
-    first = int(first_match.group(1))
-    numbers = [int(n) for n in re.findall(rb"\d+", inflated[:first])]
-    pairs = list(zip(numbers[0::2], numbers[1::2], strict=False))
-    objects = {}
-    for index, (number, offset) in enumerate(pairs):
-        end = first + pairs[index + 1][1] if index + 1 < len(pairs) else None
-        objects[number] = inflated[first + offset : end]
-    return objects
-
-
-def _pdf_active_content(data: bytes, name: str) -> str:
-    """What active content the PDF holds ("" for none, "encrypted" when it cannot be read).
-
-    Names are read, with their #xx escapes decoded, everywhere outside streams and inside every
-    object stream (decompressed, up to MAX_PDF_INFLATED_BYTES in all), which is where a PDF's
-    dictionaries are. Other streams (page content, fonts, images) hold no actions and are
-    skipped. An object stream Capable cannot decompress is refused."""
-    budget = [MAX_PDF_INFLATED_BYTES]
-    object_starts = [(m.start(), m.end(), int(m.group(1))) for m in _PDF_OBJECT_RE.finditer(data)]
-    positions = [start for start, _end, _number in object_starts]
-    objects: dict[int, bytes] = {
-        number: data[end : end + 64] for _start, end, number in object_starts
-    }
-    texts, outside, cursor = [], [], 0
-    for match in _PDF_STREAM_RE.finditer(data):
-        if match.start() < cursor:
-            continue  # "stream" inside a stream's own bytes
-        end = data.find(b"endstream", match.end())
-        end = len(data) if end < 0 else end
-        outside.append(data[cursor : match.start()])
-        cursor = end
-        at = bisect.bisect_right(positions, match.start()) - 1
-        head = data[object_starts[at][1] : match.start()] if at >= 0 else b""
-        names = [n for n, _end in _pdf_names(head)]
-        if not (b"ObjStm" in names or (b"First" in names and b"N" in names)):
-            continue
-        filters = [n for n in names if n.endswith(b"Decode") or n in _PDF_FLATE]
-        if any(f not in _PDF_FLATE for f in filters):
-            return "compressed data Capable cannot check"
-        stream = data[match.end() : end]
-        try:
-            inflated = _inflate(stream, budget) if filters else stream
-        except _PdfTooLarge:
-            raise ValidationError(
-                "“%(name)s” expands to far more data than a document normally holds, so Capable "
-                "cannot check it safely. Print it to a new PDF and attach that instead.",
-                code="unsafe_archive",
-                params={"name": name},
-            ) from None
-        if inflated is None:
-            return "compressed data Capable cannot check"
-        texts.append(inflated)
-        objects.update(_object_stream_objects(inflated, head))
-    outside.append(data[cursor:])
-    texts.insert(0, b"\n".join(outside))
-    for text in texts:
-        for found, end in _pdf_names(text):
-            if found == b"Encrypt":
-                return "encrypted"
-            if found in _PDF_ACTIVE_NAMES:
-                return _PDF_ACTIVE_NAMES[found]
-            if found == b"OpenAction" and _is_action(text[end:], objects):
-                return "an action that runs when it is opened"
-    return ""
-
-
-def _is_action(value: bytes, objects: dict[int, bytes]) -> bool:
-    """Whether an /OpenAction value is an action rather than a page to open at: a page is an
-    array, [3 0 R /Fit], given there or in the object it refers to."""
-    value = value.lstrip()
-    reference = _PDF_REFERENCE_RE.match(value)
-    if reference:
-        target = objects.get(int(reference.group(1)))
-        return target is None or not target.lstrip().startswith(b"[")
-    return not value.startswith(b"[")
 
 
 def _check_zip_document(data: bytes, name: str) -> _Kind:
@@ -563,8 +436,11 @@ def _check_zip_document(data: bytes, name: str) -> _Kind:
         if kind in (ODT, ODS):
             found = MACROS if _odf_has_macros(names) else None
         else:
-            found = _ooxml_active_content(archive, members, name, kind)
-        if found is None and _has_ole_part(archive, members):
+            try:
+                found = office_active_content(archive, members)
+            except Unreadable:
+                raise _damaged(name, kind) from None
+        if found is None and has_ole_part(archive, members):
             found = ACTIVE
         if found == MACROS:
             raise ValidationError(
@@ -623,118 +499,6 @@ def _zip_document_kind(archive: zipfile.ZipFile, names: set[str], name: str) -> 
         code="unsupported_type",
         params={"name": name, "accepted": ACCEPTED_DESCRIPTION},
     )
-
-
-MACROS = "macros"
-ACTIVE = "active_content"
-
-# Content types (lowercased, after the XML is parsed) of macro parts ...
-_MACRO_CONTENT_TYPES = (
-    "macroenabled",
-    "vbaproject",
-    "vbadata",
-    "macrosheet",
-    "keymapcustomizations",
-)
-# ... and of embedded objects.
-_EMBEDDED_CONTENT_TYPES = ("oleobject", "activex")
-# Relationship types (the last part of the Type URI, lowercased) of macro parts ...
-_MACRO_RELATIONSHIPS = {
-    "vbaproject",
-    "vbaprojectsignature",
-    "vbaprojectsignatureagile",
-    "vbaprojectsignaturev3",
-    "wordvbadata",
-    "keymapcustomizations",
-    "xlmacrosheet",
-    "xlintlmacrosheet",
-}
-# ... and of embedded objects.
-_EMBEDDED_RELATIONSHIPS = {"oleobject", "activex", "activexcontrolbinary", "control", "package"}
-# The only relationship that may point outside the file.
-_EXTERNAL_ALLOWED = {"hyperlink"}
-# Part names (lowercased) of macro parts and embedded objects.
-_MACRO_PART_NAMES = {"vbaproject.bin", "vbadata.xml", "vbaprojectsignature.bin"}
-_EMBEDDED_FOLDERS = ("embeddings/", "activex/")
-_EMBEDDED_PART_PREFIXES = ("oleobject", "activex")
-
-
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
-def _parse_package_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, kind):
-    """A package XML part, parsed (whatever its encoding, with character references resolved) by
-    a parser that refuses DTDs and entities. Sizes were capped by _refuse_zip_bomb()."""
-    try:
-        return SafeET.fromstring(archive.read(member), forbid_dtd=True)
-    except (SafeET.ParseError, DefusedXmlException, ValueError, UnicodeError):
-        raise _damaged(name, kind) from None
-    except Exception:  # any failure to decompress untrusted data means "damaged"
-        raise _damaged(name, kind) from None
-
-
-def _ooxml_active_content(
-    archive: zipfile.ZipFile, members: Sequence[zipfile.ZipInfo], name: str, kind
-) -> str | None:
-    """MACROS, ACTIVE or None for a .docx, .xlsx or .pptx package: every part's name, every
-    content type in [Content_Types].xml and every relationship in every .rels part."""
-    found: set[str] = set()
-    for member in members:
-        lowered = member.filename.lower()
-        base = lowered.rsplit("/", 1)[-1]
-        if base in _MACRO_PART_NAMES or lowered.startswith("xl/macrosheets/"):
-            found.add(MACROS)
-        if any(f"/{folder}" in f"/{lowered}" for folder in _EMBEDDED_FOLDERS) or base.startswith(
-            _EMBEDDED_PART_PREFIXES
-        ):
-            found.add(ACTIVE)
-
-    by_name = {member.filename: member for member in members}
-    types = _parse_package_xml(archive, by_name["[Content_Types].xml"], name, kind)
-    for element in types.iter():
-        content_type = (element.get("ContentType") or "").lower()
-        if any(marker in content_type for marker in _MACRO_CONTENT_TYPES):
-            found.add(MACROS)
-        if any(marker in content_type for marker in _EMBEDDED_CONTENT_TYPES):
-            found.add(ACTIVE)
-
-    for member in members:
-        if not member.filename.lower().endswith(".rels"):
-            continue
-        for element in _parse_package_xml(archive, member, name, kind).iter():
-            if _local(element.tag) != "Relationship":
-                continue
-            relationship = (element.get("Type") or "").rstrip("/").rsplit("/", 1)[-1].lower()
-            if relationship in _MACRO_RELATIONSHIPS:
-                found.add(MACROS)
-            if relationship in _EMBEDDED_RELATIONSHIPS:
-                found.add(ACTIVE)
-            external = (element.get("TargetMode") or "").strip().lower() == "external"
-            if external and relationship not in _EXTERNAL_ALLOWED:
-                found.add(ACTIVE)
-    if MACROS in found:
-        return MACROS
-    return ACTIVE if found else None
-
-
-def _has_ole_part(archive: zipfile.ZipFile, members: Iterable[zipfile.ZipInfo]) -> bool:
-    """Whether any part, whatever its name, is an OLE compound file: a macro project or an
-    embedded object under another name."""
-    return any(
-        not member.is_dir()
-        and member.file_size >= len(_OLE_MAGIC)
-        and _starts_with(archive, member, _OLE_MAGIC)
-        for member in members
-    )
-
-
-def _starts_with(archive: zipfile.ZipFile, member: zipfile.ZipInfo, magic: bytes) -> bool:
-    try:
-        with archive.open(member) as handle:
-            return handle.read(len(magic)) == magic
-    except Exception:  # a member that fails to decompress was already refused by testzip()
-        return False
 
 
 def _odf_has_macros(names: set[str]) -> bool:

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from portfolios import uploads
+from portfolios import active_content
 from portfolios.uploads import check_upload
 
 from .test_uploads import (
@@ -307,7 +307,7 @@ def test_an_object_stream_under_another_filter_is_refused():
 
 
 def test_an_object_stream_that_inflates_too_far_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_PDF_INFLATED_BYTES", 64 * 1024)
+    monkeypatch.setattr(active_content, "MAX_PDF_INFLATED_BYTES", 64 * 1024)
     content = pdf(streams=[object_stream(b"<< /Filler (" + b"a" * 200_000 + b") >>")])
 
     assert rejection("notes.pdf", content).code == "unsafe_archive"
