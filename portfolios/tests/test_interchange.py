@@ -469,7 +469,7 @@ def test_zip_without_portfolio_json_is_refused():
 
 
 def test_zip_that_expands_too_far_is_refused(monkeypatch):
-    from portfolios import interchange
+    from portfolios import interchange_read as interchange
 
     monkeypatch.setattr(interchange, "MAX_ZIP_BYTES", 1000)
     upload = zip_upload(
@@ -481,7 +481,7 @@ def test_zip_that_expands_too_far_is_refused(monkeypatch):
 
 
 def test_json_larger_than_the_limit_is_refused(monkeypatch):
-    from portfolios import interchange
+    from portfolios import interchange_read as interchange
 
     monkeypatch.setattr(interchange, "MAX_JSON_BYTES", 100)
     with pytest.raises(PortfolioImportError, match="larger than"):
