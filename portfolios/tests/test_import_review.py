@@ -269,3 +269,29 @@ def test_the_imported_flag_survives_export_and_re_import():
     comment = Comment.objects.get(entry__portfolio__owner=newcomer)
     assert comment.imported and comment.author is None
     assert export_portfolio(newcomer)["entries"][0]["comments"][0]["imported"] is True
+
+
+def test_the_import_summary_without_an_import_goes_to_the_import_page(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("portfolios:import-done"))
+
+    assert response.status_code == 302
+    assert response["Location"] == IMPORT
+
+
+def test_the_import_summary_lists_only_the_signed_in_persons_entries(client):
+    other = EntryFactory(needs_review=True, status=Entry.Status.DRAFT, title="Someone else's")
+    client.force_login(UserFactory())
+    session = client.session
+    session["portfolios:import-summary"] = {
+        "summary": "Imported 0 entries.",
+        "warnings": [],
+        "review": [str(other.uuid)],
+    }
+    session.save()
+
+    page = client.get(reverse("portfolios:import-done")).content.decode()
+
+    assert "Someone else" not in page
+    assert str(other.uuid) not in page
