@@ -9,6 +9,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.forms import date_in_range_validator
+
 from .models import Membership, Organisation, Team
 
 
@@ -48,6 +50,11 @@ class MembershipAdminForm(WagtailAdminModelForm):
             "peps_stage",
             "registration_number",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, what in (("starts_on", "start date"), ("ends_on", "end date")):
+            self.fields[name].validators.append(date_in_range_validator(what))
 
     def clean(self):
         cleaned_data = super().clean()

@@ -9,12 +9,14 @@ from cms.forms import GovUKDateField, ServiceErrorsMixin
 from cms.guard_forms import GuardedFormMixin
 
 from .models import GUARDED_FIELDS, RECORD_FIELDS, SWE_STANDARD_4, Entry, Share
-from .uploads import ACCEPTED_DESCRIPTION, check_upload, max_upload_bytes
+from .uploads import ACCEPTED_DESCRIPTION, check_uploads, max_upload_bytes
 
 # What the buttons of the entry form do.
 ACTION_DRAFT = "draft"
 ACTION_COMPLETE = "complete"
 ACTION_FIND = "find"
+# The status filter's choice for imported drafts the guard flagged.
+NEEDS_REVIEW = "needs-review"
 
 REQUIRED_FOR_RECORD = {
     "entry_type": "Choose the type of evidence",
@@ -118,15 +120,7 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
 
     # ----------------------------------------------------------------------------------------
     def clean_attachments(self):
-        checked, errors = [], []
-        for upload in self.cleaned_data.get("attachments") or []:
-            try:
-                checked.append(check_upload(upload))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return checked
+        return check_uploads(self.cleaned_data.get("attachments") or [])
 
     def clean_hours(self):
         hours = self.cleaned_data.get("hours")
@@ -224,7 +218,9 @@ class EntryFilterForm(forms.Form):
     domain = forms.ChoiceField(label="Domain", required=False)
     level = forms.ChoiceField(label="Level", required=False)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "All"), *Entry.Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "All"), *Entry.Status.choices, (NEEDS_REVIEW, "Needs review")],
     )
 
     def __init__(self, *args, years=(), domains=(), levels=(), **kwargs):

@@ -3,7 +3,8 @@
 `export_portfolio()` builds the "capable-portfolio" format version 1, which the PDF renderer
 (`portfolios.pdf`) also reads; `export_zip()` packs it with every attachment's bytes. The export
 also carries the person's signed appraisals (and the ZIP their PDFs), which are never imported.
-`read_upload()` turns an uploaded .json or .zip file into that data and those bytes, and
+`read_upload()` (in `interchange_read`) turns an uploaded .json or .zip file into that data and
+its attachments, `check_data()` (in `interchange_check`) checks every entry, and
 `import_portfolio()` adds the entries to a person's portfolio: all of them or, if anything in the
 file is wrong, none.
 
@@ -15,15 +16,10 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
-import uuid
 import zipfile
-import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -35,37 +31,57 @@ from django.utils import timezone
 from capabilities.models import Item
 
 from .guard import check_fields
-from .models import SWE_STANDARD_4_CODES, Attachment, Comment, Entry, Mapping, Portfolio
+from .interchange_check import (
+    DEFAULT_MAX_ENTRIES,
+    FORMAT,
+    FORMAT_VERSION,
+    _AttachmentData,
+    _EntryData,
+    _MappingData,
+    check_data,
+    max_entries,
+)
+from .interchange_read import (
+    JSON_NAME,
+    MAX_JSON_BYTES,
+    MAX_ZIP_BYTES,
+    MAX_ZIP_MEMBERS,
+    ZIP_MAGIC,
+    PortfolioImportError,
+    ZipAttachments,
+    parse_json,
+    read_upload,
+)
+from .models import Attachment, Comment, Entry, Mapping, Portfolio
 from .rules import entries_owned_by
+
+__all__ = [
+    "DEFAULT_MAX_ENTRIES",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "JSON_NAME",
+    "MAX_JSON_BYTES",
+    "MAX_ZIP_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "ZIP_MAGIC",
+    "ImportResult",
+    "PortfolioImportError",
+    "ZipAttachments",
+    "check_data",
+    "export_portfolio",
+    "export_zip",
+    "import_portfolio",
+    "max_entries",
+    "parse_json",
+    "read_upload",
+]
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "capable-portfolio"
-FORMAT_VERSION = 1
-JSON_NAME = "portfolio.json"
-ZIP_MAGIC = b"PK\x03\x04"
-
-#: A .json file (or the portfolio.json inside a ZIP) may be at most this big ...
-MAX_JSON_BYTES = 20 * 1024 * 1024
-#: ... and a ZIP may expand to at most this much in total ...
-MAX_ZIP_BYTES = 200 * 1024 * 1024
-#: ... in at most this many members.
-MAX_ZIP_MEMBERS = 10_000
-
-_MB = 1024 * 1024
-_HOURS_STEP = Decimal("0.1")
-_HOURS_LIMIT = Decimal("10000")  # max_digits=5, decimal_places=1
-
-
-class PortfolioImportError(Exception):
-    """The file cannot be imported. The message says why and can be shown to the person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+#: The most unmatched mappings or rejected attachments the summary lists one by one.
+MAX_LISTED = 50
+#: Statements looked up per query when matching mappings (SQLite limits an expression's depth).
+MATCH_CHUNK = 200
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -135,6 +151,7 @@ def _entry_dict(entry: Entry) -> dict:
         "date": _iso(entry.occurred_on),
         "hours": str(entry.hours) if entry.hours is not None else None,
         "status": entry.status,
+        "needs_review": entry.needs_review,
         "description": entry.description,
         "learning": entry.learning,
         "impact": entry.impact,
@@ -156,6 +173,8 @@ def _entry_dict(entry: Entry) -> dict:
                 "role": comment.author_role,
                 "at": _iso(comment.created_at),
                 "body": comment.body,
+                # Imported comments are the owner's imported notes, never verified by Capable.
+                "imported": comment.imported,
             }
             for comment in entry.comments.all()
         ],
@@ -243,437 +262,6 @@ def export_zip(user) -> bytes:
     return buffer.getvalue()
 
 
-# --- reading an uploaded file -------------------------------------------------------------------
-
-
-def _size_text(size: int) -> str:
-    return f"{size // _MB} MB"
-
-
-def parse_json(raw: bytes, *, label: str = "The file") -> dict:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PortfolioImportError(
-            f"{label} is not a Capable portfolio: it is neither a ZIP file nor JSON text. "
-            "Choose the .json or .zip file you downloaded from Capable."
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise PortfolioImportError(
-            f"{label} is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}."
-        ) from None
-    except RecursionError:
-        raise PortfolioImportError(
-            f"{label} is not a Capable portfolio: its JSON is nested too deeply."
-        ) from None
-    if not isinstance(data, dict):
-        raise PortfolioImportError(
-            f"{label} is JSON but not a Capable portfolio: it should hold one JSON object."
-        )
-    return data
-
-
-_DRIVE_RE = re.compile(r"^[A-Za-z]:")
-
-
-def _unsafe_member(name: str) -> bool:
-    name = name.replace("\\", "/")
-    return name.startswith("/") or bool(_DRIVE_RE.match(name)) or ".." in name.split("/")
-
-
-def _read_zip(uploaded_file) -> tuple[dict, dict[str, bytes]]:
-    damaged = PortfolioImportError(
-        "The ZIP file could not be opened; it may be damaged or incomplete. "
-        "Download it from Capable again and import the new copy."
-    )
-    try:
-        archive = zipfile.ZipFile(uploaded_file)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise damaged from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise PortfolioImportError(
-                f"The ZIP file holds more than {MAX_ZIP_MEMBERS:,} files, "
-                "more than a Capable portfolio can."
-            )
-        total = 0
-        for member in members:
-            if _unsafe_member(member.filename):
-                raise PortfolioImportError(
-                    f"The ZIP file contains “{member.filename}”, a path that points outside the "
-                    "ZIP file. Nothing was imported. Import the file you downloaded from Capable."
-                )
-            total += member.file_size
-        if total > MAX_ZIP_BYTES:
-            raise PortfolioImportError(
-                f"The ZIP file expands to more than {_size_text(MAX_ZIP_BYTES)}, the most Capable "
-                "can import at once."
-            )
-        files = [member for member in members if not member.is_dir()]
-        names = {member.filename for member in files}
-        prefix = ""
-        if JSON_NAME not in names:
-            # Someone unzipped the download and zipped its folder again.
-            nested = [n for n in names if n.count("/") == 1 and n.endswith("/" + JSON_NAME)]
-            if len(nested) != 1:
-                raise PortfolioImportError(
-                    f"The ZIP file has no {JSON_NAME}. Import the ZIP file you downloaded from "
-                    "Capable, or the .json file on its own."
-                )
-            prefix = nested[0].removesuffix(JSON_NAME)
-        data: dict | None = None
-        contents: dict[str, bytes] = {}
-        for member in files:
-            if not member.filename.startswith(prefix):
-                continue
-            name = member.filename.removeprefix(prefix)
-            limit = MAX_JSON_BYTES if name == JSON_NAME else member.file_size
-            if name == JSON_NAME and member.file_size > MAX_JSON_BYTES:
-                raise PortfolioImportError(
-                    f"The {JSON_NAME} in the ZIP file is larger than "
-                    f"{_size_text(MAX_JSON_BYTES)}, the most Capable can import."
-                )
-            try:
-                with archive.open(member) as handle:
-                    content = handle.read(limit + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
-                raise damaged from None
-            except RuntimeError:  # zipfile's "File is encrypted, password required"
-                raise PortfolioImportError(
-                    "The ZIP file is protected with a password, so it cannot be imported."
-                ) from None
-            if len(content) > limit:
-                raise damaged
-            if name == JSON_NAME:
-                data = parse_json(content, label=f"The {JSON_NAME} in the ZIP file")
-            else:
-                contents[name] = content
-    assert data is not None
-    return data, contents
-
-
-def read_upload(uploaded_file) -> tuple[dict, dict[str, bytes]]:
-    """The portfolio data and attachment bytes (by path) from an uploaded .json or .zip file.
-
-    Which it is is decided by the content, not the name. Raises PortfolioImportError."""
-    uploaded_file.seek(0)
-    head = uploaded_file.read(4)
-    uploaded_file.seek(0)
-    size = getattr(uploaded_file, "size", None)
-    if head == ZIP_MAGIC:
-        if size is not None and size > MAX_ZIP_BYTES:
-            raise PortfolioImportError(
-                f"The file is larger than {_size_text(MAX_ZIP_BYTES)}, the most Capable can "
-                "import at once."
-            )
-        return _read_zip(uploaded_file)
-    if size is not None and size > MAX_JSON_BYTES:
-        raise PortfolioImportError(
-            f"The file is larger than {_size_text(MAX_JSON_BYTES)}, the largest portfolio "
-            "JSON file Capable can import. Attachments belong in the ZIP download, not the JSON."
-        )
-    raw = uploaded_file.read(MAX_JSON_BYTES + 1)
-    if len(raw) > MAX_JSON_BYTES:
-        raise PortfolioImportError(
-            f"The file is larger than {_size_text(MAX_JSON_BYTES)}, the largest portfolio "
-            "JSON file Capable can import."
-        )
-    if not raw.strip():
-        raise PortfolioImportError("The file is empty.")
-    return parse_json(raw), {}
-
-
-# --- checking the data --------------------------------------------------------------------------
-
-
-@dataclass
-class _MappingData:
-    framework: str
-    version: str
-    code: str
-    identifier: uuid.UUID | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.framework} {self.version} {self.code}"
-
-
-@dataclass
-class _AttachmentData:
-    name: str
-    path: str
-
-
-@dataclass
-class _EntryData:
-    fields: dict[str, Any]
-    created_at: datetime | None
-    updated_at: datetime | None
-    mappings: list[_MappingData]
-    comments: list[dict[str, Any]]
-    attachments: list[_AttachmentData]
-
-    @property
-    def key(self) -> tuple:
-        return (self.fields["title"], self.fields["occurred_on"], self.fields["description"])
-
-
-_MISSING = object()
-_ENTRY_TYPES = set(Entry.Type.values)
-_STATUSES = set(Entry.Status.values)
-
-
-class _Checker:
-    """Reads one entry's values, raising PortfolioImportError that names the entry and field."""
-
-    def __init__(self, number: int, raw: dict):
-        self.raw = raw
-        title = raw.get("title")
-        if isinstance(title, str) and title.strip():
-            shown = title.strip()
-            shown = shown if len(shown) <= 60 else shown[:59] + "…"
-            self.where = f"Entry {number} (“{shown}”)"
-        else:
-            self.where = f"Entry {number}"
-
-    def fail(self, field_name: str, problem: str) -> PortfolioImportError:
-        return PortfolioImportError(
-            f"{self.where}, field “{field_name}”: {problem} Nothing was imported."
-        )
-
-    def get(self, source: dict, key: str, label: str, *, required: bool):
-        value = source.get(key, _MISSING)
-        if value is _MISSING:
-            if required:
-                raise self.fail(label, "is missing.")
-            return None
-        return value
-
-    def text(
-        self,
-        source: dict,
-        key: str,
-        label: str | None = None,
-        *,
-        required: bool = False,
-        blank: bool = True,
-        max_length: int | None = None,
-    ) -> str:
-        label = label or key
-        value = self.get(source, key, label, required=required)
-        if value is None:
-            if not blank or required:
-                raise self.fail(label, "must be text, not empty.")
-            return ""
-        if not isinstance(value, str):
-            raise self.fail(label, "must be text.")
-        if not blank and not value.strip():
-            raise self.fail(label, "must not be empty.")
-        if max_length is not None and len(value) > max_length:
-            raise self.fail(label, f"is longer than {max_length} characters.")
-        return value
-
-    def day(self, source: dict, key: str, label: str | None = None) -> date | None:
-        label = label or key
-        value = self.get(source, key, label, required=False)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.fail(label, f"“{value}” is not a date in the form YYYY-MM-DD.")
-
-    def moment(
-        self, source: dict, key: str, label: str | None = None, *, required: bool = False
-    ) -> datetime | None:
-        label = label or key
-        value = self.get(source, key, label, required=required)
-        if value is None:
-            if required:
-                raise self.fail(label, "must be a date and time.")
-            return None
-        if isinstance(value, str):
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                pass
-            else:
-                if timezone.is_naive(moment):
-                    moment = timezone.make_aware(moment)
-                return moment
-        raise self.fail(
-            label, f"“{value}” is not a date and time in the form 2026-03-02T14:30:00+00:00."
-        )
-
-    def hours(self) -> Decimal | None:
-        value = self.get(self.raw, "hours", "hours", required=False)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.fail("hours", "must be a number of hours, such as “1.5”.")
-        try:
-            hours = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise self.fail("hours", f"“{value}” is not a number of hours.") from None
-        if not hours.is_finite() or hours < 0 or hours >= _HOURS_LIMIT:
-            raise self.fail("hours", f"“{value}” is not a number of hours from 0 to 9999.9.")
-        if hours != hours.quantize(_HOURS_STEP):
-            raise self.fail("hours", f"“{value}” has more than one decimal place.")
-        return hours.quantize(_HOURS_STEP)
-
-    def items(self, key: str) -> list:
-        value = self.get(self.raw, key, key, required=False)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(key, "must be a list.")
-        return value
-
-    def item_dict(self, value, label: str) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(label, "must be a JSON object.")
-        return value
-
-
-def _check_entry(number: int, raw: Any) -> _EntryData:
-    if not isinstance(raw, dict):
-        raise PortfolioImportError(
-            f"Entry {number} is not a JSON object, so the file is not a Capable portfolio. "
-            "Nothing was imported."
-        )
-    check = _Checker(number, raw)
-    check.text(raw, "id", required=True)
-    title = check.text(raw, "title", required=True, blank=False, max_length=200)
-
-    entry_type = check.get(raw, "type", "type", required=True)
-    if entry_type is None:
-        entry_type = ""
-    if entry_type != "" and entry_type not in _ENTRY_TYPES:
-        raise check.fail("type", f"“{entry_type}” is not a type of evidence Capable knows.")
-
-    status = check.get(raw, "status", "status", required=True)
-    if status not in _STATUSES:
-        raise check.fail("status", f"“{status}” should be “complete” or “draft”.")
-
-    peer = check.get(raw, "peer_reflection", "peer_reflection", required=False)
-    peer_fields: dict[str, Any] = {
-        "peer_name": "",
-        "peer_role": "",
-        "peer_on": None,
-        "peer_learning": "",
-    }
-    if peer is not None:
-        peer = check.item_dict(peer, "peer_reflection")
-        peer_fields = {
-            "peer_name": check.text(peer, "name", "peer_reflection.name", max_length=200),
-            "peer_role": check.text(peer, "role", "peer_reflection.role", max_length=200),
-            "peer_on": check.day(peer, "date", "peer_reflection.date"),
-            "peer_learning": check.text(peer, "learning", "peer_reflection.learning"),
-        }
-
-    swe_standards: list[str] = []
-    for code in check.items("swe_standards"):
-        if code not in SWE_STANDARD_4_CODES:
-            raise check.fail(
-                "swe_standards",
-                f"“{code}” is not one of Social Work England's standards 4.1 to 4.8.",
-            )
-        if code not in swe_standards:
-            swe_standards.append(code)
-
-    mappings = []
-    for n, value in enumerate(check.items("mappings"), start=1):
-        label = f"mappings {n}"
-        value = check.item_dict(value, label)
-        identifier = value.get("identifier")
-        try:
-            identifier = uuid.UUID(identifier) if isinstance(identifier, str) else None
-        except ValueError:
-            identifier = None
-        mappings.append(
-            _MappingData(
-                framework=check.text(value, "framework", f"{label}, framework", required=True),
-                version=check.text(value, "version", f"{label}, version", required=True),
-                code=check.text(value, "code", f"{label}, code", required=True, blank=False),
-                identifier=identifier,
-            )
-        )
-
-    comments = []
-    for n, value in enumerate(check.items("comments"), start=1):
-        label = f"comments {n}"
-        value = check.item_dict(value, label)
-        comments.append(
-            {
-                "author_name": check.text(
-                    value, "author", f"{label}, author", required=True, blank=False, max_length=200
-                ),
-                "author_role": check.text(value, "role", f"{label}, role", max_length=100),
-                "created_at": check.moment(value, "at", f"{label}, at", required=True),
-                "body": check.text(value, "body", f"{label}, body", required=True, blank=False),
-            }
-        )
-
-    attachments = []
-    for n, value in enumerate(check.items("attachments"), start=1):
-        label = f"attachments {n}"
-        value = check.item_dict(value, label)
-        attachments.append(
-            _AttachmentData(
-                name=check.text(value, "name", f"{label}, name", required=True, blank=False),
-                path=check.text(value, "path", f"{label}, path", required=True, blank=False),
-            )
-        )
-
-    return _EntryData(
-        fields={
-            "entry_type": entry_type,
-            "title": title,
-            "occurred_on": check.day(raw, "date"),
-            "hours": check.hours(),
-            "status": status,
-            "description": check.text(raw, "description"),
-            "learning": check.text(raw, "learning"),
-            "impact": check.text(raw, "impact"),
-            **peer_fields,
-            "swe_standards": swe_standards,
-        },
-        created_at=check.moment(raw, "created_at"),
-        updated_at=check.moment(raw, "updated_at"),
-        mappings=mappings,
-        comments=comments,
-        attachments=attachments,
-    )
-
-
-def check_data(data: Any) -> list[_EntryData]:
-    """Every entry of the file, checked. Raises PortfolioImportError at the first problem."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise PortfolioImportError(
-            "This is not a Capable portfolio file: it does not say "
-            f'“"format": "{FORMAT}"”. Choose the .json or .zip file you downloaded from the '
-            "export page of Capable."
-        )
-    version = data.get("format_version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        raise PortfolioImportError(
-            f"This portfolio file is in format version {version!r}, which this site cannot "
-            f"read: it reads version {FORMAT_VERSION}. Export it again from a site that has been "
-            "updated to the same version of Capable."
-        )
-    entries = data.get("entries")
-    if not isinstance(entries, list):
-        raise PortfolioImportError(
-            "This portfolio file has no list of “entries”, so there is nothing to import."
-        )
-    return [_check_entry(number, raw) for number, raw in enumerate(entries, start=1)]
-
-
 # --- importing ----------------------------------------------------------------------------------
 
 
@@ -696,8 +284,10 @@ class ImportResult:
     attachments_rejected: list[str] = field(default_factory=list)
     #: Attachments listed in a plain .json file, which carries no files.
     attachments_not_included: int = 0
-    #: Titles of imported entries whose text the identifying-information guard flags.
+    #: Titles of imported entries whose text the identifying-information guard flags ...
     flagged_for_review: list[str] = field(default_factory=list)
+    #: ... and the entries themselves: drafts that need review.
+    review_entries: list[Entry] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [
@@ -717,19 +307,23 @@ class ImportResult:
     def warnings(self) -> list[str]:
         notes = []
         if self.flagged_for_review:
+            count = len(self.flagged_for_review)
             notes.append(
-                f"{_plural(len(self.flagged_for_review), 'imported entry', 'imported entries')} "
-                "may hold information that identifies a child or family. Open and check: "
-                + "; ".join(f"“{title}”" for title in self.flagged_for_review)
-                + "."
+                f"{_plural(count, 'imported entry', 'imported entries')} may hold information "
+                "that identifies a child or family, so "
+                f"{'it was' if count == 1 else 'they were'} saved as "
+                f"{'a draft' if count == 1 else 'drafts'} marked “Needs review”. Open each one, "
+                "change the text or confirm it is anonymised, and save it before you complete it."
             )
         if self.mappings_unmatched:
+            shown = self.mappings_unmatched[:MAX_LISTED]
+            more = len(self.mappings_unmatched) - len(shown)
             notes.append(
                 f"{_plural(len(self.mappings_unmatched), 'mapping')} could not be matched to a "
                 "published framework statement and "
                 f"{'was' if len(self.mappings_unmatched) == 1 else 'were'} left out: "
-                + ", ".join(self.mappings_unmatched)
-                + "."
+                + ", ".join(shown)
+                + (f" and {more:,} more." if more else ".")
             )
         if self.attachments_not_included:
             notes.append(
@@ -738,9 +332,12 @@ class ImportResult:
                 "file holds no attachments. Import the ZIP download to restore them."
             )
         if self.attachments_rejected:
+            shown = self.attachments_rejected[:MAX_LISTED]
+            more = len(self.attachments_rejected) - len(shown)
             notes.append(
                 f"{_plural(len(self.attachments_rejected), 'attachment')} could not be restored: "
-                + " ".join(self.attachments_rejected)
+                + " ".join(shown)
+                + (f" And {more:,} more." if more else "")
             )
         return notes
 
@@ -749,34 +346,48 @@ def _match_items(mappings: Iterable[_MappingData]) -> tuple[dict, dict]:
     """Published statements by identifier and by (framework, version, code): two queries."""
     mappings = list(mappings)
     statements = Item.objects.published().statements()
-    identifiers = {m.identifier for m in mappings if m.identifier is not None}
-    by_identifier = {
-        item.identifier: item.pk
-        for item in statements.filter(identifier__in=identifiers).only("pk", "identifier")
-    }
+    identifiers = sorted({m.identifier for m in mappings if m.identifier is not None})
+    by_identifier = {}
+    for chunk in _chunks(identifiers):
+        rows = statements.filter(identifier__in=chunk).values_list("identifier", "pk")
+        by_identifier.update(rows)
     wanted: dict[tuple[str, str], set[str]] = {}
     for m in mappings:
         if m.identifier not in by_identifier:
             wanted.setdefault((m.framework, m.version), set()).add(m.code)
+    # One (framework, version, code) per condition, a chunk of them per query: thousands of
+    # distinct mappings in one query make SQLite answer "Expression tree is too large".
+    wanted_codes = sorted((f, v, c) for (f, v), codes in wanted.items() for c in codes)
     by_code: dict[tuple[str, str, str], int] = {}
-    if wanted:
+    for chunk in _chunks(wanted_codes):
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for framework, version, code in chunk:
+            grouped.setdefault((framework, version), []).append(code)
         condition = Q()
-        for (framework, version), codes in wanted.items():
+        for (framework, version), codes in grouped.items():
             condition |= Q(
                 version__framework__slug=framework, version__slug=version, code__in=codes
             )
         rows = statements.filter(condition).values_list(
             "pk", "version__framework__slug", "version__slug", "code"
         )
-        by_code = {(framework, version, code): pk for pk, framework, version, code in rows}
+        by_code.update(((framework, version, code), pk) for pk, framework, version, code in rows)
     return by_identifier, by_code
+
+
+def _chunks(values: list, size: int = MATCH_CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _check_attachment(attachment: _AttachmentData, files: dict[str, bytes]):
     """The CheckedUpload for an attachment in the ZIP, or a reason it cannot be restored."""
     from .uploads import check_upload
 
-    content = files.get(attachment.path)
+    try:
+        content = files.get(attachment.path)
+    except PortfolioImportError as error:
+        return None, f"“{attachment.name}” could not be restored: {error.message}"
     if content is None:
         return None, f"“{attachment.name}” is not in the ZIP file."
     try:
@@ -785,14 +396,31 @@ def _check_attachment(attachment: _AttachmentData, files: dict[str, bytes]):
         return None, " ".join(error.messages)
 
 
-def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None) -> ImportResult:
+def _new_entry(portfolio: Portfolio, item: _EntryData) -> Entry:
+    """The entry to create: a draft that needs review when the guard flags its text or that of
+    its imported notes (or the file says it was waiting for review), whatever status the file
+    gives it."""
+    entry = Entry(portfolio=portfolio, **item.fields)
+    notes = {f"comment {n}": c["body"] for n, c in enumerate(item.comments, start=1)}
+    if item.needs_review or check_fields({**entry.text_fields(), **notes}):
+        entry.needs_review = True
+        entry.status = Entry.Status.DRAFT
+    return entry
+
+
+def import_portfolio(
+    user, *, data: dict, files: ZipAttachments | dict[str, bytes] | None = None
+) -> ImportResult:
     """Add the entries of an exported portfolio to `user`'s portfolio: all or nothing.
 
     Only the entries: the file's "appraisals" (and the appraisal PDFs in a ZIP file) are left
     alone, because appraisals belong to an employer's process and are not brought into another.
-    `files` are the attachments' bytes by path, from a ZIP export; None for a plain .json file.
-    Entries already in the portfolio with the same title, date and description are left out, so
-    importing the same file twice adds nothing the second time. Raises PortfolioImportError."""
+    `files` are the attachments by path, from a ZIP export (`read_upload`'s ZipAttachments, or
+    their bytes); None for a plain .json file. Entries already in the portfolio with the same
+    title, date and description are left out, so importing the same file twice adds nothing the
+    second time. An entry whose text the identifying-information guard flags is imported as a
+    draft that "needs review": it cannot be completed until its owner has changed the text, or
+    confirmed it is anonymised, in the entry form. Raises PortfolioImportError."""
     checked = check_data(data)
     result = ImportResult()
     saved_files: list[str] = []
@@ -810,9 +438,7 @@ def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None)
                     new.append(item)
             by_identifier, by_code = _match_items(m for item in new for m in item.mappings)
 
-            entries = Entry.objects.bulk_create(
-                [Entry(portfolio=portfolio, **item.fields) for item in new]
-            )
+            entries = Entry.objects.bulk_create([_new_entry(portfolio, item) for item in new])
             now = timezone.now()
             for entry, item in zip(entries, new, strict=True):
                 entry.created_at = item.created_at or now
@@ -857,9 +483,8 @@ def import_portfolio(user, *, data: dict, files: dict[str, bytes] | None = None)
             Mapping.objects.bulk_create(mappings)
             Comment.objects.bulk_create(comments)
             result.entries_created = len(entries)
-            result.flagged_for_review = [
-                entry.title for entry in entries if check_fields(entry.text_fields())
-            ]
+            result.review_entries = [entry for entry in entries if entry.needs_review]
+            result.flagged_for_review = [entry.title for entry in result.review_entries]
             result.mappings_matched = len(mappings)
             result.comments_imported = len(comments)
     except BaseException:

@@ -5,9 +5,8 @@ The work is done in `interchange` (and `pdf` for the PDF); these views are thin.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import interchange
 from .models import Attachment, Entry
 from .rules import entries_owned_by
+
+IMPORT_SUMMARY_KEY = "portfolios:import-summary"
 
 
 class ImportForm(forms.Form):
@@ -108,10 +109,17 @@ def import_portfolio(request):
             except interchange.PortfolioImportError as error:
                 form.add_error("file", str(error))
             else:
-                messages.success(request, result.summary())
-                for note in result.warnings():
-                    messages.warning(request, note)
-                return redirect("portfolios:index")
+                # What the summary page shows: counts and notes, and the entries that need
+                # review by id (their titles are read again from the portfolio, not the session).
+                request.session[IMPORT_SUMMARY_KEY] = {
+                    "summary": result.summary(),
+                    "warnings": result.warnings(),
+                    "review": [str(entry.uuid) for entry in result.review_entries],
+                }
+                return redirect("portfolios:import-done")
+            finally:
+                if hasattr(form.portfolio_files, "close"):
+                    form.portfolio_files.close()
     else:
         form = ImportForm()
     return render(
@@ -119,10 +127,39 @@ def import_portfolio(request):
         "portfolios/import.html",
         {
             "form": form,
+            "max_entries": f"{interchange.max_entries():,}",
             "breadcrumbs": [
                 ("Your portfolio", reverse("portfolios:index")),
                 ("Download your portfolio", reverse("portfolios:export")),
                 ("Import a portfolio", None),
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_done(request):
+    """What the last import did, with a link to each entry that needs review."""
+    summary = request.session.get(IMPORT_SUMMARY_KEY)
+    if not isinstance(summary, dict):
+        return redirect("portfolios:import")
+    review = (
+        entries_owned_by(request.user)
+        .filter(uuid__in=summary.get("review") or [], needs_review=True)
+        .order_by(F("occurred_on").asc(nulls_last=True), "title")
+    )
+    return render(
+        request,
+        "portfolios/import_done.html",
+        {
+            "summary": summary.get("summary", ""),
+            "warnings": summary.get("warnings") or [],
+            "review": review,
+            "breadcrumbs": [
+                ("Your portfolio", reverse("portfolios:index")),
+                ("Import a portfolio", reverse("portfolios:import")),
+                ("Import summary", None),
             ],
         },
     )

@@ -77,6 +77,8 @@ class EntryQuerySet(models.QuerySet):
         return self.exclude(peer_name="").exclude(peer_learning="")
 
     def in_registration_year(self, year: int):
+        if not 1 < year < 10_000:  # no such dates: nothing is in it
+            return self.none()
         start, end = registration_year_bounds(year)
         return self.filter(occurred_on__gte=start, occurred_on__lte=end)
 
@@ -129,6 +131,9 @@ class Entry(models.Model):
     peer_on = models.DateField("date of the discussion", null=True, blank=True)
     peer_learning = models.TextField("what I learnt from discussing it with them", blank=True)
     swe_standards = models.JSONField("Social Work England standard 4", default=list, blank=True)
+    # Imported text the identifying-information guard flagged: the entry stays a draft until the
+    # owner saves it through the entry form with the guard satisfied (services.save_entry).
+    needs_review = models.BooleanField("needs review", default=False)
     statements = models.ManyToManyField(
         Item, through="Mapping", related_name="portfolio_entries", blank=True
     )

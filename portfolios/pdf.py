@@ -45,6 +45,7 @@ WHITE = (255, 255, 255)
 MUTED_COLOUR = (70, 70, 70)  # still >= 9:1 contrast on white
 RULE_COLOUR = (150, 150, 150)
 NOT_RECORDED = "Not recorded"
+IMPORTED_NOTE = "Imported, not verified by Capable:"
 CONFIDENTIALITY_NOTE = (
     "This portfolio must not contain information that could identify a child or family. "
     "Records are written about the social worker's own learning and practice."
@@ -721,10 +722,14 @@ def _entry(pdf: PortfolioPDF, entry: dict) -> None:
         pdf.paragraph(NOT_RECORDED, colour=MUTED_COLOUR)
 
     comments = _dicts(entry.get("comments"))
+    reviews = [c for c in comments if c.get("imported") is False]
+    # Anything not marked as a Capable reviewer's comment is printed as the owner's imported
+    # note: never under the name or date the file claims, nor like a reviewer's comment.
+    notes = [c for c in comments if c.get("imported") is not False]
     pdf.label("Comments")
-    if not comments:
+    if not reviews:
         pdf.paragraph("None", colour=MUTED_COLOUR)
-    for comment in comments:
+    for comment in reviews:
         author = _text(comment.get("author")) or "unknown author"
         heading = (
             f"Comment by {_join(author, comment.get('role'), _display_date(comment.get('at')))}:"
@@ -733,6 +738,13 @@ def _entry(pdf: PortfolioPDF, entry: dict) -> None:
         pdf.paragraph(heading, size=9.5, bold=True, line=5)
         pdf.paragraph(_text(comment.get("body")) or NOT_RECORDED)
         pdf.ln(1)
+    if notes:
+        pdf.label("Imported notes (the owner's, from an imported file)")
+        for note in notes:
+            pdf.keep_space(LINE * 2)
+            pdf.paragraph(IMPORTED_NOTE, size=9.5, line=5, colour=MUTED_COLOUR)
+            pdf.paragraph(_text(note.get("body")) or NOT_RECORDED, colour=MUTED_COLOUR)
+            pdf.ln(1)
 
     attachments = _dicts(entry.get("attachments"))
     pdf.label("Attachments (listed only, not included in this PDF)")

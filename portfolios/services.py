@@ -14,7 +14,7 @@ from accounts.audit import log_access
 from accounts.models import AccessEvent, User
 
 from . import rules
-from .guard import Finding
+from .guard import Finding, check_fields
 from .models import (
     RECORD_FIELDS,
     Attachment,
@@ -57,6 +57,8 @@ def save_entry(
         if name in values:
             setattr(entry, name, values[name] if values[name] is not None else _empty(name))
     entry.status = Entry.Status.COMPLETE if complete else Entry.Status.DRAFT
+    if entry.needs_review:
+        _settle_review(entry, complete=complete, confirmed=confirmed)
     entry.full_clean(exclude=["portfolio"])
     entry.save()
 
@@ -82,6 +84,20 @@ def save_entry(
             fingerprints=sorted({f.fingerprint for f in confirmed}),
         )
     return entry
+
+
+def _settle_review(entry: Entry, *, complete: bool, confirmed: Sequence[Finding]) -> None:
+    """An imported entry the guard flagged stays "needs review" (and a draft) until its text
+    passes the guard, findings the owner confirmed as anonymised aside."""
+    accepted = confirmed_fingerprints(entry) | {f.fingerprint for f in confirmed}
+    remaining = [f for f in check_fields(entry.text_fields()) if f.fingerprint not in accepted]
+    if not remaining:
+        entry.needs_review = False
+    elif complete:
+        raise ValidationError(
+            "This imported entry may identify a child or family. Change the highlighted text, "
+            "or confirm that it is anonymised, before you complete it."
+        )
 
 
 def _empty(name: str):

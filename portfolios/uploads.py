@@ -15,8 +15,21 @@ The rules:
   PNG text chunks. Animated GIF, PNG and WebP images keep only their first frame;
 - documents are stored exactly as uploaded (they are checked, not rewritten).
 
+Active content is refused: Office files with macros (found by part name, content type,
+relationship type and content, parsing the package XML with a real parser, so character
+references, UTF-16 or a renamed part hide nothing), embedded objects (OLE, ActiveX, embedded
+packages) and references to anything outside the file (a remote template, a linked frame or
+object); PDFs with JavaScript, actions run on opening or on events, launch actions, embedded
+files, rich media or XFA forms, also when names are hex-escaped or inside compressed object
+streams, and encrypted PDFs, which cannot be checked.
+
+`check_uploads()` checks the files of one request together: at most
+CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST files, with at most CAPABLE_UPLOAD_MAX_TOTAL_PIXELS pixels
+across their images, counted from the image headers before any is decoded.
+
 Error codes: "empty", "too_large", "unsupported_type", "damaged", "legacy_office", "encrypted",
-"macros", "unsafe_archive" and "image_too_large".
+"macros", "active_content", "unsafe_archive", "image_too_large", "too_many_files" and
+"too_many_pixels".
 """
 
 import hashlib
@@ -26,13 +39,24 @@ import threading
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from PIL import Image, ImageCms, ImageFile, ImageOps
+
+from .active_content import (
+    ACTIVE,
+    MACROS,
+    OLE_MAGIC,
+    TooLarge,
+    Unreadable,
+    has_ole_part,
+    office_active_content,
+    pdf_active_content,
+)
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -48,6 +72,9 @@ MAX_COMPRESSION_RATIO = 100
 COMPRESSION_RATIO_APPLIES_FROM_BYTES = 1024 * 1024
 #: ... and may hold at most this many members.
 MAX_ARCHIVE_MEMBERS = 10_000
+#: Defaults of CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST and CAPABLE_UPLOAD_MAX_TOTAL_PIXELS.
+DEFAULT_MAX_FILES_PER_REQUEST = 10
+DEFAULT_MAX_TOTAL_PIXELS = 60_000_000
 
 MAX_NAME_LENGTH = 200
 FALLBACK_NAME = "attachment"
@@ -135,7 +162,7 @@ _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": ODT,
     b"application/vnd.oasis.opendocument.spreadsheet": ODS,
 }
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_MAGIC = OLE_MAGIC
 # Stream names (UTF-16LE in the OLE directory) of a password-protected .docx/.xlsx/.pptx.
 _OLE_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 # Library index files LibreOffice may write even when a document has no macros.
@@ -189,6 +216,78 @@ def check_upload(uploaded_file) -> CheckedUpload:
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
     )
+
+
+def _positive_setting(name: str, default: int) -> int:
+    value = getattr(settings, name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a positive whole number.")
+    return value
+
+
+def max_files_per_request() -> int:
+    """The most files one request may attach (CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST)."""
+    return _positive_setting("CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST", DEFAULT_MAX_FILES_PER_REQUEST)
+
+
+def max_total_pixels() -> int:
+    """The most pixels across the images of one request (CAPABLE_UPLOAD_MAX_TOTAL_PIXELS)."""
+    return _positive_setting("CAPABLE_UPLOAD_MAX_TOTAL_PIXELS", DEFAULT_MAX_TOTAL_PIXELS)
+
+
+def check_uploads(uploaded_files: Sequence) -> list[CheckedUpload]:
+    """Check the files attached in one request: `check_upload()` for each, after refusing more
+    files than CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST, or images with more pixels between them
+    than CAPABLE_UPLOAD_MAX_TOTAL_PIXELS (counted from their headers, before any is decoded).
+    Raises one ValidationError with every file's problem."""
+    uploaded_files = list(uploaded_files)
+    most = max_files_per_request()
+    if len(uploaded_files) > most:
+        raise ValidationError(
+            "You attached %(count)s files; you can attach up to %(most)s at a time. Attach the "
+            "rest when you edit the entry again.",
+            code="too_many_files",
+            params={"count": len(uploaded_files), "most": most},
+        )
+    pixels = sum(_image_pixels(upload) for upload in uploaded_files)
+    limit = max_total_pixels()
+    if pixels > limit:
+        raise ValidationError(
+            "The images you attached have %(pixels)s megapixels between them; you can attach up "
+            "to %(limit)s megapixels at a time. Attach fewer images at once, or make them "
+            "smaller, and attach them again.",
+            code="too_many_pixels",
+            params={"pixels": _megapixels(pixels), "limit": _megapixels(limit)},
+        )
+    checked, errors = [], []
+    for upload in uploaded_files:
+        try:
+            checked.append(check_upload(upload))
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+_IMAGE_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]
+
+
+def _image_pixels(uploaded_file) -> int:
+    """Width times height from an image's header (nothing is decoded); 0 for anything else."""
+    _rewind(uploaded_file)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(uploaded_file, formats=_IMAGE_FORMATS) as image:
+                width, height = image.size
+        return width * height
+    except Image.DecompressionBombError:
+        return MAX_IMAGE_PIXELS + 1
+    except Exception:  # not an image, or a damaged one: check_upload() says which
+        return 0
+    finally:
+        _rewind(uploaded_file)
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -279,6 +378,30 @@ def _check_content(data: bytes, name: str) -> tuple[_Kind, bytes]:
 def _check_pdf(data: bytes, name: str) -> bytes:
     if b"%%EOF" not in data[-2048:]:
         raise _damaged(name, PDF)
+    try:
+        found = pdf_active_content(data)
+    except TooLarge:
+        raise ValidationError(
+            "“%(name)s” expands to far more data than a document normally holds, so Capable "
+            "cannot check it safely. Print it to a new PDF and attach that instead.",
+            code="unsafe_archive",
+            params={"name": name},
+        ) from None
+    if found == "encrypted":
+        raise ValidationError(
+            "“%(name)s” is protected with a password, so Capable cannot check it. Save a copy "
+            "without the password and attach that instead.",
+            code="encrypted",
+            params={"name": name},
+        )
+    if found:
+        raise ValidationError(
+            "“%(name)s” contains %(what)s, which Capable does not accept because it can run "
+            "code or open other files. Print it to a new PDF (or save it again without them) "
+            "and attach that instead.",
+            code="active_content",
+            params={"name": name, "what": found},
+        )
     return data
 
 
@@ -301,6 +424,9 @@ def _check_zip_document(data: bytes, name: str) -> _Kind:
         _refuse_zip_bomb(members, name)
         names = {member.filename for member in members}
         kind = _zip_document_kind(archive, names, name)
+        if len({member.filename.lower() for member in members}) != len(members):
+            # Two parts of the same name: which one an application reads is anyone's guess.
+            raise _damaged(name, kind)
         try:
             intact = archive.testzip() is None
         except Exception:  # any failure to decompress untrusted data means "damaged"
@@ -308,15 +434,28 @@ def _check_zip_document(data: bytes, name: str) -> _Kind:
         if not intact:
             raise _damaged(name, kind)
         if kind in (ODT, ODS):
-            has_macros = _odf_has_macros(names)
+            found = MACROS if _odf_has_macros(names) else None
         else:
-            has_macros = _ooxml_has_macros(archive, names)
-        if has_macros:
+            try:
+                found = office_active_content(archive, members)
+            except Unreadable:
+                raise _damaged(name, kind) from None
+        if found is None and has_ole_part(archive, members):
+            found = ACTIVE
+        if found == MACROS:
             raise ValidationError(
                 "“%(name)s” contains macros, which Capable does not accept because they can run "
                 "code. Save it as %(save_as)s without macros, or as a PDF, and attach it again.",
                 code="macros",
                 params={"name": name, "save_as": kind.save_as},
+            )
+        if found == ACTIVE:
+            raise ValidationError(
+                "“%(name)s” contains embedded objects or links to content outside the file (such "
+                "as a remote template), which Capable does not accept because they can run code. "
+                "Remove them, or save it as a PDF, and attach it again.",
+                code="active_content",
+                params={"name": name},
             )
     return kind
 
@@ -359,19 +498,6 @@ def _zip_document_kind(archive: zipfile.ZipFile, names: set[str], name: str) -> 
         "“%(name)s” is not a file type Capable accepts. Attach a %(accepted)s file.",
         code="unsupported_type",
         params={"name": name, "accepted": ACCEPTED_DESCRIPTION},
-    )
-
-
-def _ooxml_has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
-    for member_name in names:
-        lowered = member_name.lower()
-        if lowered.rsplit("/", 1)[-1] == "vbaproject.bin" or lowered.startswith("xl/macrosheets/"):
-            return True
-    # Sizes were capped by _refuse_zip_bomb() and the archive passed testzip().
-    content_types = archive.read("[Content_Types].xml").lower()
-    return any(
-        marker in content_types
-        for marker in (b"macroenabled", b"vbaproject", b"macrosheet", b"ms-excel.intlmacrosheet")
     )
 
 

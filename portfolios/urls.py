@@ -35,4 +35,5 @@ urlpatterns = [
     path("export.json", interchange_views.export_json, name="export-json"),
     path("export.pdf", interchange_views.export_pdf, name="export-pdf"),
     path("import/", interchange_views.import_portfolio, name="import"),
+    path("import/done/", interchange_views.import_done, name="import-done"),
 ]

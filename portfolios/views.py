@@ -15,6 +15,7 @@ from accounts.audit import record_access
 from accounts.models import AccessEvent
 from capabilities.models import FrameworkVersion
 from capabilities.structure import FrameworkStructure
+from cms.forms import EARLIEST_DATE, latest_date
 from cms.guard_forms import record_confirmation
 
 from . import coverage as coverage_service
@@ -23,6 +24,7 @@ from .forms import (
     ACTION_COMPLETE,
     ACTION_DRAFT,
     ACTION_FIND,
+    NEEDS_REVIEW,
     CommentForm,
     EntryFilterForm,
     EntryForm,
@@ -52,9 +54,10 @@ def entry_list(request):
     )
     years = []
     if span["first"]:
-        years = list(
-            range(registration_year_for(span["last"]), registration_year_for(span["first"]) - 1, -1)
-        )
+        # Within the years any form takes, whatever dates older data holds (9999-12-31 ...).
+        newest = min(registration_year_for(span["last"]), latest_date().year + 1)
+        oldest = max(registration_year_for(span["first"]), EARLIEST_DATE.year)
+        years = list(range(newest, oldest - 1, -1))
     form = EntryFilterForm(
         request.GET or None,
         years=years,
@@ -76,7 +79,9 @@ def entry_list(request):
         entries = entries.in_registration_year(year)
     if entry_type := filters.get("type"):
         entries = entries.filter(entry_type=entry_type)
-    if status := filters.get("status"):
+    if (status := filters.get("status")) == NEEDS_REVIEW:
+        entries = entries.filter(needs_review=True)
+    elif status:
         entries = entries.filter(status=status)
     domain = structure.domain(filters["domain"]) if filters.get("domain") else None
     level = structure.level(filters["level"]) if filters.get("level") else None
@@ -136,7 +141,8 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
     comments = list(rules.comments_visible_to(request.user, entry))
     reviewers: dict[str, list] = {}
     for comment in comments:
-        reviewers.setdefault(comment.author_name, []).append(comment)
+        if not comment.imported:  # imported notes are nobody's review: see the template
+            reviewers.setdefault(comment.author_name, []).append(comment)
     can_comment = rules.can_comment(request.user, entry)
     context = {
         "entry": entry,
@@ -145,6 +151,7 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
         "standard_mappings": [m for m in mappings if not m.item.version.framework.is_pcf],
         "attachments": entry.attachments.all(),
         "reviewers": reviewers,
+        "imported_notes": [comment for comment in comments if comment.imported],
         "can_comment": can_comment,
         "comment_form": comment_form or (CommentForm() if can_comment else None),
         "shares": entry.shares.active() if is_owner else None,

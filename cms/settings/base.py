@@ -232,6 +232,12 @@ STORAGES = {
 CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES = int(
     env("CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
 )
+# Small requests must not use large resources: at most this many files attached in one request,
+# at most this many pixels across all the images in one request (each image may have at most
+# 40 million), and at most this many entries in one portfolio import.
+CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST = int(env("CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST", "10"))
+CAPABLE_UPLOAD_MAX_TOTAL_PIXELS = int(env("CAPABLE_UPLOAD_MAX_TOTAL_PIXELS", "60000000"))
+CAPABLE_IMPORT_MAX_ENTRIES = int(env("CAPABLE_IMPORT_MAX_ENTRIES", "2000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CACHES = {

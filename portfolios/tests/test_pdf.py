@@ -74,6 +74,7 @@ def make_entry(title="Direct work session", day="2026-03-01", **overrides):
                 "role": "practice educator",
                 "at": "2026-03-10T14:00:00+00:00",
                 "body": "Good use of theory.",
+                "imported": False,
             }
         ],
         "attachments": [
