@@ -175,6 +175,8 @@ def _entry_dict(entry: Entry) -> dict:
                 "body": comment.body,
                 # Imported comments are the owner's imported notes, never verified by Capable.
                 "imported": comment.imported,
+                # The owner hid it: kept in their own export, left out of the printed portfolio.
+                "hidden_by_owner": comment.hidden_at is not None,
             }
             for comment in entry.comments.all()
         ],

@@ -721,7 +721,8 @@ def _entry(pdf: PortfolioPDF, entry: dict) -> None:
     else:
         pdf.paragraph(NOT_RECORDED, colour=MUTED_COLOUR)
 
-    comments = _dicts(entry.get("comments"))
+    # Comments the owner hid are theirs to keep, not to print for a panel.
+    comments = [c for c in _dicts(entry.get("comments")) if not c.get("hidden_by_owner")]
     reviews = [c for c in comments if c.get("imported") is False]
     # Anything not marked as a Capable reviewer's comment is printed as the owner's imported
     # note: never under the name or date the file claims, nor like a reviewer's comment.

@@ -286,6 +286,15 @@ def test_entry_content(core_font):
     assert positions == sorted(positions), "record fields are out of order"
 
 
+def test_comments_the_owner_hid_are_not_printed(core_font):
+    data = make_data()
+    entry = data["entries"][0]
+    entry["comments"][0]["hidden_by_owner"] = True
+    output = render_text(data)
+    assert literal("Good use of theory.") not in output
+    assert literal("Comment by Priya Shah") not in output
+
+
 def test_full_statement_is_spelled_out_even_when_it_wraps(core_font):
     statement = " ".join(f"word{i}" for i in range(80))
     data = make_data(entries=[make_entry(mappings=[mapping(statement=statement)])])
