@@ -4,6 +4,7 @@ verified, and a rate limit."""
 
 import datetime
 import re
+from urllib.parse import unquote
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -169,7 +170,10 @@ def test_an_invitation_becomes_a_share_once_that_address_is_verified(client, mai
     assert ShareInvitation.objects.get().share == share
     response = visitor.get(invitation_path)
     assert response.status_code == 302
-    assert response["Location"] == f"/portfolio/shared/{share.uuid}/"
+    # Reading someone else's portfolio needs a second factor: set it up first, then the share.
+    assert response["Location"].startswith("/accounts/mfa-required/")
+    # and then the invitation link, which leads to the share.
+    assert unquote(response["Location"]).endswith(f"?next={invitation_path}")
 
 
 def test_an_unverified_address_claims_nothing(client, mailoutbox):
