@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError
 
 from appraisals import services
-from appraisals.factories import team_with_people, two_stage_template
+from appraisals.factories import answer_required, team_with_people, two_stage_template
 from appraisals.models import Answer, DomainAssessment, Objective
 from portfolios import services as portfolio_services
 from portfolios.models import Entry, Mapping
@@ -28,15 +28,7 @@ def review_stage(pcf):
         notify=False,
     )
     first = appraisal.stages.get(order=1)
-    for question in first.template_stage.questions.all():
-        for role in question.must_answer():
-            services.save_answer(
-                stage=first,
-                question=question,
-                user=appraisal.participants()[role],
-                role=role,
-                text="Answered",
-            )
+    answer_required(first, text="Answered")
     for role in appraisal.signers():
         services.sign_off(stage=first, user=appraisal.participants()[role], role=role)
     stage = appraisal.stages.get(order=2)

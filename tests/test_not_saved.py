@@ -120,3 +120,14 @@ def test_when_the_layout_needs_the_database_too_the_form_is_kept_without_it(
     html = response.content.decode()
     assert ">Kept without the layout</textarea>" in html
     assert "csrfmiddlewaretoken" in html
+
+
+def test_the_server_error_page_needs_no_request_context(rf):
+    """500.html shares its standalone layout with the not-saved fallback, and still renders with
+    no context at all, as Django's handler renders it."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Sorry, there is a problem with the service" in response.content
+    assert b"<title>Sorry, there is a problem with the service" in response.content

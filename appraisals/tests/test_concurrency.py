@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 
 from appraisals import services
-from appraisals.factories import team_with_people, two_stage_template
+from appraisals.factories import answer_required, team_with_people, two_stage_template
 from appraisals.models import SignOff, Stage
 from capabilities.factories import build_pcf
 
@@ -56,15 +56,7 @@ def ready_stage():
         notify=False,
     )
     stage = appraisal.stages.get(order=1)
-    for question in stage.template_stage.questions.all():
-        for role in question.must_answer():
-            services.save_answer(
-                stage=stage,
-                question=question,
-                user=appraisal.participants()[role],
-                role=role,
-                text="Answered",
-            )
+    answer_required(stage, text="Answered")
     return appraisal, stage
 
 

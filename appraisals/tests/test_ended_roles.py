@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.mfa import requires_mfa
 from appraisals import rules, services
-from appraisals.factories import team_with_people, two_stage_template
+from appraisals.factories import answer_required, team_with_people, two_stage_template
 from appraisals.models import Answer
 from organisations.factories import MembershipFactory
 from organisations.models import Membership, Role
@@ -150,15 +150,7 @@ def test_someone_whose_role_ended_hears_nothing_more_about_it(
         started_by=psw,
     )
     first = appraisal.stages.get(order=1)
-    for question in first.template_stage.questions.all():
-        for role in question.must_answer():
-            services.save_answer(
-                stage=first,
-                question=question,
-                user=appraisal.participants()[role],
-                role=role,
-                text="answered",
-            )
+    answer_required(first, text="answered")
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     Membership.objects.filter(user=manager).update(ends_on=yesterday)
     mailoutbox.clear()

@@ -14,7 +14,7 @@ from organisations.factories import MembershipFactory
 from organisations.models import Role
 from placements import services
 from placements.defaults import DEFAULT_AUDIT_SECTIONS, ensure_default_audit_template
-from placements.factories import PlacementFactory, placement_world
+from placements.factories import PlacementFactory
 from placements.models import (
     ActionItem,
     Audit,
@@ -22,7 +22,6 @@ from placements.models import (
     AuditParty,
     AuditSection,
     AuditTemplate,
-    Placement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,26 +29,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 DAY = timedelta(days=1)
 STUDENT_SECRET = "The duty desk left me alone with a family in crisis"
-
-
-@pytest.fixture
-def world(db):
-    return placement_world()
-
-
-@pytest.fixture
-def audit(world) -> Audit:
-    placement = PlacementFactory(
-        cohort=world["cohort"],
-        student=world["student"],
-        provider_team=world["team"],
-        practice_educator=world["pe"],
-        onsite_supervisor=world["onsite"],
-        hei_tutor=world["tutor"],
-        status=Placement.Status.COMPLETED,
-        recommendation="pass",
-    )
-    return services.open_audit(placement)
 
 
 def answers(audit, party, rating=2, comment=""):

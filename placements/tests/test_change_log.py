@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from placements import services
-from placements.factories import PlacementFactory, placement_world
+from placements.factories import PlacementFactory
 from placements.models import AuditParty, Placement, PlacementKind
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +17,6 @@ TODAY = timezone.localdate()
 START = TODAY - timedelta(days=120)
 DAY = timedelta(days=1)
 Action = AccessEvent.Action
-
-
-@pytest.fixture
-def world(db):
-    return placement_world()
 
 
 @pytest.fixture

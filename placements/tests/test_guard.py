@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from organisations.factories import MembershipFactory, OrganisationFactory
 from organisations.models import Organisation, Role
-from placements import designations, services
+from placements import designations
 from placements import partnerships as partnership_services
-from placements.factories import PlacementFactory, placement_world
 from placements.models import (
     ActionItem,
     Audit,
@@ -29,26 +28,6 @@ pytestmark = pytest.mark.django_db
 
 NHS = "943 476 5919"
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def world(db):
-    return placement_world()
-
-
-@pytest.fixture
-def audit(world) -> Audit:
-    placement = PlacementFactory(
-        cohort=world["cohort"],
-        student=world["student"],
-        provider_team=world["team"],
-        practice_educator=world["pe"],
-        onsite_supervisor=world["onsite"],
-        hei_tutor=world["tutor"],
-        status=Placement.Status.COMPLETED,
-        recommendation="pass",
-    )
-    return services.open_audit(placement)
 
 
 def audit_url(audit):

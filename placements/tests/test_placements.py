@@ -13,7 +13,7 @@ from accounts.models import AccessEvent
 from organisations.factories import MembershipFactory, OrganisationFactory, TeamFactory
 from organisations.models import Organisation, PepsStage, Role
 from placements import services
-from placements.factories import PlacementFactory, placement_world
+from placements.factories import PlacementFactory
 from placements.models import (
     Audit,
     AuditParty,
@@ -30,11 +30,6 @@ TODAY = timezone.localdate()
 START = TODAY - timedelta(days=120)
 END = START + timedelta(days=150)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def world(db):
-    return placement_world()
 
 
 def propose(world, **overrides):
