@@ -7,58 +7,14 @@ is not a record about a person, such as template wording) or one field
 (`guard_exempt = {"field": "<reason>"}`, such as a registration number or a search box).
 """
 
-import importlib
-import pkgutil
-from pathlib import Path
-
 import pytest
 from django import forms
 
 from cms.guard_forms import GuardedFormMixin
+from tests.project_forms import project_forms
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS = (
-    "accounts",
-    "appraisals",
-    "capabilities",
-    "cms",
-    "organisations",
-    "placements",
-    "portfolios",
-    "search",
-)
 # Text fields whose type says they are not free text.
 NOT_FREE_TEXT = (forms.EmailField, forms.SlugField, forms.URLField, forms.UUIDField)
-
-
-def _modules():
-    for app in APPS:
-        package = importlib.import_module(app)
-        yield package
-        for info in pkgutil.walk_packages(package.__path__, f"{app}."):
-            name = info.name
-            if ".tests" in name or ".migrations" in name or name.startswith("cms.settings"):
-                continue
-            yield importlib.import_module(name)
-
-
-def _subclasses(cls):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _subclasses(sub)
-
-
-def project_forms() -> list[type[forms.BaseForm]]:
-    for _module in _modules():
-        pass
-    return sorted(
-        {
-            cls
-            for cls in _subclasses(forms.BaseForm)
-            if cls.__module__.split(".")[0] in APPS and ".tests" not in cls.__module__
-        },
-        key=lambda cls: f"{cls.__module__}.{cls.__qualname__}",
-    )
 
 
 def unguarded_fields(cls) -> list[str]:
@@ -136,3 +92,13 @@ def test_the_walk_catches_a_form_that_forgets_the_guard():
 @pytest.mark.parametrize("cls", [c for c in project_forms() if getattr(c, "guard_opt_out", "")])
 def test_an_opt_out_gives_a_reason(cls):
     assert len(cls.guard_opt_out.split()) >= 3
+
+
+def test_our_apps_are_the_ones_in_this_checkout():
+    from tests.project_forms import project_apps
+
+    ours = set(project_apps())
+    assert {"accounts", "appraisals", "capabilities", "cms", "organisations"} <= ours
+    assert {"placements", "portfolios", "search"} <= ours
+    # Installed packages are never walked, even when the virtual environment sits in the checkout.
+    assert not any(name.startswith(("wagtail", "django", "allauth")) for name in ours)

@@ -1,22 +1,18 @@
 """Server errors on odd input: thousands of distinct mappings in an import, and dates such as
 31 December 9999, through the real URLs."""
 
-import importlib
-import inspect
 import json
-import pkgutil
 from datetime import date
 
 import pytest
 from django import forms
-from django.apps import apps
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.factories import UserFactory
 from cms.forms import GovUKDateField, latest_date
 from portfolios.factories import EntryFactory, PortfolioFactory
 from portfolios.models import Entry
+from tests.project_forms import project_forms
 
 from .test_entries import NEW, record
 
@@ -147,24 +143,9 @@ def test_the_date_field_takes_its_own_bounds():
         field.clean(["1", "1", "2027"])
 
 
-def _project_forms():
-    base = str(django_settings.BASE_DIR)
-    for config in apps.get_app_configs():
-        if not config.path.startswith(base):
-            continue
-        for module in pkgutil.walk_packages([config.path], config.name + "."):
-            skipped = (".tests", ".migrations", "cms.settings")
-            if any(part in module.name for part in skipped):
-                continue
-            loaded = importlib.import_module(module.name)
-            for _name, cls in inspect.getmembers(loaded, inspect.isclass):
-                if issubclass(cls, forms.BaseForm) and cls.__module__ == loaded.__name__:
-                    yield cls
-
-
 def test_every_date_field_in_every_form_is_bounded():
     unbounded = []
-    for form in _project_forms():
+    for form in project_forms():
         for name, field in form.base_fields.items():
             if isinstance(field, GovUKDateField):
                 continue
