@@ -380,6 +380,11 @@ def share_evidence(*, appraisal: Appraisal, user, entry, slot: str = "") -> Shar
     _require_role(appraisal, user, Participant.APPRAISEE)
     if entry.portfolio.owner_id != user.pk or entry.deleted_at is not None:
         raise PermissionDenied("You can only share your own entries.")
+    if entry.needs_review:
+        raise ValidationError(
+            "This imported entry needs your review first: its text may identify a child or "
+            "family. Edit it and save it, then share it."
+        )
     if slot and slot not in SharedEvidence.Slot.values:
         raise ValidationError("Choose an evidence slot from the list.")
     evidence, _ = SharedEvidence.objects.update_or_create(

@@ -281,6 +281,8 @@ def _check_entry(number: int, raw: Any) -> _EntryData:
                 "author_role": check.text(value, "role", f"{label}, role", max_length=100),
                 "created_at": check.moment(value, "at", f"{label}, at", required=True),
                 "body": check.text(value, "body", f"{label}, body", required=True, blank=False),
+                # A comment the owner hid before exporting stays hidden after the import.
+                "hidden_at": timezone.now() if value.get("hidden_by_owner") is True else None,
             }
         )
 

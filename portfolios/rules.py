@@ -1,7 +1,8 @@
 """The access rule for portfolios, in one place.
 
 An entry can be read by its owner and by people the owner shared it with (the whole portfolio or
-that entry), while the share is neither revoked nor expired and the entry is not deleted. An entry
+that entry), while the share is neither revoked nor expired and the entry is neither deleted nor
+waiting for the owner's review after an import (its text may identify someone). An entry
 the owner shared into one of their appraisals can also be read by that appraisal's appraiser,
 countersigner and assessor, for as long as it stays shared there and their role in the appraisal
 lasts (see `appraisals.rules`). Only the
@@ -27,11 +28,15 @@ def entries_visible_to(user):
         return Entry.objects.none()
     shares = active_shares_for(user)
     in_appraisals = _shared_into_appraisals_run_by(user)
-    return Entry.objects.live().filter(
-        Q(portfolio__owner=user)
-        | Q(portfolio__in=shares.filter(whole_portfolio=True).values("portfolio"))
+    shared = (
+        Q(portfolio__in=shares.filter(whole_portfolio=True).values("portfolio"))
         | Q(pk__in=shares.filter(whole_portfolio=False).values("entries"))
         | Q(pk__in=in_appraisals.values("entry"))
+    )
+    # An imported entry whose text the guard flagged is the owner's alone until they have
+    # checked it: it may identify a child or family.
+    return Entry.objects.live().filter(
+        Q(portfolio__owner=user) | (shared & Q(needs_review=False))
     )
 
 
@@ -90,7 +95,8 @@ def can_hide_comment(user, comment) -> bool:
 
 
 def entries_of_share(share):
-    entries = Entry.objects.live().filter(portfolio_id=share.portfolio_id)
+    """What a share shows its reader (never an imported entry still waiting for review)."""
+    entries = Entry.objects.live().filter(portfolio_id=share.portfolio_id, needs_review=False)
     if share.whole_portfolio:
         return entries
     return entries.filter(pk__in=share.entries.values("pk"))

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.factories import UserFactory
+from accounts.factories import UserFactory, give_mfa
 from portfolios import pdf as pdf_module
 from portfolios import services
 from portfolios.factories import CommentFactory, EntryFactory, PortfolioFactory
@@ -295,3 +295,38 @@ def test_the_import_summary_lists_only_the_signed_in_persons_entries(client):
 
     assert "Someone else" not in page
     assert str(other.uuid) not in page
+
+
+def test_a_comment_the_owner_hid_stays_hidden_after_export_and_re_import():
+    owner = UserFactory()
+    entry = EntryFactory(portfolio=PortfolioFactory(owner=owner), status=Entry.Status.COMPLETE)
+    comment = CommentFactory(entry=entry)
+    services.set_comment_hidden(comment=comment, by=owner, hidden=True)
+    data = export_portfolio(owner)
+    assert data["entries"][0]["comments"][0]["hidden_by_owner"] is True
+
+    newcomer = UserFactory()
+    import_portfolio(newcomer, data=data)
+    note = Comment.objects.get(entry__portfolio__owner=newcomer)
+    assert note.imported and note.hidden_at is not None
+
+
+def test_readers_never_see_an_entry_that_needs_review(client):
+    from portfolios.factories import ShareFactory
+    from portfolios.rules import entries_of_share, entries_visible_to
+
+    owner, reader = UserFactory(), UserFactory()
+    portfolio = PortfolioFactory(owner=owner)
+    flagged = EntryFactory(portfolio=portfolio, needs_review=True, title="Flagged")
+    clean = EntryFactory(portfolio=portfolio, title="Clean")
+    share = ShareFactory(portfolio=portfolio, reader=reader, whole_portfolio=True)
+
+    assert set(entries_visible_to(reader)) == {clean}
+    assert set(entries_of_share(share)) == {clean}
+    assert flagged in entries_visible_to(owner)
+    give_mfa(reader)
+    client.force_login(reader)
+    assert client.get(flagged.get_absolute_url()).status_code == 404
+    assert client.get(clean.get_absolute_url()).status_code == 200
+    listing = client.get(f"/portfolio/shared/{share.uuid}/").content.decode()
+    assert "Clean" in listing and "Flagged" not in listing
