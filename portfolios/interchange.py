@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from capabilities.models import Item
 
-from .guard import check_fields
+from .guard import check_fields, redact
 from .interchange_check import (
     DEFAULT_MAX_ENTRIES,
     FORMAT,
@@ -281,6 +281,9 @@ class ImportResult:
     #: "framework version code" of each mapping no published statement matched.
     mappings_unmatched: list[str] = field(default_factory=list)
     comments_imported: int = 0
+    #: Imported notes in which strong identifiers (NHS numbers, dates of birth, postcodes,
+    #: phone numbers, email addresses) were replaced by placeholders: nobody can edit a note.
+    notes_redacted: int = 0
     attachments_restored: int = 0
     #: "name: reason" for each attachment that was not restored from the ZIP file.
     attachments_rejected: list[str] = field(default_factory=list)
@@ -306,9 +309,17 @@ class ImportResult:
             )
         return text
 
-    def warnings(self) -> list[str]:
+    def warnings(self, *, include_review: bool = True) -> list[str]:
+        """What the person should check. The summary page lists the entries that need review
+        itself, with links, so it leaves that note out (`include_review=False`)."""
         notes = []
-        if self.flagged_for_review:
+        if self.notes_redacted:
+            notes.append(
+                f"{_plural(self.notes_redacted, 'imported note')} held details that identify "
+                "someone (such as an NHS number, a postcode or a phone number): they were "
+                "replaced with placeholders such as “[postcode removed]”."
+            )
+        if self.flagged_for_review and include_review:
             count = len(self.flagged_for_review)
             notes.append(
                 f"{_plural(count, 'imported entry', 'imported entries')} may hold information "
@@ -398,6 +409,19 @@ def _check_attachment(attachment: _AttachmentData, files: dict[str, bytes]):
         return None, " ".join(error.messages)
 
 
+def _redact_notes(item: _EntryData) -> int:
+    """Imported notes cannot be edited by anyone, so strong identifiers in them are replaced by
+    placeholders as they arrive; weaker findings put the entry up for review. Returns how many
+    notes changed."""
+    changed = 0
+    for comment in item.comments:
+        redacted = redact(comment["body"])
+        if redacted != comment["body"]:
+            comment["body"] = redacted
+            changed += 1
+    return changed
+
+
 def _new_entry(portfolio: Portfolio, item: _EntryData) -> Entry:
     """The entry to create: a draft that needs review when the guard flags its text or that of
     its imported notes (or the file says it was waiting for review), whatever status the file
@@ -437,6 +461,7 @@ def import_portfolio(
                 if item.key in existing:
                     result.duplicates_skipped += 1
                 else:
+                    result.notes_redacted += _redact_notes(item)
                     new.append(item)
             by_identifier, by_code = _match_items(m for item in new for m in item.mappings)
 

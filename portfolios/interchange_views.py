@@ -113,7 +113,7 @@ def import_portfolio(request):
                 # review by id (their titles are read again from the portfolio, not the session).
                 request.session[IMPORT_SUMMARY_KEY] = {
                     "summary": result.summary(),
-                    "warnings": result.warnings(),
+                    "warnings": result.warnings(include_review=False),
                     "review": [str(entry.uuid) for entry in result.review_entries],
                 }
                 return redirect("portfolios:import-done")

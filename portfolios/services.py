@@ -91,6 +91,10 @@ def _settle_review(entry: Entry, *, complete: bool, confirmed: Sequence[Finding]
     passes the guard, findings the owner confirmed as anonymised aside."""
     accepted = confirmed_fingerprints(entry) | {f.fingerprint for f in confirmed}
     remaining = [f for f in check_fields(entry.text_fields()) if f.fingerprint not in accepted]
+    # Imported notes cannot be edited: the import redacts strong identifiers in them, and none
+    # may remain (a weaker finding in a note is for the owner to look at, not to block).
+    notes = {f"note {n}": c.body for n, c in enumerate(entry.comments.filter(imported=True))}
+    remaining += [f for f in check_fields(notes) if f.strong]
     if not remaining:
         entry.needs_review = False
     elif complete:

@@ -330,3 +330,34 @@ def test_readers_never_see_an_entry_that_needs_review(client):
     assert client.get(clean.get_absolute_url()).status_code == 200
     listing = client.get(f"/portfolio/shared/{share.uuid}/").content.decode()
     assert "Clean" in listing and "Flagged" not in listing
+
+
+def test_strong_identifiers_in_imported_notes_are_redacted_as_they_arrive(client):
+    owner = UserFactory()
+    client.force_login(owner)
+    note = {
+        "author": "A reviewer",
+        "at": "2026-03-02T10:00:00+00:00",
+        "body": "Child's NHS number 943 476 5919, call 07700 900123.",
+    }
+    import_through_the_page(
+        client, entry_data(description="A clean reflection on pacing.", comments=[note])
+    )
+    stored = Comment.objects.get(entry__portfolio__owner=owner)
+    assert "943 476 5919" not in stored.body and "07700 900123" not in stored.body
+    assert "[NHS number removed]" in stored.body or "removed]" in stored.body
+    page = client.get(reverse("portfolios:import-done")).content.decode()
+    assert "1 imported note held details that identify someone" in page
+    # Nothing is left that the owner could not remove, so the entry can be completed.
+    entry = Entry.objects.get(portfolio__owner=owner)
+    services.save_entry(owner=owner, entry=entry, values={}, complete=True)
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.COMPLETE and not entry.needs_review
+
+
+def test_an_entry_with_a_strong_identifier_left_in_a_note_cannot_be_completed():
+    owner = UserFactory()
+    entry = EntryFactory(portfolio=PortfolioFactory(owner=owner), needs_review=True)
+    CommentFactory(entry=entry, imported=True, author=None, body="Ring 07700 900123")
+    with pytest.raises(ValidationError):
+        services.save_entry(owner=owner, entry=entry, values={}, complete=True)
