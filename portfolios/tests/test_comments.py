@@ -1,6 +1,7 @@
 """Reviewers' comments: the identifying-information guard, and the owner hiding a comment."""
 
 import pytest
+from django.utils import timezone
 
 from cms.models import GuardConfirmation
 from portfolios.factories import CommentFactory, EntryFactory, PortfolioFactory, ShareFactory
@@ -113,3 +114,14 @@ def test_a_stranger_cannot_hide_a_comment(client, shared):
     comment = CommentFactory(entry=entry, author=reviewer)
     client.force_login(person())
     assert client.post(hide_url(comment), {"hidden": "1"}).status_code == 404
+
+
+def test_a_reader_cannot_tell_that_the_owner_hid_a_comment(client, shared):
+    entry, reviewer = shared
+    other = person()
+    share = ShareFactory(portfolio=entry.portfolio, reader=other, can_comment=True)
+    CommentFactory(entry=entry, author=reviewer, hidden_at=timezone.now())
+    CommentFactory(entry=entry, author=other, body="Seen by all.")
+    client.force_login(other)
+    listing = client.get(f"/portfolio/shared/{share.uuid}/").content.decode()
+    assert "1 comment" in listing and "2 comments" not in listing
