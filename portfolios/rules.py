@@ -61,6 +61,19 @@ def others_records_readable_by(user) -> list:
     ]
 
 
+def readers_of(entry):
+    """For the owner: who else can read `entry` now. The active shares that cover it (the whole
+    portfolio or this entry) and the appraisals it is shared into; nobody while it waits for
+    review after an import."""
+    from appraisals.models import SharedEvidence
+
+    if entry.needs_review or entry.deleted_at is not None:
+        return Share.objects.none(), SharedEvidence.objects.none()
+    shares = Share.objects.active().covering(entry).select_related("reader").distinct()
+    appraisals = SharedEvidence.objects.filter(entry=entry).select_related("appraisal__template")
+    return shares, appraisals
+
+
 def entries_owned_by(user):
     if not user.is_authenticated:
         return Entry.objects.none()

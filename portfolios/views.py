@@ -154,7 +154,7 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
         "imported_notes": [comment for comment in comments if comment.imported],
         "can_comment": can_comment,
         "comment_form": comment_form or (CommentForm() if can_comment else None),
-        "shares": entry.shares.active() if is_owner else None,
+        "readers": rules.readers_of(entry) if is_owner else None,
         "confirmations": entry.guard_confirmations.all() if is_owner else None,
     }
     return render(request, "portfolios/entry_detail.html", context, status=status)

@@ -125,3 +125,17 @@ def test_a_reader_cannot_tell_that_the_owner_hid_a_comment(client, shared):
     client.force_login(other)
     listing = client.get(f"/portfolio/shared/{share.uuid}/").content.decode()
     assert "1 comment" in listing and "2 comments" not in listing
+
+
+def test_the_owner_sees_everyone_who_can_read_an_entry(client, shared, practitioner):
+    entry, reviewer = shared  # a whole-portfolio share
+    chosen = person()
+    ShareFactory(portfolio=entry.portfolio, reader=chosen, whole_portfolio=False, entries=[entry])
+    revoked = person()
+    ShareFactory(portfolio=entry.portfolio, reader=revoked, revoked_at=timezone.now())
+    client.force_login(practitioner)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    panel = page.split("Who can read this", 1)[1].split("Manage sharing", 1)[0]
+    assert str(reviewer) in panel and "your whole portfolio" in panel
+    assert str(chosen) in panel and "this entry" in panel
+    assert str(revoked) not in panel
