@@ -35,9 +35,7 @@ def entries_visible_to(user):
     )
     # An imported entry whose text the guard flagged is the owner's alone until they have
     # checked it: it may identify a child or family.
-    return Entry.objects.live().filter(
-        Q(portfolio__owner=user) | (shared & Q(needs_review=False))
-    )
+    return Entry.objects.live().filter(Q(portfolio__owner=user) | (shared & Q(needs_review=False)))
 
 
 def _shared_into_appraisals_run_by(user):

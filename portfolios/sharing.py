@@ -127,12 +127,13 @@ def current_terms_with(*, owner: User, email: str) -> Share | ShareInvitation | 
     again would update. Looks only among the owner's own shares."""
     email = normalise_email(email)
     portfolio = Portfolio.for_user(owner)
-    shares = Share.objects.active().filter(portfolio=portfolio).order_by("pk")
-    share = shares.filter(invited_email__iexact=email).first()
-    if share is None and (reader := account_with_verified(email)) is not None:
-        share = shares.filter(reader=reader).first()
-    if share is not None:
-        return share
+    # Exactly what `share_by_email` would update: the share with whoever has the address
+    # verified now (not whoever had it when the share was made), or else the open invitation.
+    reader = account_with_verified(email)
+    if reader is not None:
+        return (
+            Share.objects.active().filter(portfolio=portfolio, reader=reader).order_by("pk").first()
+        )
     return ShareInvitation.objects.open().filter(portfolio=portfolio, email=email).first()
 
 

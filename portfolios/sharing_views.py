@@ -23,12 +23,25 @@ TOO_MANY = (
 )
 
 
+def _share_label(share) -> str:
+    """The address the owner typed while it is still verified on the reader's account; their
+    name once it is not (the address may belong to someone else now)."""
+    if share.invited_email and any(
+        a.verified and a.email.lower() == share.invited_email.lower()
+        for a in share.reader.emailaddress_set.all()
+    ):
+        return share.invited_email
+    return str(share.reader)
+
+
 def _rows(owner) -> list[dict]:
     """The owner's shares and invitations, newest first. A share made by email and an invitation
     look the same: both are labelled with the address the owner typed."""
     live = Prefetch("entries", queryset=Entry.objects.live())
     shares = (
-        Share.objects.filter(portfolio__owner=owner).select_related("reader").prefetch_related(live)
+        Share.objects.filter(portfolio__owner=owner)
+        .select_related("reader")
+        .prefetch_related(live, "reader__emailaddress_set")
     )
     invitations = (
         ShareInvitation.objects.filter(portfolio__owner=owner, accepted_at__isnull=True)
@@ -38,7 +51,7 @@ def _rows(owner) -> list[dict]:
     rows = [
         {
             "uuid": s.uuid,
-            "label": s.invited_email or str(s.reader),
+            "label": _share_label(s),
             "by_email": bool(s.invited_email),
             "obj": s,
             "active": s.is_active(),
@@ -101,7 +114,12 @@ def sharing_page(request):
                 "portfolios/sharing_confirm.html",
                 {
                     "email": sharing.normalise_email(data["email"]),
-                    "before": before.rows(),
+                    "terms": [
+                        (label, old, new, old != new)
+                        for (label, old), (_label, new) in zip(
+                            before.rows(), after.rows(), strict=True
+                        )
+                    ],
                     "changes": sharing.changes(before, after),
                     "posted": _posted(request),
                 },
@@ -117,11 +135,15 @@ def sharing_page(request):
                 form.add_service_error(error)
             else:
                 sharing.count_email_share(owner)
+                address = sharing.normalise_email(data["email"])
                 messages.success(
                     request,
-                    f"We have shared your portfolio with {sharing.normalise_email(data['email'])}. "
-                    "If they do not have an account yet they will get an email inviting them to "
-                    "create one.",
+                    # The owner already sees this share in their list: saying it changed tells
+                    # them nothing new about the address.
+                    f"You changed what you share with {address}."
+                    if current is not None
+                    else f"We have shared your portfolio with {address}. If they do not have an "
+                    "account yet they will get an email inviting them to create one.",
                 )
                 return redirect("portfolios:sharing")
     context["rows"] = _rows(owner)

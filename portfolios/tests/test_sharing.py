@@ -120,8 +120,8 @@ def test_sharing_again_shows_the_changes_then_updates_the_one_share(client):
     back = client.post(URL, {**again, "edit": "1"}).content.decode()
     assert 'value="Reader@Example.org"' in back and f'value="{NEXT_YEAR.year}"' in back
 
-    response = client.post(URL, {**again, "confirm": "1"})
-    assert response.status_code == 302
+    response = client.post(URL, {**again, "confirm": "1"}, follow=True)
+    assert "You changed what you share with reader@example.org." in response.content.decode()
     assert Share.objects.active().filter(reader=reader).count() == 1
     share.refresh_from_db()
     assert (share.relationship, share.whole_portfolio, share.can_comment) == (
@@ -230,3 +230,25 @@ def test_your_own_address_is_refused_and_the_form_kept(client):
     assert response.status_code == 200
     assert "That is your own address" in response.content.decode()
     assert not ShareInvitation.objects.exists() and not Share.objects.exists()
+
+
+def test_an_address_that_moved_to_another_account_is_not_taken_for_the_old_share(client):
+    owner = owner_named("owner@example.org")
+    first = account("moving@example.org")
+    client.force_login(owner)
+    client.post(URL, whole("moving@example.org"))
+    old_share = Share.objects.get(reader=first)
+    # The address leaves the first account and is verified on another.
+    EmailAddress.objects.filter(user=first).delete()
+    first.email, first.first_name, first.last_name = "first@example.org", "Ola", "First"
+    first.save()
+    second = account("moving@example.org")
+
+    assert sharing.current_terms_with(owner=owner, email="moving@example.org") is None
+    page = client.post(URL, whole("moving@example.org", can_comment="on"))
+    assert page.status_code == 302  # a new share, not the update page for the old one
+    assert Share.objects.active().get(reader=second).can_comment
+    listing = client.get(URL).content.decode()
+    assert "Ola First" in listing  # the old share is shown by name, not by the moved address
+    old_share.refresh_from_db()
+    assert not old_share.can_comment
