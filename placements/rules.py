@@ -7,11 +7,28 @@ a provider sees students' answers only in aggregate. Designations are seen by th
 placement leads and admins and by the awarding body's people. Views answer 404 for anything these
 functions do not return. Every role-based path (leads, admins, awarding bodies) asks
 `organisations_where`, so it follows the person's *active* memberships and ends with the role.
+
+The people named on a placement count only while they still hold the role it was agreed on
+(`named_roles_q`, `named_roles_in`); the same test `services.propose_placement` applies:
+
+- practice educator and co-assessor: a current practice educator role with a PEPS stage, in
+  *any* organisation. A practice educator may be off-site (independent, or from another
+  employer: in the demo Pat Lindqvist of Northshire educates Southvale's student, and co-assesses
+  at Brightpath), in which case the placement has an on-site supervisor at the provider, so the
+  provider or the HEI is not where their role lives. Their role ends with their last practice
+  educator membership; other roles they keep (a practitioner, say) do not carry it on;
+- on-site supervisor: a current role working in practice (`SUPERVISOR_ROLES`) in the provider
+  (the organisation of the placement's team);
+- HEI tutor: a current HEI tutor role at the HEI whose programme the cohort belongs to.
+
+The student always sees their own placement. Once the role has ended the person no longer
+opens the placement or its audit, takes no step and needs no MFA for it; what they did stays as
+it was and attributed to them (days logged, audit parts submitted, reports, the change log).
 """
 
 from django.db.models import Q
 
-from organisations.models import Organisation, Role
+from organisations.models import Membership, Organisation, Role
 from organisations.selectors import organisations_where
 
 from .models import AuditParty, Designation, Partnership, Placement
@@ -26,16 +43,69 @@ def placement_lead_organisations(user):
     return organisations_where(user, Role.PLACEMENT_LEAD)
 
 
+# Who may supervise a student on site: someone working in the provider's practice.
+SUPERVISOR_ROLES = (
+    Role.ONSITE_SUPERVISOR,
+    Role.PRACTICE_EDUCATOR,
+    Role.PRACTITIONER,
+    Role.LINE_MANAGER,
+)
+
+# The placement's fields that name a person in a role other than the student's.
+NAMED_ROLES = ("practice_educator", "co_assessor", "onsite_supervisor", "hei_tutor")
+
+
+def _named_role_conditions(user) -> dict[str, Q]:
+    """For each named role, the placements where `user` holds it today (see the module's
+    docstring). Subqueries only, so the conditions combine into one query."""
+    educator = (
+        Membership.objects.active()
+        .filter(user=user, role=Role.PRACTICE_EDUCATOR, peps_stage__isnull=False)
+        .values("user")
+    )
+    return {
+        "practice_educator": Q(practice_educator=user, practice_educator__in=educator),
+        "co_assessor": Q(co_assessor=user, co_assessor__in=educator),
+        "onsite_supervisor": Q(
+            onsite_supervisor=user,
+            provider_team__organisation__in=organisations_where(user, *SUPERVISOR_ROLES),
+        ),
+        "hei_tutor": Q(
+            hei_tutor=user,
+            cohort__programme__hei__in=organisations_where(user, Role.HEI_TUTOR),
+        ),
+    }
+
+
+def named_roles_q(user) -> Q:
+    """Placements where `user` is the practice educator, co-assessor, on-site supervisor or HEI
+    tutor and still holds the role today."""
+    condition = Q(pk__in=[])
+    for part in _named_role_conditions(user).values():
+        condition |= part
+    return condition
+
+
+def named_roles_in(user, placement) -> frozenset[str]:
+    """The named roles (`NAMED_ROLES` field names) `user` holds in this placement today. No query
+    unless the placement names them."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    named = [field for field in NAMED_ROLES if getattr(placement, f"{field}_id") == user.pk]
+    if not named:
+        return frozenset()
+    conditions = _named_role_conditions(user)
+    this = Placement.objects.filter(pk=placement.pk)
+    return frozenset(field for field in named if this.filter(conditions[field]).exists())
+
+
 def placements_visible_to(user):
     if not user.is_authenticated:
         return Placement.objects.none()
     leads = placement_lead_organisations(user)
     return Placement.objects.filter(
         Q(student=user)
-        | Q(practice_educator=user)
-        | Q(co_assessor=user)
-        | Q(onsite_supervisor=user)
-        | Q(hei_tutor=user)
+        | named_roles_q(user)
         | Q(provider_team__organisation__in=leads)
         | Q(cohort__programme__hei__in=leads)
     ).distinct()
@@ -46,7 +116,8 @@ def audit_parties_of(user, placement) -> list[str]:
     parties = []
     if placement.student_id == user.pk:
         parties.append(AuditParty.STUDENT)
-    if user.pk in (placement.practice_educator_id, placement.onsite_supervisor_id):
+    named = named_roles_in(user, placement)
+    if {"practice_educator", "onsite_supervisor"} & named:
         parties.append(AuditParty.EDUCATOR)
     if (
         placement_lead_organisations(user)
@@ -54,7 +125,7 @@ def audit_parties_of(user, placement) -> list[str]:
         .exists()
     ):
         parties.append(AuditParty.PROVIDER)
-    if placement.hei_tutor_id == user.pk:
+    if "hei_tutor" in named:
         parties.append(AuditParty.TUTOR)
     return parties
 
@@ -64,12 +135,17 @@ def is_hei_lead_for(user, placement) -> bool:
     return placement_lead_organisations(user).filter(pk=placement.cohort.programme.hei_id).exists()
 
 
+def is_current_tutor_of(user, placement) -> bool:
+    """Whether `user` is the placement's HEI tutor and still a tutor at its HEI."""
+    return "hei_tutor" in named_roles_in(user, placement)
+
+
 def sees_students_individually(user, placement) -> bool:
     """Whether `user` may read the student's own audit part as theirs: the student, and the HEI
-    (tutor and placement lead). The provider's people never do."""
+    (current tutor and placement lead). The provider's people never do."""
     return (
         placement.student_id == user.pk
-        or placement.hei_tutor_id == user.pk
+        or is_current_tutor_of(user, placement)
         or is_hei_lead_for(user, placement)
     )
 
@@ -93,14 +169,11 @@ def partnerships_of(user):
 
 def others_records_readable_by(user) -> list:
     """For MFA (`accounts.mfa`): what lets `user` read someone else's placement record. Any
-    role in a placement but the student's, a placement lead's role, any role at an awarding body."""
+    named role in a placement, but the student's, that still counts (`named_roles_q`, the same
+    condition `placements_visible_to` uses), a placement lead's role, any role at an awarding
+    body."""
     return [
-        Placement.objects.filter(
-            Q(practice_educator=user)
-            | Q(co_assessor=user)
-            | Q(onsite_supervisor=user)
-            | Q(hei_tutor=user)
-        ).exclude(student=user),
+        Placement.objects.filter(named_roles_q(user)).exclude(student=user),
         placement_lead_organisations(user),
         awarding_bodies_of(user),
     ]

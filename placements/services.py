@@ -57,14 +57,17 @@ TUTOR = "tutor"
 PROVIDER_LEAD = "provider-lead"
 HEI_LEAD = "hei-lead"
 LEADS = frozenset({PROVIDER_LEAD, HEI_LEAD})
+# The placement's field for each named role (`rules.NAMED_ROLES`) and its name here.
+NAMED_ROLE_NAMES = {
+    "practice_educator": EDUCATOR,
+    "co_assessor": CO_ASSESSOR,
+    "onsite_supervisor": ONSITE,
+    "hei_tutor": TUTOR,
+}
 
-# Who may supervise a student on site: someone working in the provider's practice.
-SUPERVISOR_ROLES = (
-    Role.ONSITE_SUPERVISOR,
-    Role.PRACTICE_EDUCATOR,
-    Role.PRACTITIONER,
-    Role.LINE_MANAGER,
-)
+# Who may supervise a student on site: someone working in the provider's practice (the access
+# rule in `rules` uses the same list, so a supervisor's access ends when they stop).
+SUPERVISOR_ROLES = rules.SUPERVISOR_ROLES
 
 # Action reminders: when an open action is due within this many days (or overdue), its owner
 # hears, and not more often than every REMIND_EVERY_DAYS.
@@ -87,20 +90,15 @@ def _day(value: date | None) -> str:
 
 
 def roles_in(user, placement: Placement) -> frozenset[str]:
-    """Every role `user` holds in this placement (one person may hold several)."""
+    """Every role `user` holds in this placement today (one person may hold several). A named
+    role counts only while the person still holds it (`rules.named_roles_in`)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     roles = set()
     if placement.student_id == user.pk:
         roles.add(STUDENT)
-    if placement.practice_educator_id == user.pk:
-        roles.add(EDUCATOR)
-    if placement.co_assessor_id == user.pk:
-        roles.add(CO_ASSESSOR)
-    if placement.onsite_supervisor_id == user.pk:
-        roles.add(ONSITE)
-    if placement.hei_tutor_id == user.pk:
-        roles.add(TUTOR)
+    named = rules.named_roles_in(user, placement)
+    roles.update(NAMED_ROLE_NAMES[field] for field in named)
     leads = set(rules.placement_lead_organisations(user).values_list("pk", flat=True))
     if placement.provider_team.organisation_id in leads:
         roles.add(PROVIDER_LEAD)
@@ -954,7 +952,7 @@ def audit_view_for(user, audit: Audit) -> dict:
     if not rules.placements_visible_to(user).filter(pk=placement.pk).exists():
         raise PermissionDenied("You cannot see this placement.")
     own = rules.audit_parties_of(user, placement)
-    hei = placement.hei_tutor_id == user.pk or rules.is_hei_lead_for(user, placement)
+    hei = rules.is_current_tutor_of(user, placement) or rules.is_hei_lead_for(user, placement)
     is_student = placement.student_id == user.pk
     sections = list(audit.template.sections.prefetch_related("criteria"))
     scale = list(audit.template.scale)
@@ -999,7 +997,8 @@ def audit_view_for(user, audit: Audit) -> dict:
 def share_portfolio_with_assessors(*, placement: Placement, by) -> list:
     """The student shares their portfolio (read and comment) with the people who assess the
     placement: practice educator, co-assessor, on-site supervisor and HEI tutor, until a month
-    after it ends. Uses the portfolio's own sharing, so the student sees and revokes it there."""
+    after it ends; someone whose role has ended (`rules.named_roles_in`) is left out. Uses the
+    portfolio's own sharing, so the student sees and revokes it there."""
     from portfolios.models import Share
     from portfolios.rules import active_shares_for
     from portfolios.services import share_portfolio
@@ -1015,7 +1014,7 @@ def share_portfolio_with_assessors(*, placement: Placement, by) -> list:
     until = max(placement.ends_on, timezone.localdate()) + timedelta(days=30)
     made = []
     for reader, relationship in readers.items():
-        if reader is None:
+        if reader is None or not rules.named_roles_in(reader, placement):
             continue
         already = active_shares_for(reader).filter(
             portfolio__owner=by, whole_portfolio=True, can_comment=True

@@ -125,6 +125,14 @@ def test_seed_loads_everything_and_is_idempotent(client):
     aps = Designation.objects.get(organisation__slug="northshire", kind="aps")
     assert aps.is_current() and 0 <= (aps.expires_on - timezone.localdate()).days <= 90
     assert Designation.objects.filter(organisation__slug="brightpath", kind="teaching").exists()
+    # Everyone named on a demo placement still holds the role it was agreed on, so still opens it.
+    from placements.rules import NAMED_ROLES, named_roles_in
+
+    for placement in Placement.objects.all():
+        for field in NAMED_ROLES:
+            person = getattr(placement, field)
+            if person is not None:
+                assert field in named_roles_in(person, placement), (field, placement)
     # Everyone the access rules let read another's record has the second factor the README lists.
     from accounts.mfa import has_mfa, requires_mfa
 
