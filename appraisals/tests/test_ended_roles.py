@@ -281,6 +281,8 @@ def test_the_overview_shows_only_the_stages_they_signed(client, written_since):
     # Still listed apart, linking to it.
     listing = client.get("/appraisals/").content.decode().split(ENDED, 1)[1]
     assert f"/appraisals/{signed.uuid}/" in listing
+    assert "Not shared with you since your role ended" in listing
+    assert "Review, due" not in listing  # where the appraisal has got to since is not theirs
 
 
 def test_the_pdf_is_of_the_stages_they_signed_only(client, written_since, monkeypatch):
