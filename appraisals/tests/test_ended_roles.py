@@ -310,3 +310,57 @@ def test_whoever_still_takes_part_gets_the_whole_pdf(client, written_since, monk
     assert _in_pdf("Stages you signed") not in body
     for text in (LATER, LATER_OBJECTIVE, AMENDED, entry.title):
         assert _in_pdf(text) in body, text
+
+
+def test_an_asye_recommendation_slots_and_panel_they_did_not_record_are_not_shared(
+    client, pcf, monkeypatch
+):
+    from appraisals.factories import (
+        AppraisalTemplateFactory,
+        TemplateQuestionFactory,
+        TemplateStageFactory,
+    )
+    from appraisals.models import Access, SharedEvidence
+
+    team, practitioner, manager, psw = team_with_people(asye=True)
+    educator = MembershipFactory(
+        organisation=team.organisation,
+        team=team,
+        role=Role.PRACTICE_EDUCATOR,
+        mfa=True,
+        starts_on=START,
+    ).user
+    template = AppraisalTemplateFactory(organisation=team.organisation, kind="asye")
+    final_stage = TemplateStageFactory(
+        template=template, order=1, name="Final review", is_final_review=True
+    )
+    TemplateQuestionFactory(stage=final_stage, text="Assessor's summary?", assessor=Access.MUST)
+    appraisal = services.start_cycle(
+        template=template, appraisee=practitioner, starts_on=START, started_by=psw
+    )
+    services.share_evidence(
+        appraisal=appraisal,
+        user=practitioner,
+        entry=EntryFactory(portfolio=PortfolioFactory(owner=practitioner), title="Home visit"),
+        slot=SharedEvidence.Slot.OBSERVATION,
+    )
+    final = appraisal.stages.get()
+    answer_required(final, text="answered")
+    services.record_recommendation(appraisal=appraisal, user=educator, recommendation="pass")
+    for role in appraisal.signers():
+        services.sign_off(stage=final, user=appraisal.participants()[role], role=role)
+    appraisal.refresh_from_db()
+    services.confirm_by_panel(appraisal=appraisal, user=psw, decision="pass")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Membership.objects.filter(user=manager, role=Role.LINE_MANAGER).update(ends_on=yesterday)
+
+    _uncompressed_pdfs(monkeypatch)
+    client.force_login(manager)
+    page = client.get(f"/appraisals/{appraisal.uuid}/").content.decode()
+    assert f"/appraisals/{appraisal.uuid}/stages/1/" in page
+    assert "Home visit" not in page and "The assessor recommends" not in page
+    assert "The moderation panel decided" not in page
+    body = client.get(f"/appraisals/{appraisal.uuid}/appraisal.pdf").content
+    assert _in_pdf("Stage 1: Final review: Signed") in body
+    for text in ("Home visit", "Evidence slots", "Moderation panel decision", "Pass"):
+        assert _in_pdf(text) not in body, text
