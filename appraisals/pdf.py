@@ -39,7 +39,7 @@ from portfolios.pdf import (
     _text,
 )
 
-from . import services
+from . import former, services
 from .models import (
     ASYE_SLOTS,
     Access,
@@ -56,7 +56,15 @@ from .models import (
     TemplateQuestion,
 )
 
-__all__ = ["appraisal_data", "appraisals_with_related", "render_appraisal_pdf"]
+__all__ = [
+    "appraisal_data",
+    "appraisals_with_related",
+    "render_appraisal_pdf",
+    "signed_stages_data",
+]
+
+SIGNED_SCOPE = "signed"
+SIGNED_TITLE = "Stages you signed"
 
 FORMAT = "capable-appraisal"
 SIGNED = "Signed"
@@ -146,10 +154,23 @@ def _sign_off(sign_off: SignOff) -> dict:
     }
 
 
-def _stage_data(appraisal: Appraisal, stage: Stage, roles: list[str]) -> dict:
+def _stage_data(
+    appraisal: Appraisal, stage: Stage, roles: list[str], scope: former.SignedScope | None = None
+) -> dict:
     participants = appraisal.participants()
     scale = list(appraisal.template.rating_scale or [])
     answers = {(a.question_id, a.role): a for a in stage.answers.all()}
+    amendments = list(stage.amendments.all())
+    sign_offs = list(stage.sign_offs.all())
+    dissents = list(stage.dissents.all())
+    texts = {a.pk: a.text for a in answers.values()}
+    if scope is not None:
+        # A former participant's copy: the stage as they signed it (see `former`).
+        texts = former.answers_as_signed(scope, stage, answers.values(), amendments)
+        answers = {key: a for key, a in answers.items() if texts[a.pk] is not None}
+        amendments = former.amendments_as_signed(scope, stage, amendments)
+        sign_offs = former.sign_offs_as_signed(scope, stage, sign_offs)
+        dissents = former.dissents_as_signed(scope, stage, dissents)
     questions = []
     for question in stage.template_stage.questions.all():
         if roles and not any(question.access_for(r) != Access.NONE for r in roles):
@@ -164,14 +185,13 @@ def _stage_data(appraisal: Appraisal, stage: Stage, roles: list[str]) -> dict:
                     "role": role,
                     "role_label": Participant(role).label,
                     "access": question.access_for(role),
-                    "text": answer.text if answer else "",
+                    "text": texts[answer.pk] if answer else "",
                     "author": _name(answer.author) if answer else "",
                     "updated_at": _iso(answer.updated_at) if answer else None,
                 }
             )
         questions.append({"text": question.text, "answers": cells})
 
-    sign_offs = list(stage.sign_offs.all())
     by_amendment: dict[int, list[SignOff]] = {}
     for sign_off in sign_offs:
         if sign_off.amendment_id is not None:
@@ -196,7 +216,7 @@ def _stage_data(appraisal: Appraisal, stage: Stage, roles: list[str]) -> dict:
                 "self_rating": a.self_rating,
                 "self_rating_label": _rating(scale, a.self_rating),
                 "self_comment": a.self_comment,
-                "evidence": [entry.title for entry in a.evidence.all()],
+                "evidence": [entry.title for entry in a.evidence.all()] if scope is None else [],
                 "judgement_rating": a.judgement_rating,
                 "judgement_rating_label": _rating(scale, a.judgement_rating),
                 "judgement_comment": a.judgement_comment,
@@ -218,11 +238,10 @@ def _stage_data(appraisal: Appraisal, stage: Stage, roles: list[str]) -> dict:
                 "signed_at": _iso(amendment.signed_at),
                 "sign_offs": [_sign_off(s) for s in by_amendment.get(amendment.pk, [])],
             }
-            for amendment in stage.amendments.all()
+            for amendment in amendments
         ],
         "dissents": [
-            {"author": _name(d.author), "text": d.text, "at": _iso(d.created_at)}
-            for d in stage.dissents.all()
+            {"author": _name(d.author), "text": d.text, "at": _iso(d.created_at)} for d in dissents
         ],
     }
 
@@ -258,7 +277,65 @@ def _asye_data(appraisal: Appraisal) -> dict:
     }
 
 
-def appraisal_data(appraisal: Appraisal, *, roles: Iterable[str] | None = None) -> dict:
+def signed_stages_data(appraisal: Appraisal, *, user, scope: former.SignedScope) -> dict:
+    """A former participant's copy (issue 10): `appraisal_data` cut down to the stages `user`
+    signed, as they signed them. No objectives, no evidence titles, no ASYE slots, no status
+    reached since, and a recommendation or panel decision only if they recorded it."""
+    if "stages" not in getattr(appraisal, "_prefetched_objects_cache", {}):
+        appraisal = appraisals_with_related(Appraisal.objects.filter(pk=appraisal.pk)).get()
+    data = appraisal_data(appraisal, roles=former.roles_seen(user, appraisal), scope=scope)
+    ended = _display_date(_iso(scope.ended_on)) if scope.ended_on else ""
+    data.update(
+        scope=SIGNED_SCOPE,
+        scope_note=(
+            "Your role in this appraisal has ended. This copy holds only the stages you signed, "
+            "as they stood when you signed them; the rest of the appraisal is no longer shared "
+            "with you because your role ended" + (f" on {ended}." if ended else ".")
+        ),
+        status="",
+        status_label="",
+        completed_at=None,
+        objectives=[],
+    )
+    asye = data.get("asye")
+    if asye is not None:
+        mine_recommended = appraisal.recommendation_by_id == user.pk
+        mine_decided = appraisal.panel_confirmed_by_id == user.pk
+        data["asye"] = {
+            **{key: value for key, value in asye.items() if key != "slots"},
+            "slots": [],
+            **(
+                {}
+                if mine_recommended
+                else {
+                    "recommendation": "",
+                    "recommendation_label": "",
+                    "recommendation_by": "",
+                    "recommendation_at": None,
+                }
+            ),
+            **(
+                {}
+                if mine_decided
+                else {
+                    "panel_decision": "",
+                    "panel_decision_label": "",
+                    "panel_confirmed_by": "",
+                    "panel_confirmed_at": None,
+                }
+            ),
+        }
+        if not (mine_recommended or mine_decided):
+            data["asye"] = None
+    return data
+
+
+def appraisal_data(
+    appraisal: Appraisal,
+    *,
+    roles: Iterable[str] | None = None,
+    scope: former.SignedScope | None = None,
+) -> dict:
     """The whole appraisal record as plain data.
 
     `roles` are the reader's participant roles: only the questions those roles see are included,
@@ -269,7 +346,11 @@ def appraisal_data(appraisal: Appraisal, *, roles: Iterable[str] | None = None) 
         appraisal = appraisals_with_related(Appraisal.objects.filter(pk=appraisal.pk)).get()
     roles = [r for r in (roles or ()) if r in Participant.values]
     template = appraisal.template
-    stages = [_stage_data(appraisal, stage, roles) for stage in appraisal.stages.all()]
+    stages = [
+        _stage_data(appraisal, stage, roles, scope)
+        for stage in appraisal.stages.all()
+        if scope is None or scope.shows(stage)
+    ]
     level = appraisal.target_level
     return {
         "format": FORMAT,
@@ -371,6 +452,8 @@ class AppraisalPDF(PortfolioPDF):
 def _cover(pdf: AppraisalPDF, data: dict, stages: list[dict]) -> None:
     pdf.add_page()
     pdf.set_y(50)
+    if data.get("scope") == SIGNED_SCOPE:
+        pdf.paragraph(SIGNED_TITLE, size=14, bold=True, line=7, colour=MUTED_COLOUR)
     pdf.paragraph(_text(data.get("template")) or "Appraisal", size=24, bold=True, line=11)
     kind = _text(data.get("kind_label"))
     if kind:
@@ -412,6 +495,8 @@ def _cover(pdf: AppraisalPDF, data: dict, stages: list[dict]) -> None:
     pdf.ln(6)
     if data.get("has_dissent") or any(_dicts(s.get("dissents")) for s in stages):
         pdf.notice(DISSENT_NOTICE, bold=True)
+    if data.get("scope") == SIGNED_SCOPE and _text(data.get("scope_note")):
+        pdf.notice(_text(data.get("scope_note")), bold=True)
 
 
 def _stage_title(stage: dict) -> str:
@@ -611,6 +696,8 @@ def render_appraisal_pdf(data: dict, *, compress: bool = True) -> bytes:
         raise TypeError("render_appraisal_pdf expects the dict appraisal_data() returns")
     appraisee = _text(data.get("appraisee"))
     title = _text(data.get("template")) or "Appraisal"
+    if data.get("scope") == SIGNED_SCOPE:
+        title = f"{SIGNED_TITLE}: {title}"
     stages = _dicts(data.get("stages"))
 
     # Looked up on the module at call time, so tests can force the Helvetica path there.
@@ -623,11 +710,13 @@ def render_appraisal_pdf(data: dict, *, compress: bool = True) -> bytes:
     pdf.set_creator("Capable")
     pdf.set_subject("Appraisal record")
 
+    signed_only = data.get("scope") == SIGNED_SCOPE
     _cover(pdf, data, stages)
     pdf.add_page()
     for stage in stages:
         _stage(pdf, stage)
-    _objectives(pdf, _dicts(data.get("objectives")))
+    if not signed_only:
+        _objectives(pdf, _dicts(data.get("objectives")))
     asye = data.get("asye")
     if isinstance(asye, dict):
         _asye(pdf, _as_dict(asye))

@@ -1,5 +1,5 @@
 """Downloading an appraisal as a PDF: for anyone who may read the appraisal (including a former
-participant, for what they signed), nobody else."""
+participant, the stages they signed only), nobody else."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from accounts.audit import record_access
 from accounts.models import AccessEvent
 
-from . import rules
-from .pdf import appraisal_data, appraisals_with_related, render_appraisal_pdf
+from . import former, rules
+from .pdf import appraisal_data, appraisals_with_related, render_appraisal_pdf, signed_stages_data
 
 
 def filename_for(appraisal) -> str:
@@ -29,8 +29,15 @@ def appraisal_pdf(request, appraisal):
     appraisal = get_object_or_404(
         appraisals_with_related(rules.appraisals_readable_by(request.user)), uuid=appraisal
     )
-    # The questions the reader's roles see, as on the stage page (a PSW holds none: all of them).
-    data = appraisal_data(appraisal, roles=appraisal.roles_of(request.user))
+    if rules.appraisals_visible_to(request.user).filter(pk=appraisal.pk).exists():
+        # The questions the reader's roles see, as on the stage page (a PSW holds none: all).
+        data = appraisal_data(appraisal, roles=appraisal.roles_of(request.user))
+        name = filename_for(appraisal)
+    else:
+        # A former participant: a copy of the stages they signed, titled so (issue 10).
+        scope = former.scope_for(request.user, appraisal)
+        data = signed_stages_data(appraisal, user=request.user, scope=scope)
+        name = filename_for(appraisal).replace("appraisal-", "appraisal-stages-you-signed-", 1)
     body = render_appraisal_pdf(data)
     if appraisal.appraisee_id != request.user.pk:
         record_access(
@@ -41,5 +48,5 @@ def appraisal_pdf(request, appraisal):
             organisation=appraisal.organisation,
         )
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename_for(appraisal))
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -9,16 +9,21 @@ team's line manager, not an organisation admin, not a colleague, not someone who
 Views answer 404 for anything `appraisals_visible_to` does not return.
 
 One thing outlives a role: a former participant can still *read* (never change) the appraisals
-they signed (`appraisals_signed_in_ended_role`), listed apart on their appraisals page.
+they signed (`appraisals_signed_in_ended_role`), listed apart on their appraisals page. What they
+read is what they signed, nothing more: the stages with a sign-off of theirs
+(`stages_signed_by`), never the stages they did not sign, the objectives, the evidence or what was
+written in the appraisal after their role ended (`role_ended_on`).
 Templates are managed by the organisation's PSWs and admins.
 """
 
-from django.db.models import Q
+import datetime
 
-from organisations.models import Role
+from django.db.models import Max, Q
+
+from organisations.models import Membership, Role
 from organisations.selectors import organisations_where
 
-from .models import Appraisal, AppraisalTemplate, Participant, SignOff
+from .models import Appraisal, AppraisalTemplate, Participant, SignOff, Stage
 
 # The organisation roles that carry each participant role (besides the appraisee, whose own record
 # is theirs whatever their role). The ASYE assessor is the appraiser when no practice educator is.
@@ -89,6 +94,34 @@ def appraisals_readable_by(user):
     signed = SignOff.objects.filter(user=user).values("stage__appraisal")
     return Appraisal.objects.filter(
         Q(pk__in=appraisals_visible_to(user).values("pk")) | Q(pk__in=signed)
+    )
+
+
+def stages_signed_by(user, appraisal):
+    """The stages of `appraisal` that `user` signed: a sign-off of theirs on the stage itself or
+    on an amendment of it. All that a former participant may still read of the appraisal."""
+    if not user.is_authenticated:
+        return Stage.objects.none()
+    return appraisal.stages.filter(
+        pk__in=SignOff.objects.filter(user=user, stage__appraisal=appraisal).values("stage")
+    )
+
+
+def role_ended_on(user, appraisal) -> datetime.date | None:
+    """The last day `user` held a role that made them a participant in `appraisal` (the latest
+    end of those memberships in its organisation), or None if none of them has an end. The roles
+    they signed in count too, for someone no longer named in the appraisal."""
+    signed_as = SignOff.objects.filter(user=user, stage__appraisal=appraisal).values_list(
+        "role", flat=True
+    )
+    participant = set(appraisal.roles_of(user)) | set(signed_as)
+    roles = {r for p in participant for r in PARTICIPANT_ROLES.get(p, ())}
+    return (
+        Membership.objects.filter(
+            user=user, organisation=appraisal.organisation, role__in=roles, ends_on__isnull=False
+        )
+        .aggregate(last=Max("ends_on"))
+        .get("last")
     )
 
 

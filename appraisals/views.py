@@ -22,7 +22,7 @@ from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
 
-from . import rules, services
+from . import former, rules, services
 from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
@@ -35,18 +35,22 @@ from .models import (
 )
 
 
-def _appraisal(request, uuid) -> Appraisal:
+def _appraisal(request, uuid, *, record: bool = True) -> Appraisal:
     """The appraisal, if `request.user` may open it (404 otherwise). A former participant may
-    read (GET) what they signed: then `read_only` is set and every change answers 404."""
+    read (GET) what they signed: then `read_only` is set, `signed_scope` says which stages and up
+    to when (`former`), and every change answers 404."""
     reading = request.method in ("GET", "HEAD")
     readable = rules.appraisals_readable_by if reading else rules.appraisals_visible_to
     appraisal = get_object_or_404(readable(request.user).with_people(), uuid=uuid)
     appraisal.read_only = (
         reading and not rules.appraisals_visible_to(request.user).filter(pk=appraisal.pk).exists()
     )
+    appraisal.signed_scope = (
+        former.scope_for(request.user, appraisal) if appraisal.read_only else None
+    )
     # A read is logged when a page is shown; writes are logged as changes by the services, with
     # what changed.
-    if request.method in ("GET", "HEAD"):
+    if record and reading:
         _record_read(request, appraisal)
     return appraisal
 
@@ -61,8 +65,18 @@ def _record_read(request, appraisal) -> None:
         )
 
 
+def _stages(appraisal):
+    """The stages the reader may open: all of them, or for a former participant those they
+    signed."""
+    stages = appraisal.stages.select_related("template_stage").order_by("order")
+    scope = getattr(appraisal, "signed_scope", None)
+    if scope is not None:
+        stages = stages.filter(pk__in=scope.stage_ids)
+    return stages
+
+
 def _stage(appraisal, number) -> Stage:
-    return get_object_or_404(appraisal.stages.select_related("template_stage"), order=number)
+    return get_object_or_404(_stages(appraisal), order=number)
 
 
 def _problem(request, error) -> None:
@@ -176,10 +190,14 @@ def detail(request, appraisal):
 
 
 def _detail(request, appraisal, *, objective_form=None, status=200):
-    stages = list(appraisal.stages.select_related("template_stage").order_by("order"))
+    stages = list(_stages(appraisal))
     objectives = appraisal.objectives.prefetch_related("statements")
     evidence = appraisal.evidence.select_related("entry").filter(entry__deleted_at__isnull=True)
-    if appraisal.read_only:
+    scope = appraisal.signed_scope
+    if scope is not None:
+        # A former participant reads the stages they signed and nothing else: no objectives,
+        # evidence or ASYE slots, and a recommendation or panel decision only if it was theirs.
+        objectives = objectives.none()
         evidence = evidence.none()
     roles = [] if appraisal.read_only else appraisal.roles_of(request.user)
     return render(
@@ -190,9 +208,15 @@ def _detail(request, appraisal, *, objective_form=None, status=200):
             "stages": stages,
             "objectives": objectives,
             "evidence": evidence,
-            "slots": services.asye_slots(appraisal) if appraisal.template.is_asye else None,
+            "slots": services.asye_slots(appraisal)
+            if appraisal.template.is_asye and scope is None
+            else None,
             "roles": roles,
             "read_only": appraisal.read_only,
+            "ended_on": scope.ended_on if scope else None,
+            "show_recommendation": scope is None
+            or appraisal.recommendation_by_id == request.user.pk,
+            "show_panel": scope is None or appraisal.panel_confirmed_by_id == request.user.pk,
             "is_appraisee": Participant.APPRAISEE in roles,
             "can_recommend": bool({Participant.ASSESSOR, Participant.APPRAISER} & set(roles)),
             "is_psw": rules.is_psw_of(request.user, appraisal.organisation),
@@ -213,7 +237,12 @@ def _stage_context(
     typed = stage_form.typed() if stage_form is not None else {}
     errors = stage_form.errors if stage_form is not None else {}
     # A former participant reads the questions their role saw, and acts in no role.
-    seen_as = appraisal.roles_of(request.user)
+    scope = getattr(appraisal, "signed_scope", None)
+    seen_as = (
+        former.roles_seen(request.user, appraisal)
+        if scope is not None
+        else appraisal.roles_of(request.user)
+    )
     roles = [] if getattr(appraisal, "read_only", False) else seen_as
     questions = (
         services.visible_questions(stage, seen_as)
@@ -221,6 +250,18 @@ def _stage_context(
         else list(stage.template_stage.questions.all())
     )
     answers = {(a.question_id, a.role): a for a in stage.answers.select_related("author")}
+    amendments = list(
+        stage.amendments.select_related("made_by", "question").prefetch_related("sign_offs")
+    )
+    if scope is not None:
+        # The stage as they signed it: later changes are not shared with them.
+        shown = former.answers_as_signed(scope, stage, answers.values(), amendments)
+        for key, answer in list(answers.items()):
+            if shown[answer.pk] is None:
+                del answers[key]
+            else:
+                answer.text = shown[answer.pk]  # shown, never saved
+        amendments = former.amendments_as_signed(scope, stage, amendments)
     rows = []
     for question in questions:
         cells = []
@@ -275,17 +316,19 @@ def _stage_context(
             )
     signers = appraisal.signers()
     signed = list(stage.sign_offs.select_related("user", "amendment"))
+    dissents = list(stage.dissents.select_related("author"))
+    if scope is not None:
+        signed = former.sign_offs_as_signed(scope, stage, signed)
+        dissents = former.dissents_as_signed(scope, stage, dissents)
     signed_roles = {s.role for s in signed if s.amendment_id is None}
-    amendments = list(
-        stage.amendments.select_related("made_by", "question").prefetch_related("sign_offs")
-    )
     for amendment in amendments:
         done = {s.role for s in amendment.sign_offs.all()}
         amendment.can_sign = [r for r in roles if r in signers and r not in done]
     return {
         "appraisal": appraisal,
         "stage": stage,
-        "stages": appraisal.stages.select_related("template_stage").order_by("order"),
+        "stages": _stages(appraisal),
+        "ended_on": scope.ended_on if scope else None,
         "roles": roles,
         "rows": rows,
         "domains": domains,
@@ -303,7 +346,7 @@ def _stage_context(
         "sign_offs": signed,
         "signers": [Participant(r).label for r in signers],
         "amendments": amendments,
-        "dissents": stage.dissents.select_related("author"),
+        "dissents": dissents,
         "is_appraisee": Participant.APPRAISEE in roles,
         "is_appraiser": Participant.APPRAISER in roles,
         "stage_form": stage_form,
@@ -323,8 +366,10 @@ def _typed_rating(form, role, domain):
 
 @login_required
 def stage(request, appraisal, number):
-    appraisal = _appraisal(request, appraisal)
-    stage = _stage(appraisal, number)
+    appraisal = _appraisal(request, appraisal, record=False)
+    stage = _stage(appraisal, number)  # 404 for a stage a former participant did not sign
+    if request.method in ("GET", "HEAD"):
+        _record_read(request, appraisal)
     if request.method == "POST":
         return _save_stage(request, appraisal, stage)
     return render(request, "appraisals/stage.html", _stage_context(request, appraisal, stage))

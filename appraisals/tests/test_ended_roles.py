@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.mfa import requires_mfa
+from accounts.models import AccessEvent
 from appraisals import rules, services
 from appraisals.factories import answer_required, team_with_people, two_stage_template
 from appraisals.models import Answer
@@ -159,3 +160,207 @@ def test_someone_whose_role_ended_hears_nothing_more_about_it(
     recipients = {address for message in mailoutbox for address in message.to}
     assert manager.email not in recipients
     assert psw.email in recipients
+
+
+# --- What they signed, and nothing more -----------------------------------------------------------
+
+LATER = "Written by the appraisee after the manager left"
+LATER_OBJECTIVE = "An objective agreed after the manager left"
+AMENDED = "Changed after the manager left"
+
+
+@pytest.fixture
+def written_since(ended):
+    """After the manager's role ended the appraisee answers stage 2 (linking the evidence to a
+    domain), adds an objective and amends their stage 1 answer."""
+    manager, signed, unsigned, entries = ended
+    practitioner = signed.appraisee
+    review = signed.stages.get(order=2)
+    for question in review.template_stage.questions.all():
+        services.save_answer(
+            stage=review, question=question, user=practitioner, role="appraisee", text=LATER
+        )
+    services.assess_domain(
+        stage=review,
+        user=practitioner,
+        role="appraisee",
+        domain=services.domains_for(signed)[0],
+        rating=1,
+        comment=LATER,
+        evidence=[entries[signed.pk]],
+    )
+    services.add_objective(appraisal=signed, user=practitioner, text=LATER_OBJECTIVE)
+    first = signed.stages.get(order=1)
+    services.amend(
+        stage=first,
+        user=practitioner,
+        role="appraisee",
+        question=first.template_stage.questions.first(),
+        text=AMENDED,
+        reason="Second thoughts",
+    )
+    return manager, signed, entries[signed.pk]
+
+
+def _uncompressed_pdfs(monkeypatch):
+    """The PDF view, drawing in a core font without compression so its text can be searched."""
+    from appraisals import pdf as appraisal_pdf
+    from appraisals import pdf_views
+    from portfolios import pdf as portfolio_pdf
+
+    monkeypatch.setattr(portfolio_pdf, "find_unicode_font", lambda: None)
+    monkeypatch.setattr(
+        pdf_views,
+        "render_appraisal_pdf",
+        lambda data: appraisal_pdf.render_appraisal_pdf(data, compress=False),
+    )
+
+
+def _in_pdf(text: str) -> bytes:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1")
+
+
+def test_the_rules_know_which_stages_they_signed_and_when_the_role_ended(written_since):
+    manager, signed, _entry = written_since
+    assert list(rules.stages_signed_by(manager, signed)) == [signed.stages.get(order=1)]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert rules.role_ended_on(manager, signed) == yesterday
+
+
+def test_a_stage_they_did_not_sign_is_not_found_and_its_read_not_logged(client, written_since):
+    manager, signed, _entry = written_since
+    client.force_login(manager)
+    reads = AccessEvent.objects.filter(actor=manager, action=AccessEvent.Action.READ)
+    before = reads.count()
+    response = client.get(f"/appraisals/{signed.uuid}/stages/2/")
+    assert response.status_code == 404
+    assert LATER not in response.content.decode()
+    assert reads.count() == before
+    # Still no writes, to the stage they signed or the one they did not.
+    for number in (1, 2):
+        stage = signed.stages.get(order=number)
+        question = stage.template_stage.questions.first()
+        url = f"/appraisals/{signed.uuid}/stages/{number}/"
+        assert client.post(url, {f"answer-{question.pk}-appraiser": "x"}).status_code == 404
+        for action in ("sign", "amend", "dissent"):
+            assert client.post(f"{url}{action}/", {"role": "appraiser"}).status_code == 404
+    assert not Answer.objects.filter(text="x").exists()
+
+
+def test_the_stage_they_signed_reads_as_they_signed_it_and_the_read_is_logged(
+    client, written_since
+):
+    manager, signed, _entry = written_since
+    client.force_login(manager)
+    reads = AccessEvent.objects.filter(actor=manager, action=AccessEvent.Action.READ)
+    before = reads.count()
+    response = client.get(f"/appraisals/{signed.uuid}/stages/1/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "appraiser says" in text and "appraisee says" in text
+    assert AMENDED not in text and "Second thoughts" not in text
+    assert f"/appraisals/{signed.uuid}/stages/2/" not in text
+    assert reads.count() == before + 1
+
+
+def test_the_overview_shows_only_the_stages_they_signed(client, written_since):
+    manager, signed, entry = written_since
+    client.force_login(manager)
+    response = client.get(f"/appraisals/{signed.uuid}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    ended_on = timezone.localdate() - datetime.timedelta(days=1)
+    assert (
+        "You can read the stages you signed; the rest of this appraisal is no longer shared "
+        f"with you because your role ended on {ended_on:%-d %B %Y}"
+    ) in text
+    assert f"/appraisals/{signed.uuid}/stages/1/" in text
+    assert f"/appraisals/{signed.uuid}/stages/2/" not in text
+    for later in (LATER, LATER_OBJECTIVE, AMENDED, entry.title):
+        assert later not in text, later
+    # Still listed apart, linking to it.
+    listing = client.get("/appraisals/").content.decode().split(ENDED, 1)[1]
+    assert f"/appraisals/{signed.uuid}/" in listing
+    assert "Not shared with you since your role ended" in listing
+    assert "Review, due" not in listing  # where the appraisal has got to since is not theirs
+
+
+def test_the_pdf_is_of_the_stages_they_signed_only(client, written_since, monkeypatch):
+    manager, signed, entry = written_since
+    _uncompressed_pdfs(monkeypatch)
+    client.force_login(manager)
+    response = client.get(f"/appraisals/{signed.uuid}/appraisal.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "stages-you-signed" in response["Content-Disposition"]
+    body = response.content
+    assert _in_pdf("Stages you signed") in body
+    assert _in_pdf("Stage 1: Planning: Signed") in body
+    assert _in_pdf("appraiser says") in body and _in_pdf("appraisee says") in body
+    assert _in_pdf("Stage 2: Review") not in body
+    for later in (LATER, LATER_OBJECTIVE, AMENDED, entry.title, "Objectives"):
+        assert _in_pdf(later) not in body, later
+    assert AccessEvent.objects.filter(actor=manager, action=AccessEvent.Action.EXPORT).exists()
+
+
+def test_whoever_still_takes_part_gets_the_whole_pdf(client, written_since, monkeypatch):
+    _manager, signed, entry = written_since
+    _uncompressed_pdfs(monkeypatch)
+    client.force_login(signed.appraisee)
+    body = client.get(f"/appraisals/{signed.uuid}/appraisal.pdf").content
+    assert _in_pdf("Stages you signed") not in body
+    for text in (LATER, LATER_OBJECTIVE, AMENDED, entry.title):
+        assert _in_pdf(text) in body, text
+
+
+def test_an_asye_recommendation_slots_and_panel_they_did_not_record_are_not_shared(
+    client, pcf, monkeypatch
+):
+    from appraisals.factories import (
+        AppraisalTemplateFactory,
+        TemplateQuestionFactory,
+        TemplateStageFactory,
+    )
+    from appraisals.models import Access, SharedEvidence
+
+    team, practitioner, manager, psw = team_with_people(asye=True)
+    educator = MembershipFactory(
+        organisation=team.organisation,
+        team=team,
+        role=Role.PRACTICE_EDUCATOR,
+        mfa=True,
+        starts_on=START,
+    ).user
+    template = AppraisalTemplateFactory(organisation=team.organisation, kind="asye")
+    final_stage = TemplateStageFactory(
+        template=template, order=1, name="Final review", is_final_review=True
+    )
+    TemplateQuestionFactory(stage=final_stage, text="Assessor's summary?", assessor=Access.MUST)
+    appraisal = services.start_cycle(
+        template=template, appraisee=practitioner, starts_on=START, started_by=psw
+    )
+    services.share_evidence(
+        appraisal=appraisal,
+        user=practitioner,
+        entry=EntryFactory(portfolio=PortfolioFactory(owner=practitioner), title="Home visit"),
+        slot=SharedEvidence.Slot.OBSERVATION,
+    )
+    final = appraisal.stages.get()
+    answer_required(final, text="answered")
+    services.record_recommendation(appraisal=appraisal, user=educator, recommendation="pass")
+    for role in appraisal.signers():
+        services.sign_off(stage=final, user=appraisal.participants()[role], role=role)
+    appraisal.refresh_from_db()
+    services.confirm_by_panel(appraisal=appraisal, user=psw, decision="pass")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Membership.objects.filter(user=manager, role=Role.LINE_MANAGER).update(ends_on=yesterday)
+
+    _uncompressed_pdfs(monkeypatch)
+    client.force_login(manager)
+    page = client.get(f"/appraisals/{appraisal.uuid}/").content.decode()
+    assert f"/appraisals/{appraisal.uuid}/stages/1/" in page
+    assert "Home visit" not in page and "The assessor recommends" not in page
+    assert "The moderation panel decided" not in page
+    body = client.get(f"/appraisals/{appraisal.uuid}/appraisal.pdf").content
+    assert _in_pdf("Stage 1: Final review: Signed") in body
+    for text in ("Home visit", "Evidence slots", "Moderation panel decision", "Pass"):
+        assert _in_pdf(text) not in body, text
