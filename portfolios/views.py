@@ -352,7 +352,14 @@ def shared_portfolio(request, share):
     )
     entries = (
         rules.entries_of_share(share)
-        .annotate(comment_count=Count("comments", distinct=True))
+        # Comments the owner hid count only for their author.
+        .annotate(
+            comment_count=Count(
+                "comments",
+                filter=Q(comments__hidden_at__isnull=True) | Q(comments__author=request.user),
+                distinct=True,
+            )
+        )
         .order_by(F("occurred_on").desc(nulls_first=True), "-created_at")
         .prefetch_related(_mappings_prefetch())
     )
