@@ -2,28 +2,46 @@
 
 One rule for every table of counts about people that Capable publishes (the workforce
 capability profile and development needs in `appraisals.workforce`, a placement provider's
-quality profile in `placements.quality`):
+quality profile in `placements.quality`).
 
-1. **Primary suppression.** A count from 1 to ``SUPPRESSION_THRESHOLD - 1`` is hidden. A zero is
-   not hidden for being small, but it is not safe either: see 3 and 4.
-2. **Differencing.** The table says which figures add up to which (a :class:`Relation`: the
-   ratings of a row add up to its total, the teams add up to all teams). No hidden figure may be
-   worked out from the figures shown, through any one relation or any combination of them: a
-   relation with exactly one hidden figure gives it away by subtraction, so another figure of
-   that relation is hidden (the smallest shown, zeros included; a zero shown beside hidden
-   figures is as good a clue as any other number).
-3. **Small groups.** The hidden parts of a total that is shown add up to the total less the
-   parts shown, so together they are a figure too: they must come to the threshold or more
-   (a non-zero part is hidden until they do). Hidden figures adding up to 0 would each be known
-   to be 0, and a zero whose total is shown as 0 is known to be 0: hiding it protects nothing.
-4. **Zeros beside a lone figure.** Where a relation splits people by what was said of them (a
-   row of ratings), a hidden figure whose neighbours are all shown as 0 is the whole of its
-   total: everyone counted there had that rating, so a lone judgement could be read off even
-   with the total hidden. A zero beside it is hidden too.
+A reader who knows this rule must learn nothing from *which* figures are hidden beyond what the
+rule says out loud ("fewer than 5 people here"). A secondary choice that depends on the values
+("hide the smallest figure beside it") can be run backwards: the reader tries each table that
+fits the figures shown, keeps those for which the rule hides exactly what was hidden, and a
+figure with one possible value left is given away. So wherever the table has rows that split
+people by what was said of them (a :class:`Relation` with ``splits_people``: the ratings of a
+row add up to "people judged"), figures are hidden in whole rows, decided by facts the rule
+publishes anyway:
+
+1. **Small rows.** A row whose total is 1 to ``SUPPRESSION_THRESHOLD - 1`` is hidden whole:
+   every rating, zeros included, and its total. A row of zeros (nobody judged) is shown.
+2. **Rows with a small figure.** A row with a larger total and any rating from 1 to
+   ``SUPPRESSION_THRESHOLD - 1`` hides all its ratings, zeros included; its total is shown.
+   The ratings hidden then come to the total, never a small number, and no zero stands beside
+   a hidden figure.
+3. **Totals follow their parts.** Where rows add up to another row (the teams add up to all
+   teams), a figure of that row is hidden wherever a figure it adds up is hidden, and that row
+   is then hidden by rules 1 and 2 in turn (its ratings all, and its total when a part's total
+   is hidden). Subtracting the figures shown from all teams can never give a team's away. The
+   pattern depends only on which rows are small or hold a small figure, never on which
+   figure happens to be smallest.
+
+Tables without such rows (development needs, a provider's student sections) keep the
+one-figure rules:
+
+4. **Primary suppression.** A count from 1 to ``SUPPRESSION_THRESHOLD - 1`` is hidden. A zero is
+   not hidden for being small, but it is not safe either.
+5. **Differencing.** No hidden figure may be worked out from the figures shown, through any one
+   relation or any combination of them: a relation with exactly one hidden figure gives it away
+   by subtraction, so another figure of that relation is hidden.
+6. **Small groups.** The hidden parts of a total that is shown together come to the total less
+   the parts shown: they must come to the threshold or more (a non-zero part is hidden until
+   they do). Hidden figures adding up to 0 would each be known to be 0.
 
 After each round the whole table is audited (:func:`disclosed`): every relation, and every
 combination of them, by exact linear algebra and by the bounds non-negative counts allow. If any
-hidden figure can still be pinned down, another figure is hidden and the audit runs again.
+hidden figure can still be pinned down, another figure is hidden (in a table of rows, its whole
+row) and the audit runs again.
 
 Figures the reader knows anyway (say, a team with no placements that year has no responses)
 are given as ``known``: they are never hidden to protect another and count as shown.
@@ -80,6 +98,7 @@ def suppress(
         for key in {*relation.parts, relation.total}:
             relations_of.setdefault(key, []).append(relation)
     hidden = {key for key, count in values.items() if is_small(count) and key not in known}
+    _close_rows(values, relations, hidden, known)
     checks = (
         lambda: _weak_relations(values, relations, hidden, known),  # quick, one by one
         lambda: disclosed(values, relations, hidden, known=known),  # the whole table
@@ -98,6 +117,36 @@ def suppress(
         if complement is None:
             return hidden  # nothing is given away, or nothing more can be hidden to help
         hidden.add(complement)
+        _close_rows(values, relations, hidden, known)
+
+
+def _close_rows(values, relations, hidden, known) -> None:
+    """Rules 1 to 3 of the module's docstring, until nothing changes: a row (a relation that
+    splits people) with a small total is hidden whole; a row with any rating hidden hides them
+    all; a figure that rows add up to is hidden wherever one of the figures it adds is."""
+    rows = [r for r in relations if r.splits_people]
+    if not rows:
+        return
+    in_rows = {key for r in rows for key in (*r.parts, r.total)}
+    # Relations whose figures belong to rows: the teams add up to all teams.
+    sums = [r for r in relations if not r.splits_people and r.total in in_rows]
+
+    def hide(keys) -> bool:
+        new = {key for key in keys if key not in hidden and key not in known}
+        hidden.update(new)
+        return bool(new)
+
+    changed = True
+    while changed:
+        changed = False
+        for row in rows:
+            if is_small(values[row.total]) or row.total in hidden:
+                changed |= hide((*row.parts, row.total))
+            elif any(key in hidden for key in row.parts):
+                changed |= hide(row.parts)
+        for relation in sums:
+            if any(key in hidden for key in relation.parts):
+                changed |= hide((relation.total,))
 
 
 def _weak_relations(values, relations, hidden, known) -> list[tuple[Relation, Hashable]]:
