@@ -200,6 +200,14 @@ class Heading:
     code: str
     title: str
 
+    @property
+    def judged_against(self) -> str:
+        """How a level reads after "judgements": "against Social Worker", or, for judgements
+        made with no level chosen, "with no target level set"."""
+        if self.pk is None:
+            return "with no target level set"
+        return f"against {self.title}"
+
 
 @dataclasses.dataclass
 class ProfileRow:
@@ -310,10 +318,11 @@ def capability_profile(organisation) -> CapabilityProfile:
     """For each rating scale in use (grouped by its labels), each target level and each domain:
     how many people's latest signed judgement is each rating, by team and for all teams.
 
-    Counts from 1 to 4 people are suppressed, and so is any other cell (a zero too) from which
-    a suppressed one could be worked out: within a row (the ratings add up to the row total, and
-    a hidden rating beside zeros would hold everyone judged) and across teams (the teams add up
-    to all teams), alone or together. One query.
+    Suppressed in whole rows (:mod:`appraisals.suppression`): a row of 1 to 4 people judged is
+    hidden whole, zeros and its total included; a larger row with a rating from 1 to 4 hides all
+    its ratings; all teams hides each figure that a team hides, so that nothing can be
+    subtracted out. Which figures are hidden says no more than "a small number is here". One
+    query.
     """
     judgements = latest_judgements(organisation)
     # (scale, level) -> team -> domain -> rating -> set of people

@@ -169,12 +169,15 @@ def test_the_page_says_not_shown_for_each_hidden_figure_and_explains_zeros(clien
     page = client.get(ORGANISATION_URL).content.decode()
 
     assert page.count(SUPPRESSED) == hidden
-    assert "sometimes a 0" in page
+    assert "whole row is not shown: every rating, the zeros too" in page
     organisation = setting["organisation"]
     explained = client.get(reverse("appraisals:profile-explained", args=[organisation.slug]))
     text = explained.content.decode()
     assert "sometimes a 0 is not shown" in text
+    assert "the whole row is not shown" in text
     assert "A zero is shown as 0" not in text
+    # The reason is given once, above the tables, and each hidden figure says it briefly.
+    assert page.count("to protect privacy") == hidden + 1
 
 
 @pytest.mark.parametrize("how_many", [1, 2, 4])
@@ -218,3 +221,16 @@ def test_a_small_team_beside_a_large_one_cannot_be_run_backwards(setting):
     assert [cell.count for cell in [*row.cells, row.total]] == [6, 0, 0, 6]
     assert hidden_in(profile.team("Assessment team").row(domain_1)) == 4
     assert hidden_in(profile.overall.row(domain_1)) == 4
+
+
+def test_judgements_with_no_target_level_are_headed_in_plain_words(client, setting):
+    domain_1, *_ = setting["domains"]
+    args = (setting["template"], setting["team"], setting["manager"])
+    people_judged(*args, None, {domain_1: 0}, 5)
+
+    client.force_login(setting["psw"])
+    page = client.get(ORGANISATION_URL).content.decode()
+
+    assert "All teams: latest judgements with no target level set" in page
+    assert "Judged with no target level set" in page
+    assert "against No target level set" not in page

@@ -43,35 +43,36 @@ def attack(values, relations, hidden):
     return {**found, **({"groups": groups} if groups else {})}
 
 
-def test_a_lone_judgement_beside_zeros_takes_a_zero_with_it():
+def test_a_row_with_a_small_total_is_hidden_whole():
     values, relations = table({"A": [0, 1, 0, 0]})
     hidden = suppress(values, relations)
-    # Not [0, hidden, 0, 0]: the hidden figure would hold everyone judged.
-    assert {("A", 0), ("A", 1), ("A", TOTAL)} <= hidden
-    assert ("A", 2) not in hidden and ("A", 3) not in hidden
+    # Not [0, hidden, 0, 0], nor [hidden, hidden, 0, 0] with a predictable second figure:
+    # every rating, zeros included, and the total (and all teams with it).
+    assert hidden == set(values)
     assert attack(values, relations, hidden) == {}
 
 
-def test_a_small_figure_beside_a_shown_total_takes_enough_with_it():
+def test_a_small_figure_beside_a_shown_total_takes_its_whole_row_with_it():
     values = {"a": 0, "b": 3, "c": 7, "d": 9, "t": 19}
     relations = [Relation(("a", "b", "c", "d"), "t", splits_people=True)]
-    # Hiding the 0 would leave "3 people are rated a or b": a small group, given away.
-    assert suppress(values, relations) == {"b", "c"}
+    # Hiding "the smallest figure beside it" would tell a reader which one that was: all the
+    # ratings go, and they come to the total (19), never a small group.
+    assert suppress(values, relations) == {"a", "b", "c", "d"}
 
 
-def test_a_zero_is_hidden_where_it_is_enough():
-    # e (3) takes b (6) with it in their column; b then must not be alone in its row, where
-    # the hidden figures already come to 6: the 0 beside it is the cheapest to hide.
+def test_a_figure_hidden_in_a_row_to_protect_another_takes_the_row_with_it():
+    # e (3) takes b (6) with it in their column; b then hides its whole row, zeros included.
     values = {"a": 0, "b": 6, "c": 9, "t": 15, "e": 3, "f": 9}
     relations = [Relation(("a", "b", "c"), "t", splits_people=True), Relation(("b", "e"), "f")]
-    assert suppress(values, relations) == {"e", "b", "a"}
+    assert suppress(values, relations) == {"e", "b", "a", "c"}
 
 
-def test_a_zero_known_from_a_zero_total_is_not_used_to_hide_anything():
-    # Rating 0 is 0 for all teams: hiding team A's 0 there would protect nothing.
+def test_all_teams_hides_what_any_team_hides():
+    # A's 3 hides A's ratings (its 9 people stay shown); all teams' ratings go with them, or
+    # subtracting B would give A's back. B, with nothing small, is shown in full.
     values, relations = table({"A": [0, 3, 6], "B": [0, 7, 8]})
     hidden = suppress(values, relations)
-    assert ("A", 0) not in hidden and ("B", 0) not in hidden
+    assert hidden == {(t, r) for t in ("A", ALL) for r in range(3)}
     assert attack(values, relations, hidden) == {}
 
 
@@ -89,8 +90,8 @@ def test_hidden_figures_never_come_to_a_small_number_or_zero_together():
 def test_known_figures_are_never_hidden_and_count_as_shown():
     values = {"a": 3, "b": 0, "c": 0, "t": 3}
     relations = [Relation(("a", "b", "c"), "t", splits_people=True)]
-    # Three people, all rated a: a zero beside them is hidden, and not one that is known.
-    assert suppress(values, relations) == {"a", "b", "t"}
+    # Three people, all rated a: the whole row is hidden, but not a figure that is known.
+    assert suppress(values, relations) == {"a", "b", "c", "t"}
     assert suppress(values, relations, known={"b"}) == {"a", "c", "t"}
 
 
