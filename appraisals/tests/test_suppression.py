@@ -5,7 +5,7 @@ import random
 import pytest
 
 from appraisals.suppression import Relation, disclosed, is_small, suppress
-from appraisals.tests.disclosure import small_groups, worked_out
+from appraisals.tests.disclosure import run_backwards, small_groups, worked_out
 
 TOTAL = "total"
 ALL = "all"
@@ -140,3 +140,61 @@ def test_the_checker_catches_what_the_old_rule_let_through():
     old = {("A", 1), ("A", TOTAL), (ALL, 1), (ALL, TOTAL)}
     assert ("A", 1) in attack(values, relations, old)
     assert ("A", 1) in attack(values, relations, {("A", 1)})
+
+
+def rule(values, relations):
+    """The rule as a reader who knows it would run it, on (parts, total, splits_people)."""
+    return suppress(values, [Relation(tuple(parts), *rest) for parts, *rest in relations])
+
+
+def predictable_filler(values, relations):
+    """The kind of rule the profile used to follow: hide the small figures, then the first
+    figure shown beside them in their row (a 0 as often as not), and a small total."""
+    hidden = {key for key, value in values.items() if is_small(value)}
+    for parts, _total, _ in relations:
+        if any(p in hidden for p in parts):
+            hidden.add(next(p for p in parts if p not in hidden))
+    return hidden
+
+
+def test_a_reader_who_knows_a_predictable_rule_runs_it_backwards():
+    """One person, rated c: the page hides a, c and the total. Whoever knows that the first
+    figure beside is picked, and that one person was judged, knows a is the 0 and c their
+    rating. The whole row hidden leaves them every possibility."""
+    values = {"a": 0, "b": 0, "c": 1, "t": 1}
+    relations = [(("a", "b", "c"), "t", True)]
+    page = predictable_filler(values, relations)
+    assert page == {"a", "c", "t"}
+    figures = published(values, page)
+    assert run_backwards(figures, relations, predictable_filler, known={"t": 1}) == {
+        "a": 0,
+        "c": 1,
+    }
+    # Two people, both rated c: the same.
+    values = {"a": 0, "b": 0, "c": 2, "t": 2}
+    figures = published(values, predictable_filler(values, relations))
+    given_away = run_backwards(figures, relations, predictable_filler, known={"t": 2})
+    assert given_away == {"a": 0, "c": 2}
+
+    for values in ({"a": 0, "b": 0, "c": 1, "t": 1}, {"a": 0, "b": 0, "c": 2, "t": 2}):
+        hidden = rule(values, relations)
+        assert hidden == set(values)
+        figures = published(values, hidden)
+        assert run_backwards(figures, relations, rule, known={"t": values["t"]}) == {}
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_no_random_table_can_be_run_backwards(seed):
+    rng = random.Random(seed)
+    for _ in range(12):
+        rows = {
+            f"T{t}": [rng.choice([0, 0, 1, 2, 3, 5, 6]) for _ in range(rng.randint(2, 3))]
+            for t in range(rng.randint(1, 2))
+        }
+        if len({len(counts) for counts in rows.values()}) > 1:
+            continue
+        values, relations = table(rows)
+        hidden = suppress(values, relations)
+        figures = published(values, hidden)
+        given_away = run_backwards(figures, [tuple(r) for r in relations], rule, cap=8)
+        assert given_away == {}, rows
