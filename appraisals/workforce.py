@@ -9,8 +9,9 @@ practice and hear from practitioners (recommendation 14). So these functions:
 * never return a person: no names, no per-person rows, no objective texts;
 * suppress small numbers by the one rule in :mod:`appraisals.suppression`: any count from
   fewer than :data:`SUPPRESSION_THRESHOLD` people is returned as
-  ``Cell(count=None, suppressed=True)``, and further cells (zeros included) are hidden wherever
-  a suppressed one could otherwise be worked out from the figures shown beside it.
+  ``Cell(count=None, suppressed=True)``; in the capability profile whole rows are hidden
+  (zeros included) and all teams hides what any team hides, so that neither subtraction nor
+  knowing the rule can give a hidden figure away.
 
 Each function runs a fixed number of queries however many appraisals the organisation has.
 """
