@@ -86,10 +86,11 @@ def suppress(
 ) -> set:
     """The keys of `values` (non-negative counts) that must not be shown.
 
-    `relations` are :class:`Relation` (or ``(parts, total)`` pairs). When a relation needs
-    another figure hidden, the smallest shown part is chosen (zeros included), the total only
-    when no part can help, or the total first when `prefer_total`. `known` keys are never
-    hidden. See the module's docstring for the rule.
+    `relations` are :class:`Relation` (or ``(parts, total)`` pairs). Rows (relations that split
+    people) are hidden whole or by all their ratings, and what rows add up to follows them
+    (rules 1 to 3). Otherwise, when a relation needs another figure hidden, the smallest shown
+    part is chosen (zeros included), the total only when no part can help, or the total first
+    when `prefer_total`. `known` keys are never hidden. See the module's docstring.
     """
     relations = _relations(relations)
     known = frozenset(known)

@@ -9,8 +9,9 @@ practice and hear from practitioners (recommendation 14). So these functions:
 * never return a person: no names, no per-person rows, no objective texts;
 * suppress small numbers by the one rule in :mod:`appraisals.suppression`: any count from
   fewer than :data:`SUPPRESSION_THRESHOLD` people is returned as
-  ``Cell(count=None, suppressed=True)``, and further cells (zeros included) are hidden wherever
-  a suppressed one could otherwise be worked out from the figures shown beside it.
+  ``Cell(count=None, suppressed=True)``; in the capability profile whole rows are hidden
+  (zeros included) and all teams hides what any team hides, so that neither subtraction nor
+  knowing the rule can give a hidden figure away.
 
 Each function runs a fixed number of queries however many appraisals the organisation has.
 """
@@ -200,6 +201,14 @@ class Heading:
     code: str
     title: str
 
+    @property
+    def judged_against(self) -> str:
+        """How a level reads after "judgements": "against Social Worker", or, for judgements
+        made with no level chosen, "with no target level set"."""
+        if self.pk is None:
+            return "with no target level set"
+        return f"against {self.title}"
+
 
 @dataclasses.dataclass
 class ProfileRow:
@@ -310,10 +319,11 @@ def capability_profile(organisation) -> CapabilityProfile:
     """For each rating scale in use (grouped by its labels), each target level and each domain:
     how many people's latest signed judgement is each rating, by team and for all teams.
 
-    Counts from 1 to 4 people are suppressed, and so is any other cell (a zero too) from which
-    a suppressed one could be worked out: within a row (the ratings add up to the row total, and
-    a hidden rating beside zeros would hold everyone judged) and across teams (the teams add up
-    to all teams), alone or together. One query.
+    Suppressed in whole rows (:mod:`appraisals.suppression`): a row of 1 to 4 people judged is
+    hidden whole, zeros and its total included; a larger row with a rating from 1 to 4 hides all
+    its ratings; all teams hides each figure that a team hides, so that nothing can be
+    subtracted out. Which figures are hidden says no more than "a small number is here". One
+    query.
     """
     judgements = latest_judgements(organisation)
     # (scale, level) -> team -> domain -> rating -> set of people

@@ -7,12 +7,13 @@ from django.urls import reverse
 
 from appraisals import workforce
 from appraisals.factories import team_with_people, two_stage_template
-from appraisals.tests.disclosure import profile_figures, small_groups, worked_out
+from appraisals.suppression import Relation, suppress
+from appraisals.tests.disclosure import profile_figures, run_backwards, small_groups, worked_out
 from appraisals.tests.test_workforce import ORGANISATION_URL, people_judged
 from capabilities.models import Item
 from organisations.factories import OrganisationFactory, TeamFactory
 
-SUPPRESSED = "so that nobody can be identified (suppressed"
+SUPPRESSED = 'not shown<span class="govuk-visually-hidden"> (to protect privacy)</span>'
 
 
 @pytest.fixture
@@ -39,11 +40,29 @@ def level_profile(setting):
     return profile.scale().level(setting["level"])
 
 
+def rerun(values, relations):
+    """The rule itself, as the page applies it, for a reader who knows it."""
+    return suppress(values, [Relation(tuple(parts), *rest) for parts, *rest in relations])
+
+
+def given_away_to_a_reader_who_knows_the_rule(level, judged: list[int]) -> dict:
+    """`judged`: how many people each table (all teams, then the teams) had judged in every
+    domain of it, which the reader knows from the appraisals completed, shown on the page."""
+    figures, relations = profile_figures(level)
+    known = {
+        (t, r, len(row.cells)): judged[t]
+        for t, table in enumerate(level.tables)
+        for r, row in enumerate(table.rows)
+    }
+    return run_backwards(figures, relations, rerun, known=known)
+
+
 def assert_nothing_can_be_worked_out(level):
     figures, relations = profile_figures(level)
     assert any(value is None for value in figures.values()), "nothing was suppressed"
     assert worked_out(figures, relations) == {}
     assert small_groups(figures, relations) == []
+    assert run_backwards(figures, relations, rerun) == {}
 
 
 def hidden_in(row) -> int:
@@ -69,9 +88,8 @@ def test_people_all_judged_the_same_cannot_be_read_off(setting, how_many):
     assert_nothing_can_be_worked_out(level)
     for table in level.tables:
         for domain in (domain_1, domain_2):
-            row = table.row(domain)
-            assert row.total.suppressed
-            assert sum(cell.suppressed for cell in row.cells) >= 2
+            # The whole row: every rating, zeros included, and the people judged.
+            assert hidden_in(table.row(domain)) == 4
 
 
 def test_one_person_judged_differently_in_each_domain(setting):
@@ -124,8 +142,14 @@ def test_several_teams_mixing_large_small_and_zero_figures(setting):
     # Figures nobody needs to hide stay shown, zeros among them.
     row = profile.team("B team").row(domain_1)
     assert [cell.count for cell in [*row.cells, row.total]] == [6, 0, 5, 11]
-    row = profile.overall.row(domain_2)
-    assert [cell.count for cell in [*row.cells, row.total]] == [9, 5, 0, 14]
+    row = profile.team("B team").row(domain_2)
+    assert [cell.count for cell in [*row.cells, row.total]] == [6, 5, 0, 11]
+    # C team's 8 people with one judged differently: the ratings go, the total stays.
+    row = profile.team("C team").row(domain_1)
+    assert [cell.suppressed for cell in row.cells] == [True] * 3
+    assert row.total.count == 8
+    # All teams follows the teams: A team's row could otherwise be subtracted out of it.
+    assert hidden_in(profile.overall.row(domain_2)) == 4
 
 
 def test_the_page_says_not_shown_for_each_hidden_figure_and_explains_zeros(client, setting):
@@ -145,9 +169,68 @@ def test_the_page_says_not_shown_for_each_hidden_figure_and_explains_zeros(clien
     page = client.get(ORGANISATION_URL).content.decode()
 
     assert page.count(SUPPRESSED) == hidden
-    assert "sometimes a 0" in page
+    assert "whole row is not shown: every rating, the zeros too" in page
     organisation = setting["organisation"]
     explained = client.get(reverse("appraisals:profile-explained", args=[organisation.slug]))
     text = explained.content.decode()
     assert "sometimes a 0 is not shown" in text
+    assert "the whole row is not shown" in text
     assert "A zero is shown as 0" not in text
+    # The reason is given once, above the tables, and each hidden figure says it briefly.
+    assert page.count("to protect privacy") == hidden + 1
+
+
+@pytest.mark.parametrize("how_many", [1, 2, 4])
+def test_a_reader_who_knows_the_rule_cannot_run_it_backwards(setting, how_many):
+    """Found by a PSW on the demo: a row with one person judged hid its total, their rating and
+    always "Not yet at level" beside 0s. Whoever knows how the second figure is picked tries
+    each table that fits what is shown and keeps those the rule would publish the same way:
+    the figure picked to hide is known to be 0, and the rating is the other one."""
+    domain_1, domain_2, domain_3 = setting["domains"]
+    people_judged(
+        setting["template"],
+        setting["team"],
+        setting["manager"],
+        setting["level"],
+        {domain_1: 1, domain_2: 2, domain_3: 0},
+        how_many,
+    )
+
+    level = level_profile(setting)
+
+    assert given_away_to_a_reader_who_knows_the_rule(level, [how_many, how_many]) == {}
+    for table in level.tables:
+        for domain in setting["domains"]:
+            assert hidden_in(table.row(domain)) == 4
+
+
+def test_a_small_team_beside_a_large_one_cannot_be_run_backwards(setting):
+    """One team with one person judged (its completed appraisal shows elsewhere on the page)
+    beside a team of six: neither the team's row nor all teams gives the one rating away."""
+    domain_1, domain_2, _ = setting["domains"]
+    args = (setting["template"], setting["team"], setting["manager"], setting["level"])
+    people_judged(*args, {domain_1: 1, domain_2: 2}, 1)
+    large = TeamFactory(organisation=setting["organisation"], name="Large team")
+    people_judged(setting["template"], large, *args[2:], {domain_1: 0, domain_2: 1}, 6)
+
+    profile = level_profile(setting)
+
+    assert_nothing_can_be_worked_out(profile)
+    assert given_away_to_a_reader_who_knows_the_rule(profile, [7, 1, 6]) == {}
+    row = profile.team("Large team").row(domain_1)
+    assert [cell.count for cell in [*row.cells, row.total]] == [6, 0, 0, 6]
+    assert hidden_in(profile.team("Assessment team").row(domain_1)) == 4
+    assert hidden_in(profile.overall.row(domain_1)) == 4
+
+
+def test_judgements_with_no_target_level_are_headed_in_plain_words(client, setting):
+    domain_1, *_ = setting["domains"]
+    args = (setting["template"], setting["team"], setting["manager"])
+    people_judged(*args, None, {domain_1: 0}, 5)
+
+    client.force_login(setting["psw"])
+    page = client.get(ORGANISATION_URL).content.decode()
+
+    assert "All teams: latest judgements with no target level set" in page
+    assert "Judged with no target level set" in page
+    assert "against No target level set" not in page

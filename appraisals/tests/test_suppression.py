@@ -5,7 +5,7 @@ import random
 import pytest
 
 from appraisals.suppression import Relation, disclosed, is_small, suppress
-from appraisals.tests.disclosure import small_groups, worked_out
+from appraisals.tests.disclosure import run_backwards, small_groups, worked_out
 
 TOTAL = "total"
 ALL = "all"
@@ -43,35 +43,36 @@ def attack(values, relations, hidden):
     return {**found, **({"groups": groups} if groups else {})}
 
 
-def test_a_lone_judgement_beside_zeros_takes_a_zero_with_it():
+def test_a_row_with_a_small_total_is_hidden_whole():
     values, relations = table({"A": [0, 1, 0, 0]})
     hidden = suppress(values, relations)
-    # Not [0, hidden, 0, 0]: the hidden figure would hold everyone judged.
-    assert {("A", 0), ("A", 1), ("A", TOTAL)} <= hidden
-    assert ("A", 2) not in hidden and ("A", 3) not in hidden
+    # Not [0, hidden, 0, 0], nor [hidden, hidden, 0, 0] with a predictable second figure:
+    # every rating, zeros included, and the total (and all teams with it).
+    assert hidden == set(values)
     assert attack(values, relations, hidden) == {}
 
 
-def test_a_small_figure_beside_a_shown_total_takes_enough_with_it():
+def test_a_small_figure_beside_a_shown_total_takes_its_whole_row_with_it():
     values = {"a": 0, "b": 3, "c": 7, "d": 9, "t": 19}
     relations = [Relation(("a", "b", "c", "d"), "t", splits_people=True)]
-    # Hiding the 0 would leave "3 people are rated a or b": a small group, given away.
-    assert suppress(values, relations) == {"b", "c"}
+    # Hiding "the smallest figure beside it" would tell a reader which one that was: all the
+    # ratings go, and they come to the total (19), never a small group.
+    assert suppress(values, relations) == {"a", "b", "c", "d"}
 
 
-def test_a_zero_is_hidden_where_it_is_enough():
-    # e (3) takes b (6) with it in their column; b then must not be alone in its row, where
-    # the hidden figures already come to 6: the 0 beside it is the cheapest to hide.
+def test_a_figure_hidden_in_a_row_to_protect_another_takes_the_row_with_it():
+    # e (3) takes b (6) with it in their column; b then hides its whole row, zeros included.
     values = {"a": 0, "b": 6, "c": 9, "t": 15, "e": 3, "f": 9}
     relations = [Relation(("a", "b", "c"), "t", splits_people=True), Relation(("b", "e"), "f")]
-    assert suppress(values, relations) == {"e", "b", "a"}
+    assert suppress(values, relations) == {"e", "b", "a", "c"}
 
 
-def test_a_zero_known_from_a_zero_total_is_not_used_to_hide_anything():
-    # Rating 0 is 0 for all teams: hiding team A's 0 there would protect nothing.
+def test_all_teams_hides_what_any_team_hides():
+    # A's 3 hides A's ratings (its 9 people stay shown); all teams' ratings go with them, or
+    # subtracting B would give A's back. B, with nothing small, is shown in full.
     values, relations = table({"A": [0, 3, 6], "B": [0, 7, 8]})
     hidden = suppress(values, relations)
-    assert ("A", 0) not in hidden and ("B", 0) not in hidden
+    assert hidden == {(t, r) for t in ("A", ALL) for r in range(3)}
     assert attack(values, relations, hidden) == {}
 
 
@@ -89,8 +90,8 @@ def test_hidden_figures_never_come_to_a_small_number_or_zero_together():
 def test_known_figures_are_never_hidden_and_count_as_shown():
     values = {"a": 3, "b": 0, "c": 0, "t": 3}
     relations = [Relation(("a", "b", "c"), "t", splits_people=True)]
-    # Three people, all rated a: a zero beside them is hidden, and not one that is known.
-    assert suppress(values, relations) == {"a", "b", "t"}
+    # Three people, all rated a: the whole row is hidden, but not a figure that is known.
+    assert suppress(values, relations) == {"a", "b", "c", "t"}
     assert suppress(values, relations, known={"b"}) == {"a", "c", "t"}
 
 
@@ -139,3 +140,61 @@ def test_the_checker_catches_what_the_old_rule_let_through():
     old = {("A", 1), ("A", TOTAL), (ALL, 1), (ALL, TOTAL)}
     assert ("A", 1) in attack(values, relations, old)
     assert ("A", 1) in attack(values, relations, {("A", 1)})
+
+
+def rule(values, relations):
+    """The rule as a reader who knows it would run it, on (parts, total, splits_people)."""
+    return suppress(values, [Relation(tuple(parts), *rest) for parts, *rest in relations])
+
+
+def predictable_filler(values, relations):
+    """The kind of rule the profile used to follow: hide the small figures, then the first
+    figure shown beside them in their row (a 0 as often as not), and a small total."""
+    hidden = {key for key, value in values.items() if is_small(value)}
+    for parts, _total, _ in relations:
+        if any(p in hidden for p in parts):
+            hidden.add(next(p for p in parts if p not in hidden))
+    return hidden
+
+
+def test_a_reader_who_knows_a_predictable_rule_runs_it_backwards():
+    """One person, rated c: the page hides a, c and the total. Whoever knows that the first
+    figure beside is picked, and that one person was judged, knows a is the 0 and c their
+    rating. The whole row hidden leaves them every possibility."""
+    values = {"a": 0, "b": 0, "c": 1, "t": 1}
+    relations = [(("a", "b", "c"), "t", True)]
+    page = predictable_filler(values, relations)
+    assert page == {"a", "c", "t"}
+    figures = published(values, page)
+    assert run_backwards(figures, relations, predictable_filler, known={"t": 1}) == {
+        "a": 0,
+        "c": 1,
+    }
+    # Two people, both rated c: the same.
+    values = {"a": 0, "b": 0, "c": 2, "t": 2}
+    figures = published(values, predictable_filler(values, relations))
+    given_away = run_backwards(figures, relations, predictable_filler, known={"t": 2})
+    assert given_away == {"a": 0, "c": 2}
+
+    for values in ({"a": 0, "b": 0, "c": 1, "t": 1}, {"a": 0, "b": 0, "c": 2, "t": 2}):
+        hidden = rule(values, relations)
+        assert hidden == set(values)
+        figures = published(values, hidden)
+        assert run_backwards(figures, relations, rule, known={"t": values["t"]}) == {}
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_no_random_table_can_be_run_backwards(seed):
+    rng = random.Random(seed)
+    for _ in range(12):
+        rows = {
+            f"T{t}": [rng.choice([0, 0, 1, 2, 3, 5, 6]) for _ in range(rng.randint(2, 3))]
+            for t in range(rng.randint(1, 2))
+        }
+        if len({len(counts) for counts in rows.values()}) > 1:
+            continue
+        values, relations = table(rows)
+        hidden = suppress(values, relations)
+        figures = published(values, hidden)
+        given_away = run_backwards(figures, [tuple(r) for r in relations], rule, cap=8)
+        assert given_away == {}, rows

@@ -120,7 +120,9 @@ def org(db):
 # The capability profile
 
 
-def test_a_cell_of_four_people_is_suppressed_and_a_cell_of_five_is_shown(org, framework):
+def test_a_cell_of_four_people_hides_its_rows_ratings_and_a_row_without_one_is_shown(
+    org, framework
+):
     (domain_1, domain_2, _), (level_1, *_) = framework
     template, team, manager = org["template"], org["team"], org["manager"]
     people_judged(template, team, manager, level_1, {domain_1: 0, domain_2: 1}, 4)
@@ -132,12 +134,13 @@ def test_a_cell_of_four_people_is_suppressed_and_a_cell_of_five_is_shown(org, fr
     at_level_1 = profile.scale().level(level_1)
     for table in (at_level_1.overall, at_level_1.team("Assessment team")):
         row = table.row(domain_1)
-        assert row.cells == [HIDDEN, Cell(count=5), HIDDEN]
+        # Not just the 4s: hiding figures one by one lets the pattern be run backwards.
+        assert row.cells == [HIDDEN, HIDDEN, HIDDEN]
         assert row.total == Cell(count=13)
         assert table.row(domain_2).cells == [Cell(count=0), Cell(count=13), Cell(count=0)]
 
 
-def test_a_cell_that_could_be_worked_out_from_the_row_total_is_also_suppressed(org, framework):
+def test_a_cell_that_could_be_worked_out_from_the_row_total_takes_the_row_with_it(org, framework):
     (domain_1, *_), (level_1, *_) = framework
     template, team, manager = org["template"], org["team"], org["manager"]
     people_judged(template, team, manager, level_1, {domain_1: 0}, 3)
@@ -151,12 +154,13 @@ def test_a_cell_that_could_be_worked_out_from_the_row_total_is_also_suppressed(o
         .overall.row(domain_1)
     )
 
-    # 3 is too small; with the total of 14 shown, 5 would give it away: 14 - 5 - 6 = 3.
-    assert row.cells == [HIDDEN, HIDDEN, Cell(count=6)]
+    # 3 is too small; with the total of 14 shown, 5 and 6 would give it away: 14 - 5 - 6 = 3.
+    # Hiding only the smaller 5 would say which one was picked: every rating is hidden.
+    assert row.cells == [HIDDEN, HIDDEN, HIDDEN]
     assert row.total == Cell(count=14)
 
 
-def test_a_team_cell_that_could_be_worked_out_from_all_teams_is_also_suppressed(org, framework):
+def test_all_teams_hides_what_a_team_hides(org, framework):
     (domain_1, *_), (level_1, *_) = framework
     template, manager = org["template"], org["manager"]
     team_a = TeamFactory(organisation=org["organisation"], name="A team")
@@ -168,10 +172,13 @@ def test_a_team_cell_that_could_be_worked_out_from_all_teams_is_also_suppressed(
 
     level = workforce.capability_profile(org["organisation"]).scale().level(level_1)
 
-    assert level.overall.row(domain_1).cells == [Cell(count=13), Cell(count=9), Cell(count=0)]
-    assert level.team("A team").row(domain_1).cells == [HIDDEN, HIDDEN, Cell(count=0)]
-    # Team B's figures are large, but 9 - 6 would give team A's 3 away.
-    assert level.team("B team").row(domain_1).cells == [HIDDEN, HIDDEN, Cell(count=0)]
+    # Team A's 3 hides A's ratings; 9 - 6 would give it away, so all teams hides them too.
+    assert level.overall.row(domain_1).cells == [HIDDEN, HIDDEN, HIDDEN]
+    assert level.overall.row(domain_1).total == Cell(count=22)
+    assert level.team("A team").row(domain_1).cells == [HIDDEN, HIDDEN, HIDDEN]
+    assert level.team("A team").row(domain_1).total == Cell(count=9)
+    # Team B's figures are all large: shown, the 0 included.
+    assert level.team("B team").row(domain_1).cells == [Cell(count=7), Cell(count=6), Cell(0)]
     assert [t.label for t in level.teams] == ["A team", "B team"]
 
 

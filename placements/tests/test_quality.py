@@ -33,7 +33,7 @@ from placements.models import (
 pytestmark = pytest.mark.django_db
 
 # How a suppressed figure reads on every page (templates/includes/suppressed.html).
-SUPPRESSED_CELL = "so that nobody can be identified (suppressed"
+SUPPRESSED_CELL = 'not shown<span class="govuk-visually-hidden"> (to protect privacy)</span>'
 
 
 # ---------------------------------------------------------------------------------------------
