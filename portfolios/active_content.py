@@ -177,9 +177,8 @@ _PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 _PDF_NAME_RE = re.compile(rb"/([^" + _DELIMITERS + rb"]*)")
 _PDF_STRING_RE = re.compile(rb"[()\\]")
 _PDF_EOL_RE = re.compile(rb"\r\n|\n|\r")
-_PDF_LENGTH_RE = re.compile(
-    rb"/Length(?=[" + _DELIMITERS + rb"])[\x00\t\n\x0c\r ]*(\d+)(?![\d.]|\s+\d+\s+R\b)"
-)
+# A direct integer after the name /Length (not a reference, "5 0 R").
+_PDF_LENGTH_RE = re.compile(rb"[\x00\t\n\x0c\r ]*(\d+)(?![\d.]|\s+\d+\s+R\b)")
 _PDF_ENDSTREAM_RE = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
 _PDF_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_OBJECT_RE = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
@@ -311,11 +310,13 @@ class _Scan:
         eol = _PDF_EOL_RE.match(data, pos)
         start = eol.end() if eol else pos
         end = -1
-        length = _PDF_LENGTH_RE.search(dictionary)
-        if length is not None:
-            candidate = start + int(length.group(1))
-            if candidate <= len(data) and _PDF_ENDSTREAM_RE.match(data, candidate):
-                end = candidate
+        for name, after in _Scan(dictionary, every_name=True).names:
+            length = _PDF_LENGTH_RE.match(dictionary, after) if name == b"Length" else None
+            if length is not None:
+                candidate = start + int(length.group(1))
+                if candidate <= len(data) and _PDF_ENDSTREAM_RE.match(data, candidate):
+                    end = candidate
+                break
         if end < 0:
             end = data.find(b"endstream", start)
             end = len(data) if end < 0 else end
