@@ -3,9 +3,13 @@ names and start no stream, "stream" counts only after a dictionary, stream data 
 its /Length, and an object a reader reaches through the cross-reference table is read wherever
 it hides. Each PDF here is built with a correct cross-reference table."""
 
+import io
+import os
 import zlib
 
 import pytest
+from fpdf import FPDF
+from PIL import Image
 
 from portfolios.active_content import pdf_active_content
 from portfolios.uploads import check_upload
@@ -186,3 +190,18 @@ def test_javascript_in_an_object_stream_after_a_comment_is_found():
     content = plain(b"% a comment\n/Names 4 0 R", b"", (5, objstm))
 
     assert pdf_active_content(content) == "JavaScript"
+
+
+def test_a_pdf_with_an_embedded_photo_from_a_pdf_library_is_accepted():
+    photo = Image.frombytes("RGB", (64, 64), os.urandom(64 * 64 * 3))
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text="Whiteboard from supervision (see /JS notes) % not a comment")
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG")
+    document.image(buffer, x=10, y=30, w=50)
+    content = bytes(document.output())
+
+    assert pdf_active_content(content) == ""
+    assert check_upload(upload("whiteboard.pdf", content)).extension == ".pdf"
