@@ -11,7 +11,11 @@ free-text field on it is checked by :mod:`portfolios.guard` when the form is val
 * weaker findings (a possible name, a street address) may be confirmed as anonymised with the
   ``confirm_anonymised`` checkbox. The form lists them in ``form.guard_confirmed``; the view
   records them with :func:`record_confirmation` (or, for portfolio entries, the entry service),
-  dated today. Only the fingerprints (hashes) are stored, never the text.
+  dated today. Only the fingerprints (HMACs keyed with the server's secret) are stored, never
+  the text. The form says which weak findings it showed in a hidden field, signed
+  (``django.core.signing``, salt ``SHOWN_SALT``); a confirmation counts only for findings whose
+  fingerprints arrive in that signed list, so a client cannot confirm what it was never shown.
+  A missing, unsigned or tampered list counts as "nothing shown".
 
 Which fields are guarded: ``guard_fields`` if the form names them, otherwise every ``CharField``
 except those in ``guard_exempt`` (a mapping of field name to the reason it is not free text,
@@ -31,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 
 from portfolios import guard
@@ -38,6 +43,8 @@ from portfolios import guard
 CONFIRM_FIELD = "confirm_anonymised"
 SHOWN_FIELD = "guard_fingerprints"
 REDACT_FIELD = "guard_redact"
+#: The signing salt of the hidden list of findings the form showed.
+SHOWN_SALT = "capable.guard.shown"
 
 REDACTED_MESSAGE = (
     "Identifying information was replaced with placeholders. Check the text, then save it."
@@ -101,7 +108,23 @@ class GuardedFormMixin:
 
     @property
     def finding_fingerprints(self) -> str:
-        return ",".join(sorted({f.fingerprint for f in self.guard_weak}))
+        """The hidden field's value: the fingerprints of the weak findings shown, signed."""
+        shown = sorted({f.fingerprint for f in self.guard_weak})
+        return signing.Signer(salt=SHOWN_SALT).sign_object(shown, compress=True)
+
+    def shown_fingerprints(self) -> set[str]:
+        """The fingerprints the posted form says it showed, if the signature holds; otherwise
+        none (a missing, unsigned or tampered value shows nothing)."""
+        value = self.data.get(self.add_prefix(SHOWN_FIELD)) or ""
+        if not isinstance(value, str) or not value:
+            return set()
+        try:
+            shown = signing.Signer(salt=SHOWN_SALT).unsign_object(value)
+        except (signing.BadSignature, ValueError, TypeError):
+            return set()
+        if not isinstance(shown, list):
+            return set()
+        return {item for item in shown if isinstance(item, str)}
 
     def _redact_data(self) -> None:
         data = self.data.copy()
@@ -158,7 +181,7 @@ class GuardedFormMixin:
         weak = self.guard_weak
         if not weak:
             return
-        shown = set(filter(None, (self.data.get(self.add_prefix(SHOWN_FIELD)) or "").split(",")))
+        shown = self.shown_fingerprints()
         confirmed = self.cleaned_data.get(CONFIRM_FIELD) and not self.guard_redacted
         if confirmed and {f.fingerprint for f in weak} <= shown:
             self.guard_confirmed = weak

@@ -57,7 +57,7 @@ class GuardConfirmation(models.Model):
     """Someone confirmed that text the identifying-information guard flagged on a record (an
     appraisal answer, an audit comment, a reviewer's comment...) is anonymised. Only weaker
     findings (a possible name or address) can be confirmed. The matched text is never stored:
-    only the kinds, the fields and fingerprints (hashes) of the matches. Portfolio entries keep
+    only the kinds, the fields and fingerprints (keyed hashes) of the matches. Portfolio entries keep
     their own `portfolios.GuardConfirmation`."""
 
     content_type = models.ForeignKey(

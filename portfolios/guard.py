@@ -4,8 +4,8 @@ A practitioner's reflective record must never hold information that identifies a
 family. Before an entry is saved its text is run through :func:`find_identifiers` (or
 :func:`check_fields` for a whole form), and anything found is shown back to the person with
 :func:`highlight` so they can edit the text or confirm that it is anonymised. A confirmation
-is remembered by :attr:`Finding.fingerprint`, a hash, so the matched text itself is never
-stored.
+is remembered by :attr:`Finding.fingerprint`, an HMAC keyed with the server's secret, so the
+matched text itself is never stored and cannot be recovered by hashing a list of names.
 
 What it catches (British usage):
 
@@ -27,21 +27,22 @@ identifies a family (a rare first name on its own, a school, an unusual event, a
 and will sometimes flag harmless text. The person writing the record stays responsible for
 anonymising it; the guard only helps them look.
 
-The module is plain Python with no database access, so forms, views and tests can use it
-freely.
+The module has no database access, so forms, views and tests can use it freely; fingerprints
+read SECRET_KEY from the settings.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 from collections.abc import Iterator, Mapping
 
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 __all__ = [
+    "FINGERPRINT_SALT",
     "KIND_LABELS",
     "PLACEHOLDERS",
     "STRONG_KINDS",
@@ -110,6 +111,11 @@ _SPECIFICITY = (
 )
 
 
+#: With SECRET_KEY, the key of every fingerprint. Changing either makes every stored
+#: confirmation stop matching, so people are asked again about text they had confirmed.
+FINGERPRINT_SALT = "capable.guard.fingerprint"
+
+
 @dataclasses.dataclass(frozen=True)
 class Finding:
     """One stretch of text that may identify a child or family."""
@@ -132,12 +138,17 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """A stable hash of the kind and the matched text, ignoring case and spacing.
+        """A stable HMAC-SHA256 of the kind and the matched text, ignoring case and spacing,
+        keyed with SECRET_KEY (and FINGERPRINT_SALT).
 
-        Used to remember that the person confirmed a finding without storing what it said.
+        Used to remember that the person confirmed a finding without storing what it said: with
+        no secret in the key, anyone holding the stored fingerprints could hash a list of names
+        and find which one was confirmed.
         """
         normalised = " ".join(self.text.casefold().split())
-        return hashlib.sha256(f"{self.kind}:{normalised}".encode()).hexdigest()
+        return salted_hmac(
+            FINGERPRINT_SALT, f"{self.kind}:{normalised}", algorithm="sha256"
+        ).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """Checking the data of a portfolio file before anything is imported: every entry and every
 field, with a message that names the entry and field of the first problem.
 
-Dates must be in the years every form takes (`cms.forms.check_date_in_range`), and one file may
-hold at most CAPABLE_IMPORT_MAX_ENTRIES entries.
+Dates must be in the years every form takes (`cms.forms.check_date_in_range`). One file may hold
+at most CAPABLE_IMPORT_MAX_ENTRIES entries, each with at most
+CAPABLE_IMPORT_MAX_COMMENTS_PER_ENTRY comments and CAPABLE_IMPORT_MAX_MAPPINGS_PER_ENTRY
+mappings, and at most CAPABLE_IMPORT_MAX_COMMENTS comments and CAPABLE_IMPORT_MAX_MAPPINGS
+mappings in all. The counts are checked before any entry is read, so an oversized file costs
+nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ FORMAT_VERSION = 1
 #: Entries in one import, unless CAPABLE_IMPORT_MAX_ENTRIES says otherwise.
 DEFAULT_MAX_ENTRIES = 2_000
 
+#: Comments and mappings on one entry, and in one import, unless settings say otherwise. Every
+#: framework Capable ships has fewer than 400 statements, domains and levels together, so a real
+#: entry mapped to all of them is never refused.
+DEFAULT_MAX_COMMENTS_PER_ENTRY = 200
+DEFAULT_MAX_MAPPINGS_PER_ENTRY = 500
+DEFAULT_MAX_COMMENTS = 20_000
+DEFAULT_MAX_MAPPINGS = 50_000
+
 _HOURS_STEP = Decimal("0.1")
 _HOURS_LIMIT = Decimal("10000")  # max_digits=5, decimal_places=1
 
@@ -35,6 +47,44 @@ _HOURS_LIMIT = Decimal("10000")  # max_digits=5, decimal_places=1
 def max_entries() -> int:
     """The most entries one import may hold (CAPABLE_IMPORT_MAX_ENTRIES)."""
     return int(getattr(settings, "CAPABLE_IMPORT_MAX_ENTRIES", DEFAULT_MAX_ENTRIES))
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def _check_counts(entries: list) -> None:
+    """Refuse a file with too many comments or mappings on one entry or in all, before reading
+    any entry."""
+    per_entry = {
+        "comments": _limit("CAPABLE_IMPORT_MAX_COMMENTS_PER_ENTRY", DEFAULT_MAX_COMMENTS_PER_ENTRY),
+        "mappings": _limit("CAPABLE_IMPORT_MAX_MAPPINGS_PER_ENTRY", DEFAULT_MAX_MAPPINGS_PER_ENTRY),
+    }
+    in_all = {
+        "comments": _limit("CAPABLE_IMPORT_MAX_COMMENTS", DEFAULT_MAX_COMMENTS),
+        "mappings": _limit("CAPABLE_IMPORT_MAX_MAPPINGS", DEFAULT_MAX_MAPPINGS),
+    }
+    totals = dict.fromkeys(per_entry, 0)
+    for number, raw in enumerate(entries, start=1):
+        if not isinstance(raw, dict):
+            continue  # refused with its own message when the entry is read
+        for key, limit in per_entry.items():
+            items = raw.get(key)
+            count = len(items) if isinstance(items, list) else 0
+            if count > limit:
+                raise PortfolioImportError(
+                    f"{_Checker(number, raw).where} has {count:,} {key}; Capable imports at "
+                    f"most {limit:,} {key} on one entry. Nothing was imported. Ask your Capable "
+                    "site's administrator for help."
+                )
+            totals[key] += count
+    for key, limit in in_all.items():
+        if totals[key] > limit:
+            raise PortfolioImportError(
+                f"This portfolio file has {totals[key]:,} {key} in all; Capable imports at most "
+                f"{limit:,} at once. Nothing was imported. Split the file into smaller ones, or "
+                "ask your Capable site's administrator for help."
+            )
 
 
 @dataclass
@@ -346,4 +396,5 @@ def check_data(data: Any) -> list[_EntryData]:
             f"{limit:,} at once. Nothing was imported. Split the file into smaller ones, or ask "
             "your Capable site's administrator for help."
         )
+    _check_counts(entries)
     return [_check_entry(number, raw) for number, raw in enumerate(entries, start=1)]

@@ -234,10 +234,16 @@ CAPABLE_PORTFOLIO_MAX_UPLOAD_BYTES = int(
 )
 # Small requests must not use large resources: at most this many files attached in one request,
 # at most this many pixels across all the images in one request (each image may have at most
-# 40 million), and at most this many entries in one portfolio import.
+# 40 million), and at most this many entries in one portfolio import, comments and framework
+# mappings on one imported entry, and comments and mappings in one import in all. Every shipped
+# framework has fewer than 400 statements, domains and levels, so 500 mappings refuse no real entry.
 CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST = int(env("CAPABLE_UPLOAD_MAX_FILES_PER_REQUEST", "10"))
 CAPABLE_UPLOAD_MAX_TOTAL_PIXELS = int(env("CAPABLE_UPLOAD_MAX_TOTAL_PIXELS", "60000000"))
 CAPABLE_IMPORT_MAX_ENTRIES = int(env("CAPABLE_IMPORT_MAX_ENTRIES", "2000"))
+CAPABLE_IMPORT_MAX_COMMENTS_PER_ENTRY = int(env("CAPABLE_IMPORT_MAX_COMMENTS_PER_ENTRY", "200"))
+CAPABLE_IMPORT_MAX_MAPPINGS_PER_ENTRY = int(env("CAPABLE_IMPORT_MAX_MAPPINGS_PER_ENTRY", "500"))
+CAPABLE_IMPORT_MAX_COMMENTS = int(env("CAPABLE_IMPORT_MAX_COMMENTS", "20000"))
+CAPABLE_IMPORT_MAX_MAPPINGS = int(env("CAPABLE_IMPORT_MAX_MAPPINGS", "50000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CACHES = {

@@ -1,11 +1,11 @@
 """The identifying-information guard: what it flags, what it leaves alone, and how it shows it."""
 
-import hashlib
-
 import pytest
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString
 
 from portfolios.guard import (
+    FINGERPRINT_SALT,
     KIND_LABELS,
     Finding,
     Kind,
@@ -374,7 +374,7 @@ def test_fingerprint_ignores_case_spacing_position_and_field():
     b = Finding(Kind.NAME, 0, 13, "  JANE \n  smith ", field="title")
 
     assert a.fingerprint == b.fingerprint
-    expected = hashlib.sha256(b"name:jane smith").hexdigest()
+    expected = salted_hmac(FINGERPRINT_SALT, "name:jane smith", algorithm="sha256").hexdigest()
     assert a.fingerprint == expected
 
 
