@@ -47,7 +47,7 @@ REDACT_FIELD = "guard_redact"
 SHOWN_SALT = "capable.guard.shown"
 
 REDACTED_MESSAGE = (
-    "Identifying information was replaced with placeholders. Check the text, then save it."
+    "Check the text where identifying information was replaced with placeholders, then save it"
 )
 CONFIRM_MESSAGE = (
     "Change the highlighted text, or confirm that it does not identify a child or family"
@@ -75,6 +75,7 @@ class GuardedFormMixin:
         self.guard_findings: list[guard.Finding] = []
         self.guard_confirmed: list[guard.Finding] = []
         self.guard_redacted = False
+        self.guard_redacted_fields: list[str] = []
         self.fields[CONFIRM_FIELD] = forms.BooleanField(label=self.confirm_label, required=False)
         self.fields[SHOWN_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -132,10 +133,37 @@ class GuardedFormMixin:
             key = self.add_prefix(name)
             value = data.get(key)
             if isinstance(value, str):
-                data[key] = guard.redact(value)
+                redacted = guard.redact(value)
+                if redacted != value:
+                    self.guard_redacted_fields.append(name)
+                data[key] = redacted
         data.pop(self.add_prefix(CONFIRM_FIELD), None)
         self.data = data
         self.guard_redacted = True
+
+    @property
+    def non_field_anchor(self) -> str:
+        """Where the error summary's form-wide message links: after a redaction, the first
+        field that changed (the error summary falls back to the first field)."""
+        if self.guard_redacted_fields:
+            return self[self.guard_redacted_fields[0]].auto_id
+        return ""
+
+    def preview_identifying_information(self) -> None:
+        """For an unbound form over a record that needs review (an imported entry): find and
+        highlight what the guard flags in the stored text before anything is posted, so the
+        person sees what to change. Adds no errors."""
+        texts = {
+            name: value
+            for name in self.guarded_field_names(self.fields)
+            if isinstance(value := self[name].value(), str)
+        }
+        self._guard_texts = texts
+        self.guard_findings = [
+            f
+            for f in guard.check_fields(texts)
+            if f.strong or f.fingerprint not in self.confirmed_fingerprints
+        ]
 
     # ----------------------------------------------------------------------------------------
     def full_clean(self):
@@ -194,12 +222,19 @@ class GuardedFormMixin:
         for finding in self.guard_findings:
             by_field.setdefault(finding.field, []).append(finding)
         texts = self.guard_texts()
+
+        def in_order(findings, strong):
+            # What was found, in the order it stands in the text, each kind once.
+            ordered = sorted((f for f in findings if f.strong == strong), key=lambda f: f.start)
+            return list(dict.fromkeys(f.label for f in ordered))
+
         return [
             {
                 "name": name,
                 "label": self.fields[name].label or name.replace("_", " ").capitalize(),
                 "html": guard.highlight(texts.get(name, ""), findings),
-                "kinds": sorted({f.label for f in findings}),
+                "strong_kinds": in_order(findings, True),
+                "weak_kinds": in_order(findings, False),
                 "strong": any(f.strong for f in findings),
                 "field": self[name],
             }

@@ -211,6 +211,9 @@ def _entry_form(request, entry):
         query = request.POST.get("statement_query", "")
     else:
         form = EntryForm(instance=entry, confirmed_fingerprints=confirmed)
+        if entry is not None and entry.needs_review:
+            # An imported entry waiting for review: show what to change before the first save.
+            form.preview_identifying_information()
         selected = set(entry.mappings.values_list("item_id", flat=True)) if entry else set()
         query = request.GET.get("statement_query", "")
     target = coverage_service.default_target_slug(request.user) or ""

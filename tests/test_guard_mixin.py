@@ -58,6 +58,8 @@ def test_redact_replaces_each_strong_finding_and_saves_nothing():
     )
     # The name is a weaker finding: it stays for the person to change or confirm.
     assert [f.kind for f in form.guard_findings] == ["name"]
+    # The error summary's message leads to the text that changed, not to the first field.
+    assert form.non_field_anchor == form["note"].auto_id
     again = NoteForm(
         {
             "note": form["note"].value(),

@@ -361,3 +361,22 @@ def test_an_entry_with_a_strong_identifier_left_in_a_note_cannot_be_completed():
     CommentFactory(entry=entry, imported=True, author=None, body="Ring 07700 900123")
     with pytest.raises(ValidationError):
         services.save_entry(owner=owner, entry=entry, values={}, complete=True)
+
+
+def test_the_edit_page_of_an_entry_that_needs_review_highlights_what_to_change(client):
+    owner = UserFactory()
+    entry = EntryFactory(
+        portfolio=PortfolioFactory(owner=owner),
+        needs_review=True,
+        description="Met the mother, Jane Smith, at LS1 4AP.",
+    )
+    client.force_login(owner)
+    page = client.get(reverse("portfolios:entry-edit", args=[entry.uuid])).content.decode()
+    assert "Check for information that could identify someone" in page
+    assert "guard-mark" in page and "must be removed: a possible postcode" in page
+    assert "There is a problem" not in page  # nothing was posted yet
+    # An entry that does not need review shows no panel before it is posted.
+    entry.needs_review = False
+    entry.save()
+    page = client.get(reverse("portfolios:entry-edit", args=[entry.uuid])).content.decode()
+    assert "Check for information that could identify someone" not in page
