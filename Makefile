@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and reminders point at the server `make run` starts (override for a proxy).
+SITE_URL ?= http://$(HOST):$(PORT)
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .PHONY: run test install venv migrate seed lint format check css clean
@@ -42,7 +44,7 @@ seed: migrate
 	$(PY) manage.py seed
 
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -31,8 +31,25 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
+    """A person. Names as people give them: a given and a family name, or one name only (in
+    ``first_name``; ``last_name`` stays empty), a preferred name for lists and optional pronouns.
+    Lists, emails and PDFs label a person with :attr:`display_name`, never the email address."""
+
     username = None
     email = models.EmailField("email address", unique=True)
+    first_name = models.CharField(
+        "given name", max_length=150, blank=True, help_text="Or your only name, if you have one."
+    )
+    last_name = models.CharField("family name", max_length=150, blank=True)
+    preferred_name = models.CharField(
+        "preferred name",
+        max_length=150,
+        blank=True,
+        help_text="The name lists show, if it is not your full name.",
+    )
+    pronouns = models.CharField(
+        max_length=40, blank=True, help_text="For example, she/her, he/him or they/them."
+    )
     # Used in URLs instead of the sequential primary key.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
@@ -45,7 +62,16 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "email"]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The preferred name, else the full name, else (a last resort) the email's local part."""
+        return (
+            self.preferred_name.strip()
+            or self.get_full_name().strip()
+            or (self.email or "").split("@")[0]
+        )
 
 
 class AccessEventQuerySet(models.QuerySet):

@@ -1,15 +1,17 @@
 """A person's record (their roles) and the access logs. Who may see what is decided in
 accounts.rules; these views only ask it."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from organisations.models import Membership
 from organisations.selectors import administered_organisations
 
 from .audit import record_access
+from .forms import ProfileForm
 from .models import AccessEvent
 from .rules import administering_organisations_for, people_visible_to
 
@@ -33,6 +35,17 @@ def person_detail(request, uuid):
         "accounts/person_detail.html",
         {"person": person, "memberships": memberships, "is_self": person == request.user},
     )
+
+
+@login_required
+def profile(request):
+    """A person's own name, preferred name and pronouns."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your name has been saved")
+        return redirect("people:me")
+    return render(request, "accounts/profile.html", {"form": form})
 
 
 @login_required

@@ -1,10 +1,11 @@
 """Emails about appraisals: a stage opens, someone signs. Reminders before and after a stage's
 due date are sent by the `send_appraisal_reminders` command."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from cms.urls_util import site_url
 
 
 def _send(template: str, context: dict, recipients) -> int:
@@ -23,7 +24,7 @@ def _send(template: str, context: dict, recipients) -> int:
     )
     if not recipients:
         return 0
-    context = {"site_url": getattr(settings, "SITE_URL", ""), **context}
+    context = {"site_url": site_url(), **context}
     subject = render_to_string(f"appraisals/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"appraisals/email/{template}.txt", context)
     sent = 0

@@ -12,7 +12,6 @@ The rules:
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils import dateformat, timezone
 
 from accounts.audit import log_access
 from accounts.models import AccessEvent
+from cms.urls_util import absolute_url
 
 from . import selectors
 from .models import Invitation, Membership, Organisation, Role, Team
@@ -38,7 +38,7 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("invitations:invitation", kwargs={"token": token})
+    return absolute_url(reverse("invitations:invitation", kwargs={"token": token}))
 
 
 def _long_date(day: date) -> str:

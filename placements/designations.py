@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -27,6 +26,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cms.urls_util import site_url
 from organisations.models import Membership, Organisation, Role
 
 from .models import Criterion, CriterionEvidence, Designation, DesignationKind
@@ -399,7 +399,7 @@ def _send(template: str, context: dict, recipients) -> int:
     addresses = sorted({p.email for p in recipients if p.email})
     if not addresses:
         return 0
-    context = {"site_url": getattr(settings, "SITE_URL", ""), **context}
+    context = {"site_url": site_url(), **context}
     subject = render_to_string(f"placements/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"placements/email/{template}.txt", context)
     sent = 0

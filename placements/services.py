@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,6 +28,7 @@ from django.utils.dateformat import format as format_date
 
 from accounts.audit import log_access
 from accounts.models import AccessEvent, User
+from cms.urls_util import absolute_url
 from organisations.models import Membership, Organisation, PepsStage, Role
 
 from . import rules
@@ -859,7 +859,7 @@ def _action_link(action: ActionItem) -> str:
         )
     else:
         path = reverse("placements:quality", kwargs={"slug": action.provider.slug})
-    return f"{getattr(settings, 'SITE_URL', '')}{path}"
+    return absolute_url(path)
 
 
 def _remind_owner(action: ActionItem, today: date) -> int:

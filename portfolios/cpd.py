@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -25,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.urls_util import absolute_url
 from organisations.models import Membership, Role
 
 from .models import CpdReminder, Entry, Mapping, registration_year_bounds, registration_year_for
@@ -142,7 +142,7 @@ def cpd_year_for(user, year: int, *, today: date | None = None) -> CpdYear:
 
 
 def cpd_url(year: int) -> str:
-    return settings.SITE_URL + reverse("portfolios:cpd-year", kwargs={"year": year})
+    return absolute_url(reverse("portfolios:cpd-year", kwargs={"year": year}))
 
 
 def must_do_cpd(on: date):

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from accounts.models import User
+from cms.urls_util import absolute_url
 
 from .models import Entry, Portfolio, Share, ShareInvitation
 from .services import check_share_terms, share_portfolio
@@ -142,7 +143,7 @@ def current_terms_with(*, owner: User, email: str) -> Share | ShareInvitation | 
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("portfolios:share-invitation", kwargs={"token": token})
+    return absolute_url(reverse("portfolios:share-invitation", kwargs={"token": token}))
 
 
 @transaction.atomic
@@ -183,7 +184,7 @@ def share_by_email(
         _send(
             "shared",
             to=email,
-            context={"owner": owner, "share": share, "url": settings.SITE_URL + _shared(share)},
+            context={"owner": owner, "share": share, "url": absolute_url(_shared(share))},
         )
         return
     invitation = (

@@ -27,6 +27,12 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"  # UserFactory's
 NEW_PASSWORD = "a quiet meadow at dusk 42"
+SIGNUP = {
+    "first_name": "Ngozi",
+    "email": "new.person@example.org",
+    "password1": NEW_PASSWORD,
+    "password2": NEW_PASSWORD,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -124,7 +130,7 @@ def test_signup_form_asks_for_email_and_password_only(client):
 def test_signup_sends_verification_email_and_blocks_sign_in_until_verified(client, mailoutbox):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new.person@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        SIGNUP,
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -147,7 +153,7 @@ def test_signup_sends_verification_email_and_blocks_sign_in_until_verified(clien
 def test_following_the_verification_link_verifies_and_signs_in(client, mailoutbox):
     client.post(
         reverse("account_signup"),
-        {"email": "new.person@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        SIGNUP,
     )
     path = link_in(mailoutbox[0], "/accounts/confirm-email/")
 

@@ -153,6 +153,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Capable] "
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Sign-up also asks for the name people use (accounts.forms); allauth shows people by it.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Refuses to remove the last second factor of anyone who can read another person's record.
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
@@ -331,6 +334,11 @@ CAPABLE_PUBLIC_SEARCH_SOURCES = [
 
 # The public URL prefix used in CASE URIs (they must resolve on this site).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links sent to people follow the request's host (development: `make run PORT=8101`); off in
+# production, where they always use SITE_URL. See cms.urls_util.
+SITE_URL_FROM_REQUEST = False
+# The name the site signs its emails and pages with.
+SITE_NAME = WAGTAIL_SITE_NAME
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CAPABLE_ALLOW_DEMO_DATA = True
+SITE_URL_FROM_REQUEST = True
 # Static files are served from the finders here, not collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

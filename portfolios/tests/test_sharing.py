@@ -158,7 +158,12 @@ def test_an_invitation_becomes_a_share_once_that_address_is_verified(client, mai
     assert page.status_code == 200 and "Create an account" in page.content.decode()
     visitor.post(
         "/accounts/signup/",
-        {"email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Ngozi",
+            "email": "new.person@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert not Share.objects.exists()  # not until the address is confirmed
     confirm = link_in(mailoutbox[-1], "/accounts/confirm-email/")
