@@ -23,7 +23,11 @@ HELP = {
     "preferred_name": "The name lists and emails show, if it is not your full name.",
     "pronouns": "For example, she/her, he/him or they/them.",
 }
-AUTOCOMPLETE = {"first_name": "given-name", "last_name": "family-name", "preferred_name": "nickname"}
+AUTOCOMPLETE = {
+    "first_name": "given-name",
+    "last_name": "family-name",
+    "preferred_name": "nickname",
+}
 
 
 def _name_field(name: str, *, required: bool = False) -> forms.CharField:

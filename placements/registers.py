@@ -134,7 +134,9 @@ def counts(user, *, today: date | None = None) -> dict[str, int]:
 
 
 def _name(first, last, email) -> str:
-    return f"{first} {last}".strip() or email or ""
+    """The full name (a register is a formal record), else the email's local part: never the
+    address itself."""
+    return f"{first} {last}".strip() or (email or "").split("@")[0]
 
 
 def practice_educator_register(user, *, today: date | None = None) -> Register:

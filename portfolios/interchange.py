@@ -218,7 +218,7 @@ def _export(user) -> tuple[dict, list[Entry]]:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "owner": {"name": user.get_full_name().strip() or user.email, "email": user.email},
+        "owner": {"name": user.get_full_name().strip() or user.display_name, "email": user.email},
         "entries": [_entry_dict(entry) for entry in entries],
         "coverage": coverage_summary(user),
         "appraisals": _appraisals_for_export(user),
