@@ -41,8 +41,13 @@ def _same_site(href: str) -> str | None:
     return url
 
 
-def crawl(client, starts, *, cap=PAGE_CAP, read_framework=False):
-    """Breadth first from `starts`. Returns (pages seen, broken [(url, status, found on)])."""
+WAY_BACK = re.compile(r'class="[^"]*\b(govuk-back-link|govuk-breadcrumbs|app-subnav)\b')
+
+
+def crawl(client, starts, *, cap=PAGE_CAP, read_framework=False, no_way_back=None):
+    """Breadth first from `starts`. Returns (pages seen, broken [(url, status, found on)]).
+    Pages without a back link, breadcrumbs or sub-navigation go in `no_way_back` (url: found on).
+    """
     seen: dict[str, int] = {}
     found_on: dict[str, str] = dict.fromkeys(starts, "(start)")
     queue = deque(starts)
@@ -63,8 +68,11 @@ def crawl(client, starts, *, cap=PAGE_CAP, read_framework=False):
         content_type = response.get("Content-Type", "")
         if leaf or response.status_code != 200 or "text/html" not in content_type:
             continue
+        html = response.content.decode()
+        if no_way_back is not None and not WAY_BACK.search(html):
+            no_way_back[response.request["PATH_INFO"]] = found_on[url]
         # Links on the page the redirects ended at.
-        for href in HREF.findall(response.content.decode()):
+        for href in HREF.findall(html):
             link = _same_site(href)
             if link and link not in seen and link not in found_on:
                 found_on[link] = url
@@ -116,6 +124,7 @@ OTHERS = {
 
 # Pages each role's crawl saw, kept for the reachability test (the crawl is the same).
 _CRAWLED: dict[str, dict[str, int]] = {}
+_NO_WAY_BACK: dict[str, dict[str, str]] = {}
 
 
 def _report(broken):
@@ -126,8 +135,10 @@ def _report(broken):
 def test_no_link_answers_404_for_the_person_who_sees_it(role, client, demo_site, db):
     _as(client, ROLES.get(role) or OTHERS[role])
     started = time.monotonic()
-    seen, broken = crawl(client, [settings.LOGIN_REDIRECT_URL, "/"])
+    no_way_back = {}
+    seen, broken = crawl(client, [settings.LOGIN_REDIRECT_URL, "/"], no_way_back=no_way_back)
     _CRAWLED[role] = seen
+    _NO_WAY_BACK[role] = no_way_back
     print(f"{role}: {len(seen)} pages in {time.monotonic() - started:.1f}s")
     assert not broken, _report(broken)
 
@@ -178,15 +189,27 @@ def _areas(role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_area_the_role_may_use_answers_200(role, client, demo_site, db):
-    """Keeps AREAS honest: every area listed is one the person may open."""
-    _as(client, ROLES[role])
-    wrong = [
-        (url, status)
-        for url in _areas(role)
-        if (status := client.get(url, follow=True).status_code) != 200
-    ]
+def test_each_area_the_role_may_use_answers_200_with_a_way_back(role, client, demo_site, db):
+    """Keeps AREAS honest (every area listed is one the person may open), and each area that is
+    not a starting point has a back link or breadcrumbs whose links answer 200."""
+    user = _as(client, ROLES[role])
+    entry = {url.format(me=user.uuid) for url in ENTRY_POINTS}
+    wrong, lost = [], []
+    for url in _areas(role):
+        response = client.get(url, follow=True)
+        if response.status_code != 200:
+            wrong.append((url, response.status_code))
+            continue
+        html = response.content.decode()
+        if url not in entry and not WAY_BACK.search(html):
+            lost.append(url)
+        back = re.findall(r'class="govuk-(?:back-link|breadcrumbs__link)" href="([^"]+)"', html)
+        back += re.findall(r'href="([^"]+)" class="govuk-back-link"', html)
+        wrong += [
+            (link, status) for link in back if (status := client.get(link).status_code) != 200
+        ]
     assert not wrong
+    assert not lost
 
 
 # Areas linked today only from each other: the home page (issue 11, home-tasks branch) links
@@ -211,3 +234,26 @@ def test_the_crawl_reaches_every_area_the_role_may_use(role, client, demo_site, 
     seen = _CRAWLED.get(role) or crawl(client, [settings.LOGIN_REDIRECT_URL, "/"])[0]
     missing = [url for url in _areas(role) if url not in seen]
     assert not missing, f"{role} cannot reach {missing}"
+
+
+# Where a person starts, not part of a journey: the landing pages and the header's destinations.
+# Account settings (/accounts/) have allauth's own menu; the public framework and guidance have
+# their own navigation.
+ENTRY_POINTS = {"/", "/home/", "/portfolio/", "/appraisals/", "/placements/", "/people/{me}/"}
+OWN_NAVIGATION = ("/accounts/", "/framework/", "/guidance/", "/search/", "/ims/")
+
+
+@pytest.mark.parametrize("role", [*ROLES, *OTHERS])
+def test_every_page_on_a_journey_has_a_way_back(role, client, demo_site, db):
+    user = _as(client, ROLES.get(role) or OTHERS[role])
+    if role not in _NO_WAY_BACK:
+        no_way_back = {}
+        crawl(client, [settings.LOGIN_REDIRECT_URL, "/"], no_way_back=no_way_back)
+        _NO_WAY_BACK[role] = no_way_back
+    entry = {url.format(me=user.uuid) for url in ENTRY_POINTS} | {settings.LOGIN_REDIRECT_URL}
+    lost = {
+        url: page
+        for url, page in _NO_WAY_BACK[role].items()
+        if url not in entry and not url.startswith(OWN_NAVIGATION)
+    }
+    assert not lost, "\n".join(f"{url}  (reached from {page})" for url, page in lost.items())
