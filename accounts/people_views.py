@@ -24,16 +24,18 @@ def person_detail(request, uuid):
     if not request.user.has_perm("accounts.view_person", person):
         raise Http404
     memberships = Membership.objects.filter(user=person).select_related("organisation", "team")
-    record_access(
-        request=request,
-        obj=person,
-        owner=person,
-        organisation=administering_organisations_for(request.user, person).first(),
-    )
+    administering = administering_organisations_for(request.user, person).first()
+    record_access(request=request, obj=person, owner=person, organisation=administering)
     return render(
         request,
         "accounts/person_detail.html",
-        {"person": person, "memberships": memberships, "is_self": person == request.user},
+        {
+            "person": person,
+            "memberships": memberships,
+            "is_self": person == request.user,
+            # The organisation page an admin came from: the way back.
+            "administering": administering,
+        },
     )
 
 
