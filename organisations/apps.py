@@ -11,3 +11,10 @@ class OrganisationsConfig(AppConfig):
         from . import selectors
 
         register_record_reader_rule(selectors.others_records_readable_by)
+
+        # The person's home: the areas of their organisations.
+        from cms import home
+
+        from . import tasks
+
+        home.register(areas=tasks.areas_for)
