@@ -57,10 +57,14 @@ def _audit_tasks(user) -> list[Task]:
     return tasks
 
 
-def _action_url(action: ActionItem) -> str:
+def _action_url(user, action: ActionItem) -> str:
     if action.audit_id:
         return reverse("placements:audit", kwargs={"placement": action.audit.placement.uuid})
     review = action.review
+    if review is None:  # an action on the provider itself: its quality page, if theirs to read
+        if quality.can_read_quality(user, action.provider):
+            return reverse("placements:quality", kwargs={"slug": action.provider.slug})
+        return reverse("placements:index")
     return reverse(
         "placements:partnership-review",
         kwargs={"slug": review.partnership.slug, "year": review.year},
@@ -80,7 +84,7 @@ def _action_tasks(user) -> list[Task]:
             for_whom=action.provider.name,
             due_on=action.due_on,
             overdue=is_overdue(action.due_on, today),
-            url=_action_url(action),
+            url=_action_url(user, action),
             group=GROUP,
         )
         for action in actions

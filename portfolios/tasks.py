@@ -94,7 +94,10 @@ def areas_for(user) -> list[Area]:
         ),
         Area(
             "Your CPD year",
-            reverse("portfolios:cpd"),
+            reverse(
+                "portfolios:cpd-year",
+                kwargs={"year": registration_year_for(timezone.localdate())},
+            ),
             "My learning",
             "What Social Work England asks of you this registration year.",
         ),
