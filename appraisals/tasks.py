@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from cms.home import Area, Task, is_overdue
 
-from . import rules
-from .models import Appraisal, Participant, SignOff, Stage
+from . import rules, services
+from .models import Appraisal, AppraisalTemplate, Participant, SharedEvidence, SignOff, Stage
 
 
 def tasks_for(user) -> list[Task]:
@@ -51,6 +51,30 @@ def tasks_for(user) -> list[Task]:
                 group="My learning" if mine else "People I support",
             )
         )
+    return [*tasks, *_asye_slot_tasks(user)]
+
+
+def _asye_slot_tasks(user) -> list[Task]:
+    """The appraisee's own ASYE in progress: one task while any evidence slot is still short."""
+    tasks = []
+    asyes = Appraisal.objects.filter(
+        appraisee=user,
+        status=Appraisal.Status.IN_PROGRESS,
+        template__kind=AppraisalTemplate.Kind.ASYE,
+    ).select_related("template")
+    for appraisal in asyes:
+        short = [slot for slot in services.asye_slots(appraisal) if slot["missing"]]
+        if short:
+            missing = sum(slot["missing"] for slot in short)
+            labels = ", ".join(slot["label"].lower() for slot in short)
+            tasks.append(
+                Task(
+                    what=f"Share {missing} more pieces of evidence into your ASYE ({labels})",
+                    for_whom="You",
+                    url=reverse("appraisals:evidence", kwargs={"appraisal": appraisal.uuid}),
+                    group="My learning",
+                )
+            )
     return tasks
 
 
@@ -103,6 +127,10 @@ def people_of_stage(stage) -> list:
         appraisal.countersigner_id,
         appraisal.assessor_id,
     ]
+
+
+def people_of_evidence(shared: SharedEvidence) -> list:
+    return [shared.appraisal.appraisee_id]
 
 
 def people_of_sign_off(sign_off: SignOff) -> list:

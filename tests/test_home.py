@@ -27,6 +27,18 @@ EXPECTED = {
     "tara.tutor": ["audit", "audit", "audit", "shared"],
     "sol.student": ["comment", "comment", "comment"],
     "ravi.practitioner": ["Mid-year review", "CPD"],
+    "alex.asye": ["Six-month interim review", "CPD", "comment", "comment", "comment", "ASYE"],
+    "lee.placements": [
+        *["Action"] * 4,
+        "renew",
+        "audit (Provider",
+        "audit (Provider",
+        "partnership review",
+    ],
+    "hal.placements": ["Moderate the placement audit", "Moderate the placement audit"],
+    "ada.admin": ["renew", "partnership review"],
+    "cam.admin": ["partnership review"],
+    "jo.manager": ["Mid-year review", "CPD"],
     "rue.board": [],
     "uma.admin": [],
 }
