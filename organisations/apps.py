@@ -16,5 +16,8 @@ class OrganisationsConfig(AppConfig):
         from cms import home
 
         from . import tasks
+        from .models import Membership
 
         home.register(areas=tasks.areas_for)
+        # A role begun or ended changes the header's links at once.
+        home.clear_on_save(Membership, lambda membership: [membership.user_id])

@@ -164,3 +164,14 @@ def test_home_query_count_is_pinned(seeded, client, local, most):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/home/").status_code == 200
     assert len(queries.captured_queries) <= most
+
+
+def test_a_new_role_changes_the_header_at_once(seeded):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    user = demo("priya.practitioner")
+    assert "Organisation" not in [link.header for link in home.header_for(user)["links"]]
+    organisation = user.memberships.first().organisation
+    MembershipFactory(user=user, organisation=organisation, role=Role.ORG_ADMIN)
+    assert "Organisation" in [link.header for link in home.header_for(user)["links"]]
