@@ -11,3 +11,14 @@ class AppraisalsConfig(AppConfig):
         from . import rules
 
         register_record_reader_rule(rules.others_records_readable_by)
+
+        # The person's home: their tasks and areas; the header forgets its count on a change.
+        from cms import home
+
+        from . import tasks
+        from .models import SharedEvidence, SignOff, Stage
+
+        home.register(tasks=tasks.tasks_for, areas=tasks.areas_for)
+        home.clear_on_save(Stage, tasks.people_of_stage)
+        home.clear_on_save(SignOff, tasks.people_of_sign_off)
+        home.clear_on_save(SharedEvidence, tasks.people_of_evidence)

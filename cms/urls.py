@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.home_views import home_page
 from search import views as search_views
 
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("framework/", include("capabilities.urls")),
     path("ims/case/v1p1/", include("capabilities.case_api")),
     path("search/", search_views.search, name="search"),
+    path("home/", home_page, name="home"),
 ]
 
 if settings.DEBUG:

@@ -11,3 +11,13 @@ class OrganisationsConfig(AppConfig):
         from . import selectors
 
         register_record_reader_rule(selectors.others_records_readable_by)
+
+        # The person's home: the areas of their organisations.
+        from cms import home
+
+        from . import tasks
+        from .models import Membership
+
+        home.register(areas=tasks.areas_for)
+        # A role begun or ended changes the header's links at once.
+        home.clear_on_save(Membership, lambda membership: [membership.user_id])

@@ -11,3 +11,15 @@ class PlacementsConfig(AppConfig):
         from . import rules
 
         register_record_reader_rule(rules.others_records_readable_by)
+
+        # The person's home: their tasks and areas; the header forgets its count on a change.
+        from cms import home
+
+        from . import tasks
+        from .models import ActionItem, AuditPart, Designation, PartnershipSide
+
+        home.register(tasks=tasks.tasks_for, areas=tasks.areas_for)
+        home.clear_on_save(ActionItem, tasks.people_of_action)
+        home.clear_on_save(AuditPart, tasks.everyone_of_audit_part)
+        home.clear_on_save(Designation, tasks.people_of_designation)
+        home.clear_on_save(PartnershipSide, tasks.people_of_side)

@@ -226,4 +226,6 @@ def test_header_offers_sign_in_or_the_account(client, pcf):
     client.force_login(user)
     html = client.get("/framework/").content.decode()
     assert 'href="/accounts/logout/"' in html
-    assert f'href="/people/{user.uuid}/"' in html
+    # Their record is one of the areas on their home (cms.home), which the header links to.
+    assert 'href="/home/"' in html
+    assert f'href="/people/{user.uuid}/"' in client.get("/home/").content.decode()

@@ -199,7 +199,7 @@ def test_sign_in_with_email_and_password(client):
     response = sign_in(client, user.email)
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/home/"
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
@@ -276,7 +276,7 @@ def test_password_reset_by_email(client, mailoutbox):
 
     response = sign_in(Client(), user.email, NEW_PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/home/"
 
 
 def test_password_reset_with_a_bad_key_says_so(client):

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "cms.home.header_context",
             ],
         },
     },
@@ -138,7 +139,8 @@ AUTHENTICATION_BACKENDS = [
 
 # Accounts (django-allauth): email only, verified, rate limited (limits live in the cache).
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# Signing in lands on the person's home: what is waiting for them (cms.home).
+LOGIN_REDIRECT_URL = "/home/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -1,0 +1,14 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from . import home
+
+
+@login_required
+def home_page(request):
+    tasks = home.tasks_for(request.user)
+    return render(
+        request,
+        "cms/home.html",
+        {"tasks": tasks, "groups": home.grouped_areas(request.user)},
+    )

@@ -1,0 +1,319 @@
+"""What placements put on a person's home (see cms.home): audit parts they owe, audits they
+moderate, actions they own, designations to decide or renew, partnership reviews waiting for
+their side; and the placement areas their roles let them open."""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.home import Area, Task, is_overdue
+from organisations.models import Organisation, Role
+from organisations.selectors import organisations_where
+
+from . import quality, registers, rules
+from .models import ActionItem, Audit, AuditParty, Designation, Partnership, PartnershipSide
+
+GROUP = "Placements and quality"
+# An approved designation is flagged for renewal this many days before it expires.
+RENEW_WITHIN_DAYS = 90
+
+
+def _audit_tasks(user) -> list[Task]:
+    audits = (
+        Audit.objects.filter(
+            status=Audit.Status.OPEN, placement__in=rules.placements_visible_to(user)
+        )
+        .select_related("placement__student", "placement__cohort__programme")
+        .prefetch_related("parts")
+        .order_by("pk")
+    )
+    tasks = []
+    for audit in audits:
+        placement = audit.placement
+        url = reverse("placements:audit", kwargs={"placement": placement.uuid})
+        open_parts = {part.party for part in audit.parts.all() if part.submitted_at is None}
+        owed = [party for party in rules.audit_parties_of(user, placement) if party in open_parts]
+        for_whom = "You" if placement.student_id == user.pk else str(placement.student)
+        for party in owed:
+            tasks.append(
+                Task(
+                    what=f"Complete your part of the placement audit ({AuditParty(party).label})",
+                    for_whom=for_whom,
+                    url=url,
+                    group=GROUP,
+                )
+            )
+        if not open_parts and rules.is_hei_lead_for(user, placement):
+            tasks.append(
+                Task(
+                    what="Moderate the placement audit (every part is in)",
+                    for_whom=str(placement.student),
+                    url=url,
+                    group=GROUP,
+                )
+            )
+    return tasks
+
+
+def _action_url(user, action: ActionItem) -> str:
+    if action.audit_id:
+        return reverse("placements:audit", kwargs={"placement": action.audit.placement.uuid})
+    review = action.review
+    if review is None:  # an action on the provider itself: its quality page, if theirs to read
+        if quality.can_read_quality(user, action.provider):
+            return reverse("placements:quality", kwargs={"slug": action.provider.slug})
+        return reverse("placements:index")
+    return reverse(
+        "placements:partnership-review",
+        kwargs={"slug": review.partnership.slug, "year": review.year},
+    )
+
+
+def _action_tasks(user) -> list[Task]:
+    actions = (
+        ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN)
+        .select_related("provider", "audit__placement", "review__partnership")
+        .order_by("due_on", "pk")
+    )
+    today = timezone.localdate()
+    return [
+        Task(
+            what=f"Action: {action.text[:120]}",
+            for_whom=action.provider.name,
+            due_on=action.due_on,
+            overdue=is_overdue(action.due_on, today),
+            url=_action_url(user, action),
+            group=GROUP,
+        )
+        for action in actions
+    ]
+
+
+def _designation_tasks(user) -> list[Task]:
+    today = timezone.localdate()
+    tasks = []
+    awarding = rules.awarding_bodies_of(user)
+    for designation in Designation.objects.filter(
+        awarding_body__in=awarding, status=Designation.Status.SUBMITTED
+    ).select_related("organisation"):
+        tasks.append(
+            Task(
+                what=f"Decide the application for {designation.get_kind_display().lower()}",
+                for_whom=designation.organisation.name,
+                url=designation.get_absolute_url(),
+                group=GROUP,
+            )
+        )
+    employer = organisations_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN)
+    soon = today + datetime.timedelta(days=RENEW_WITHIN_DAYS)
+    expiring = (
+        Designation.objects.filter(
+            organisation__in=employer,
+            status__in=[Designation.Status.APPROVED, Designation.Status.CONDITIONS],
+            expires_on__isnull=False,
+            expires_on__gte=today,
+            expires_on__lte=soon,
+        )
+        .exclude(renewals__isnull=False)
+        .select_related("organisation")
+    )
+    for designation in expiring:
+        tasks.append(
+            Task(
+                what=f"Apply to renew {designation.get_kind_display().lower()}",
+                for_whom=designation.organisation.name,
+                due_on=designation.expires_on,
+                url=reverse("placements:designation-create"),
+                group=GROUP,
+            )
+        )
+    return tasks
+
+
+def _partnership_tasks(user) -> list[Task]:
+    sides = (
+        PartnershipSide.objects.filter(
+            submitted_at__isnull=True,
+            organisation__in=organisations_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN),
+            review__partnership__in=rules.partnerships_of(user),
+        )
+        .select_related("organisation", "review__partnership")
+        .order_by("review__year", "pk")
+    )
+    return [
+        Task(
+            what=f"Rate your side of the {side.review.year} partnership review",
+            for_whom=f"{side.organisation.name}, {side.review.partnership.name}",
+            url=reverse(
+                "placements:partnership-review",
+                kwargs={"slug": side.review.partnership.slug, "year": side.review.year},
+            ),
+            group=GROUP,
+        )
+        for side in sides
+    ]
+
+
+def tasks_for(user) -> list[Task]:
+    return [
+        *_audit_tasks(user),
+        *_action_tasks(user),
+        *_designation_tasks(user),
+        *_partnership_tasks(user),
+    ]
+
+
+def _provider_candidates(user):
+    """Employers whose provider, quality or feedback pages `user` might read: their own, and
+    those in partnership with the HEIs they belong to."""
+    heis = organisations_where(user).filter(kind=Organisation.Kind.HEI)
+    return (
+        Organisation.objects.filter(kind__in=Organisation.EMPLOYER_KINDS)
+        .filter(Q(pk__in=organisations_where(user)) | Q(partnerships__hei__in=heis))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def areas_for(user) -> list[Area]:
+    areas = []
+    if (
+        rules.placements_visible_to(user).exists()
+        or rules.placement_lead_organisations(user).exists()
+    ):
+        areas.append(
+            Area(
+                "Placements",
+                reverse("placements:index"),
+                GROUP,
+                "Placements you take part in or arrange, and their audits.",
+                header="Placements",
+                header_rank=3,
+            )
+        )
+    if (
+        rules.designations_visible_to(user).exists()
+        or organisations_where(
+            user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN, Role.PRINCIPAL_SOCIAL_WORKER
+        )
+        .filter(kind__in=Organisation.EMPLOYER_KINDS)
+        .exists()
+    ):
+        awarding = rules.awarding_bodies_of(user).exists()
+        areas.append(
+            Area(
+                "Designations",
+                reverse("placements:designations"),
+                GROUP,
+                "Applications to decide." if awarding else "Your designations and applications.",
+                header="Designations" if awarding else "",
+                header_rank=1,
+            )
+        )
+    if registers.can_read_registers(user):
+        areas.append(
+            Area(
+                "Registers",
+                reverse("placements:registers"),
+                GROUP,
+                "Registers of practice educators, placements and audits.",
+            )
+        )
+    for organisation in _provider_candidates(user):
+        kwargs = {"slug": organisation.slug}
+        if quality.can_read_provider(user, organisation):
+            areas.append(
+                Area(
+                    f"{organisation.name}: provider page",
+                    reverse("placements:provider", kwargs=kwargs),
+                    GROUP,
+                    "Teams, current placements and designations.",
+                )
+            )
+        if quality.can_read_quality(user, organisation):
+            areas.append(
+                Area(
+                    f"{organisation.name}: quality",
+                    reverse("placements:quality", kwargs=kwargs),
+                    GROUP,
+                    "What audits say about placements here.",
+                )
+            )
+        if quality.can_read_feedback(user, organisation):
+            areas.append(
+                Area(
+                    f"{organisation.name}: student feedback",
+                    reverse("placements:feedback", kwargs=kwargs),
+                    GROUP,
+                    "What students said about placements here.",
+                )
+            )
+    year = timezone.localdate().year
+    for partnership in Partnership.objects.filter(
+        pk__in=rules.partnerships_of(user).values("pk")
+    ).order_by("name"):
+        areas.append(
+            Area(
+                f"{partnership.name}: {year} review",
+                reverse(
+                    "placements:partnership-review",
+                    kwargs={"slug": partnership.slug, "year": year},
+                ),
+                GROUP,
+                "The yearly partnership review.",
+            )
+        )
+    return areas
+
+
+def people_of_action(action: ActionItem) -> list:
+    return [action.owner_id]
+
+
+def everyone_of_audit_part(part) -> list:
+    """Everyone named on the placement and the placement leads are affected: bump them all."""
+    placement = part.audit.placement
+    return [
+        placement.student_id,
+        placement.practice_educator_id,
+        placement.co_assessor_id,
+        placement.onsite_supervisor_id,
+        placement.hei_tutor_id,
+        *_leads_of(placement),
+    ]
+
+
+def _leads_of(placement) -> list:
+    from organisations.models import Membership
+
+    return list(
+        Membership.objects.active()
+        .filter(
+            role=Role.PLACEMENT_LEAD,
+            organisation__in=[
+                placement.provider_team.organisation_id,
+                placement.cohort.programme.hei_id,
+            ],
+        )
+        .values_list("user_id", flat=True)
+    )
+
+
+def members_of_organisations(*organisation_ids) -> list:
+    from organisations.models import Membership
+
+    return list(
+        Membership.objects.active()
+        .filter(organisation__in=organisation_ids)
+        .values_list("user_id", flat=True)
+    )
+
+
+def people_of_designation(designation: Designation) -> list:
+    return members_of_organisations(designation.organisation_id, designation.awarding_body_id)
+
+
+def people_of_side(side: PartnershipSide) -> list:
+    return members_of_organisations(side.organisation_id)

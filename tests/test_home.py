@@ -1,0 +1,177 @@
+"""The person's home (/home/): tasks from every app, the areas they may use, and the header."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.demo import DEMO_DOMAIN, PEOPLE
+from accounts.models import User
+from cms import home
+
+pytestmark = pytest.mark.django_db
+
+HEADER_ITEM = re.compile(r'class="govuk-service-navigation__item')
+# Home, Tasks and the areas' links; then Account and Sign out.
+HEADER_LIMIT = 6 + 2
+
+# What the demo data gives each person on its home: the number of tasks, and words from each.
+EXPECTED = {
+    "priya.practitioner": ["CPD", "comment", "comment", "comment"],
+    "morgan.manager": ["Six-month interim review", "CPD", "shared", "shared"],
+    "sam.psw": ["Six-month interim review", "CPD"],
+    "tara.tutor": ["audit", "audit", "audit", "shared"],
+    "sol.student": ["comment", "comment", "comment"],
+    "ravi.practitioner": ["Mid-year review", "CPD"],
+    "alex.asye": ["Six-month interim review", "CPD", "comment", "comment", "comment", "ASYE"],
+    "lee.placements": [
+        *["Action"] * 4,
+        "renew",
+        "audit (Provider",
+        "audit (Provider",
+        "partnership review",
+    ],
+    "hal.placements": ["Moderate the placement audit", "Moderate the placement audit"],
+    "ada.admin": ["renew", "partnership review"],
+    "cam.admin": ["partnership review"],
+    "jo.manager": ["Mid-year review", "CPD"],
+    "rue.board": [],
+    "uma.admin": [],
+}
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    cache.clear()
+
+
+def demo(local):
+    return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+
+
+def _path(url):
+    return url.split("#", 1)[0]
+
+
+def test_anonymous_people_are_sent_to_sign_in(client):
+    response = client.get("/home/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_signing_in_lands_on_the_home(settings):
+    assert settings.LOGIN_REDIRECT_URL == "/home/"
+
+
+def test_every_demo_role_home_tasks_areas_and_header(seeded, client):
+    seen = {}
+    for local, *_ in PEOPLE:
+        user = demo(local)
+        client.force_login(user)
+        response = client.get("/home/")
+        assert response.status_code == 200, local
+        html = response.content.decode()
+        tasks = response.context["tasks"]
+        seen[local] = [task.what for task in tasks]
+        # Overdue first, then by date.
+        keys = [(not t.overdue, t.due_on is None, t.due_on or datetime.date.max) for t in tasks]
+        assert keys == sorted(keys), local
+        for task in tasks:
+            assert f'href="{task.url}"' in html
+            assert client.get(_path(task.url)).status_code == 200, (local, task)
+        for _group, areas in response.context["groups"]:
+            for area in areas:
+                assert client.get(_path(area.url)).status_code == 200, (local, area)
+        header = html.split("</header>", 1)[0]
+        assert len(HEADER_ITEM.findall(header)) <= HEADER_LIMIT, local
+        assert f"Tasks ({len(tasks)})" in header, local
+    for local, words in EXPECTED.items():
+        assert len(seen[local]) == len(words), (local, seen[local])
+        for what, word in zip(seen[local], words, strict=True):
+            assert word in what, (local, seen[local])
+
+
+def test_areas_follow_roles(seeded):
+    def labels(local):
+        return {area.label for area in home.areas_for(demo(local))}
+
+    def header(local):
+        return [area.header for area in home.header_links(home.areas_for(demo(local)))]
+
+    assert "Designations" in labels("rue.board")
+    assert header("rue.board")[0] == "Designations"
+    assert "Registers" in labels("lee.placements")
+    assert "Registers" not in labels("priya.practitioner")
+    assert "Designations" not in labels("priya.practitioner")
+    assert any("provider page" in label for label in labels("lee.placements"))
+    assert any("student feedback" in label for label in labels("sol.student"))
+    assert not any("student feedback" in label for label in labels("priya.practitioner"))
+    assert "Northshire County Council" in labels("ada.admin")
+    assert "Northshire County Council" not in labels("bea.admin")
+    assert "Workforce view" in labels("sam.psw")
+    assert "Workforce view" not in labels("priya.practitioner")
+    assert "Appraisal templates" in labels("sam.psw")
+    assert "Appraisal templates" not in labels("priya.practitioner")
+    assert "Placements" in header("sol.student")
+    assert "Organisation" in header("ada.admin")
+    for local, *_ in PEOPLE:
+        assert "The capability framework" in labels(local)
+
+
+def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
+    from placements.models import ActionItem
+
+    user = demo("ada.admin")
+    client.force_login(user)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/framework/")
+    # Cold cache: the header asks the apps (so the check below can fail).
+    assert [q for q in queries.captured_queries if "placements_" in q["sql"]]
+    # Warm cache: the header asks no app for tasks (two queries: session and user).
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/framework/")
+    assert not [q for q in queries.captured_queries if "placements_" in q["sql"]]
+    before = home.header_for(user)["task_count"]
+    assert before == len(home.tasks_for(user))
+    provider = user.memberships.first().organisation
+    action = ActionItem.objects.create(
+        provider=provider, text="Check the rota", owner=user, due_on=datetime.date(2020, 1, 1)
+    )
+    header = home.header_for(user)
+    assert header["task_count"] == before + 1
+    task = home.tasks_for(user)[0]  # overdue first
+    assert task.overdue and task.due_on == datetime.date(2020, 1, 1)
+    action.status = ActionItem.Status.DONE
+    action.save()
+    assert home.header_for(user)["task_count"] == before
+
+
+@pytest.mark.parametrize(
+    ("local", "most"),
+    # Grows with the person's open audits (the audit rules ask per placement), never with the
+    # number of people, entries or organisations in the service.
+    [("priya.practitioner", 36), ("tara.tutor", 56), ("lee.placements", 42), ("rue.board", 27)],
+)
+def test_home_query_count_is_pinned(seeded, client, local, most):
+    client.force_login(demo(local))
+    client.get("/home/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/home/").status_code == 200
+    assert len(queries.captured_queries) <= most
+
+
+def test_a_new_role_changes_the_header_at_once(seeded):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    user = demo("priya.practitioner")
+    assert "Organisation" not in [link.header for link in home.header_for(user)["links"]]
+    organisation = user.memberships.first().organisation
+    MembershipFactory(user=user, organisation=organisation, role=Role.ORG_ADMIN)
+    assert "Organisation" in [link.header for link in home.header_for(user)["links"]]
