@@ -215,23 +215,8 @@ def test_each_area_the_role_may_use_answers_200_with_a_way_back(role, client, de
     assert not lost
 
 
-# Areas linked today only from each other: the home page (issue 11, home-tasks branch) links
-# them. Once that is merged, drop these marks (or make them strict).
-NOT_YET_LINKED = {
-    "placement lead (LA)",
-    "placement lead (HEI)",
-    "student",
-    "HEI tutor",
-    "awarding body",
-}
-_HOME = pytest.mark.xfail(
-    strict=False, reason="areas are linked from /home/ (issue 11, home-tasks branch)"
-)
-
-
-@pytest.mark.parametrize(
-    "role", [pytest.param(r, marks=_HOME) if r in NOT_YET_LINKED else r for r in ROLES]
-)
+# Every area is reached from the home page (and the header): none is linked only from another.
+@pytest.mark.parametrize("role", list(ROLES))
 def test_the_crawl_reaches_every_area_the_role_may_use(role, client, demo_site, db):
     _as(client, ROLES[role])
     seen = _CRAWLED.get(role) or crawl(client, [settings.LOGIN_REDIRECT_URL, "/"])[0]
