@@ -221,35 +221,19 @@ def areas_for(user) -> list[Area]:
                 "Registers of practice educators, placements and audits.",
             )
         )
+    provider_pages = (
+        (quality.can_read_provider, "placements:provider", "provider page",
+         "Teams, current placements and designations."),
+        (quality.can_read_quality, "placements:quality", "quality",
+         "What audits say about placements here."),
+        (quality.can_read_feedback, "placements:feedback", "student feedback",
+         "What students said about placements here."),
+    )  # fmt: skip
     for organisation in _provider_candidates(user):
-        kwargs = {"slug": organisation.slug}
-        if quality.can_read_provider(user, organisation):
-            areas.append(
-                Area(
-                    f"{organisation.name}: provider page",
-                    reverse("placements:provider", kwargs=kwargs),
-                    GROUP,
-                    "Teams, current placements and designations.",
-                )
-            )
-        if quality.can_read_quality(user, organisation):
-            areas.append(
-                Area(
-                    f"{organisation.name}: quality",
-                    reverse("placements:quality", kwargs=kwargs),
-                    GROUP,
-                    "What audits say about placements here.",
-                )
-            )
-        if quality.can_read_feedback(user, organisation):
-            areas.append(
-                Area(
-                    f"{organisation.name}: student feedback",
-                    reverse("placements:feedback", kwargs=kwargs),
-                    GROUP,
-                    "What students said about placements here.",
-                )
-            )
+        for may_read, url_name, what, description in provider_pages:
+            if may_read(user, organisation):
+                url = reverse(url_name, kwargs={"slug": organisation.slug})
+                areas.append(Area(f"{organisation.name}: {what}", url, GROUP, description))
     year = timezone.localdate().year
     for partnership in Partnership.objects.filter(
         pk__in=rules.partnerships_of(user).values("pk")
