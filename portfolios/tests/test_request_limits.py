@@ -15,6 +15,7 @@ from portfolios.interchange import PortfolioImportError, import_portfolio, read_
 from portfolios.models import Attachment, Entry
 
 from .test_entries import NEW, record
+from .test_odd_input import entry
 
 pytestmark = pytest.mark.django_db
 
@@ -84,19 +85,6 @@ def test_the_defaults_are_ten_files_and_sixty_megapixels(settings):
 
 def portfolio(*entries):
     return {"format": "capable-portfolio", "format_version": 1, "entries": list(entries)}
-
-
-def entry(n=1, **changes):
-    data = {
-        "id": str(n),
-        "type": "learning",
-        "title": f"Course {n}",
-        "date": "2026-03-02",
-        "status": "complete",
-        "description": "A course on neglect.",
-    }
-    data.update(changes)
-    return data
 
 
 def zip_file(members):
