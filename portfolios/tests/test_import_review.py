@@ -189,9 +189,11 @@ def forged_comment():
 def pdf_text(content: bytes) -> bytes:
     """Every stream of the PDF, inflated where it is compressed (fpdf2 writes text literally)."""
     text = [content]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+    # The end of line before "endstream" is left on the data (compressed data may itself end in
+    # a carriage return); a decompressor object ignores what follows the compressed data.
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
         try:
-            text.append(zlib.decompress(stream))
+            text.append(zlib.decompressobj().decompress(stream))
         except zlib.error:
             text.append(stream)
     return b"\n".join(text)
