@@ -9,7 +9,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test install venv migrate seed lint format check css clean
+.PHONY: run test install venv migrate seed lint format check css clean browser screenshots
 
 # Python 3.12 or newer: the first candidate that actually runs (pyenv shims can exist for
 # versions that are not selected, so each one is tried, not just looked up).
@@ -58,8 +58,33 @@ check: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-test: lint check
+test: lint check browser
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser journeys (tests/browser) drive Debian's Chromium. Installed here when this machine
+# lets us (root or password-less sudo with apt-get); otherwise those tests are skipped with the
+# reason, and this says so.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
+		: ; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get install -y -q chromium >/dev/null 2>&1 \
+			|| (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) \
+			|| echo "Chromium could not be installed: the browser tests will be skipped."; \
+	elif command -v apt-get >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (sudo apt-get install chromium)"; \
+		sudo apt-get install -y -q chromium >/dev/null \
+			|| echo "Chromium could not be installed: the browser tests will be skipped."; \
+	else \
+		echo "Chromium is not installed and cannot be installed here (needs apt-get as root):"; \
+		echo "the browser tests will be skipped."; \
+	fi
+
+# Screenshots of the main pages at desktop and phone size, for the README (docs/screenshots/).
+screenshots: install browser
+	CAPABLE_SCREENSHOTS=docs/screenshots DJANGO_SETTINGS_MODULE=cms.settings.test \
+		$(PY) -m pytest tests/browser -q -k "desktop or phone"
 
 # Rebuild the compiled GOV.UK Frontend CSS (needs Node and npm; the output is committed, so
 # `make run` never needs Node).
