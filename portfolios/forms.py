@@ -103,6 +103,9 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
     def __init__(self, *args, action: str = ACTION_DRAFT, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        # The picker's checkboxes are hand-written (portfolios/includes/picker.html): an error
+        # about them links to its first control, the search box, which the message describes.
+        self.fields["statements"].error_anchor = "id_statement_query"
         self.fields["entry_type"].required = False
         self.fields["entry_type"].choices = [("", "Choose a type"), *Entry.Type.choices]
         self.fields["title"].error_messages["required"] = (
