@@ -144,7 +144,7 @@ def portfolio_entry(client):
     note = soup.find(id=f"{files['id']}-again")
     assert note is not None and "choose" in note.get_text().lower()
     assert note["id"] in files["aria-describedby"].split()
-    return Page(html, typed + ["31", "2026"])
+    return Page(html, [*typed, "31", "2026"])
 
 
 def portfolio_comment(client):
