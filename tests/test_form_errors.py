@@ -67,7 +67,8 @@ def check_error_page(html: str, typed=()) -> BeautifulSoup:
         ident = message.get("id")
         assert ident, f"an error message without an id: {message}"
         described = [
-            el for el in soup.find_all(attrs={"aria-describedby": True})
+            el
+            for el in soup.find_all(attrs={"aria-describedby": True})
             if ident in el["aria-describedby"].split()
         ]
         assert described, f"nothing is described by #{ident}"
@@ -188,9 +189,7 @@ def profile(client):
     from accounts.factories import UserFactory
 
     _login(client, UserFactory())
-    response = client.post(
-        reverse("people:me"), {"first_name": "", "preferred_name": "Sam" * 100}
-    )
+    response = client.post(reverse("people:me"), {"first_name": "", "preferred_name": "Sam" * 100})
     return Page(response.content.decode(), ["Sam" * 100])
 
 
@@ -258,10 +257,10 @@ def appraisal_objective(client):
     text = f"Follow up NHS {NHS}"
     response = client.post(
         reverse("appraisals:objectives", args=[appraisal.uuid]),
-        {"text": text, "review_on_day": "45"},
+        {"text": text, "statements": "7.ASYE.2, 99.NOPE"},
     )
     assert response.status_code == 400
-    return Page(response.content.decode(), [text, "45"])
+    return Page(response.content.decode(), [text, "7.ASYE.2, 99.NOPE"])
 
 
 def appraisal_start(client):
@@ -289,6 +288,309 @@ def appraisal_template(client):
     return Page(response.content.decode(), ["Our annual appraisal", "Only one"])
 
 
+def _completed_audit():
+    from placements import services
+    from placements.factories import PlacementFactory, placement_world
+    from placements.models import Placement
+
+    world = placement_world()
+    placement = PlacementFactory(
+        cohort=world["cohort"],
+        student=world["student"],
+        provider_team=world["team"],
+        practice_educator=world["pe"],
+        onsite_supervisor=world["onsite"],
+        hei_tutor=world["tutor"],
+        status=Placement.Status.COMPLETED,
+        recommendation="pass",
+    )
+    return services.open_audit(placement), world
+
+
+def audit_part(client):
+    from placements.models import AuditParty
+    from placements.tests.test_audits import part_post
+
+    audit, world = _completed_audit()
+    _login(client, world["student"])
+    data = part_post(audit, AuditParty.STUDENT, comment=f"A child there, NHS {NHS}")
+    first_rating = next(key for key in data if "-criterion-" in key)
+    del data[first_rating]  # one statement not rated: its summary link goes to its first radio
+    response = client.post(f"/placements/{audit.placement.uuid}/audit/", data)
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    hrefs = [a["href"] for a in soup.select(".govuk-error-summary a")]
+    assert f"#id_{first_rating}_0" in hrefs, hrefs
+    return Page(response.content.decode(), [f"A child there, NHS {NHS}"])
+
+
+def audit_moderation(client):
+    from placements.tests.test_audits import submit_all
+
+    audit, world = _completed_audit()
+    submit_all(audit, world)
+    _login(client, world["hei_lead"])
+    text = "Name a lone-working buddy"
+    response = client.post(
+        f"/placements/{audit.placement.uuid}/audit/",
+        {
+            "what": "moderate",
+            "moderate-notes": f"Solid setting, NHS {NHS}",
+            "moderate-action_1_text": text,
+            "moderate-action_1_due_on_day": "32",
+        },
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [f"Solid setting, NHS {NHS}", text, "32"])
+
+
+def _in_progress():
+    from placements.factories import placement_world
+    from placements.tests.test_placements import in_progress
+
+    world = placement_world()
+    return in_progress(world, onsite_supervisor=world["onsite"]), world
+
+
+def placement_step(step, who, data, typed):
+    def case(client):
+        placement, world = _in_progress()
+        _login(client, world[who])
+        response = client.post(placement.get_absolute_url(), {"step": step, **data})
+        assert response.status_code == 400, response.content.decode()[:500]
+        return Page(response.content.decode(), typed)
+
+    return case
+
+
+def placement_decision(client):
+    from placements import services
+    from placements.factories import placement_world
+    from placements.tests.test_placements import ready_to_complete
+
+    world = placement_world()
+    placement = ready_to_complete(world)
+    services.complete(placement=placement, by=world["tutor"])
+    _login(client, world["tutor"])
+    response = client.post(placement.get_absolute_url(), {"step": "hei_decision"})
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode())
+
+
+def placement_create(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["hei_lead"])
+    response = client.post(
+        "/placements/new/",
+        {"cohort": world["cohort"].pk, "starts_on_day": "3", "starts_on_month": "13"},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), ["13"])
+
+
+def _partnership():
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Organisation, Role
+    from placements.models import Partnership
+
+    hei = OrganisationFactory(kind=Organisation.Kind.HEI)
+    employer = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY)
+    partnership = Partnership.objects.create(slug="riverside", name="Riverside", hei=hei)
+    partnership.employers.add(employer)
+    hei_lead = MembershipFactory(organisation=hei, role=Role.PLACEMENT_LEAD, mfa=True).user
+    employer_lead = MembershipFactory(organisation=employer, role=Role.ORG_ADMIN, mfa=True).user
+    url = f"/placements/partnerships/{partnership.slug}/review/{TODAY.year}/"
+    return partnership, hei_lead, employer_lead, url
+
+
+def partnership_side(client):
+    from placements.models import Partnership
+
+    partnership, hei_lead, _employer_lead, url = _partnership()
+    area = Partnership.Area.values[0]
+    data = {"organisation": partnership.hei.slug, "action": "save"}
+    data.update({f"{a}-rating": "green" for a in Partnership.Area.values})
+    data[f"{area}-comment"] = f"One student mentioned NHS {NHS}"
+    _login(client, hei_lead)
+    response = client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    hrefs = [a["href"] for a in soup.select(".govuk-error-summary a")]
+    assert (
+        f"#side-{partnership.reviews.get().sides.get(organisation=partnership.hei).pk}-{area}-comment"
+        in hrefs
+    ), hrefs
+    return Page(html, [f"One student mentioned NHS {NHS}"])
+
+
+def partnership_action(client):
+    from placements import partnerships as partnership_services
+    from placements.models import Partnership
+
+    partnership, hei_lead, employer_lead, url = _partnership()
+    review = partnership_services.review_for(partnership=partnership, year=TODAY.year)
+    rated = {a: {"rating": "green", "comment": ""} for a in Partnership.Area.values}
+    for organisation, by in (
+        (partnership.hei, hei_lead),
+        (partnership.employers.get(), employer_lead),
+    ):
+        partnership_services.submit_side(
+            review=review, organisation=organisation, by=by, ratings=rated
+        )
+    _login(client, hei_lead)
+    text = f"Call about NHS {NHS}"
+    response = client.post(url, {"action": "add-action", "text": text, "due_on_day": "31"})
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text, "31"])
+
+
+def _designation():
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Organisation, Role
+    from placements import designations
+    from placements.models import DesignationKind
+
+    designations.ensure_default_criteria()
+    employer = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY)
+    body = OrganisationFactory(kind=Organisation.Kind.AWARDING_BODY)
+    lead = MembershipFactory(organisation=employer, role=Role.PLACEMENT_LEAD, mfa=True).user
+    assessor = MembershipFactory(organisation=body, role=Role.ORG_ADMIN, mfa=True).user
+    designation = designations.start_application(
+        organisation=employer, kind=DesignationKind.APS, awarding_body=body, by=lead
+    )
+    return designation, lead, assessor
+
+
+def designation_evidence(client):
+    from placements import designations
+    from placements.models import DesignationKind
+
+    designation, lead, _assessor = _designation()
+    criteria = list(designations.active_criteria(DesignationKind.APS))
+    _login(client, lead)
+    text = f"Case study, NHS {NHS}"
+    response = client.post(
+        f"/placements/designations/{designation.uuid}/",
+        {"action": "save", f"evidence-{criteria[0].pk}": text},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text])
+
+
+def designation_decision(client):
+    from placements import designations
+    from placements.models import DesignationKind
+
+    designation, lead, assessor = _designation()
+    for criterion in designations.active_criteria(DesignationKind.APS):
+        designations.save_evidence(
+            designation=designation, criterion=criterion, text="How we meet it", by=lead
+        )
+    designations.submit(designation=designation, by=lead)
+    _login(client, assessor)
+    text = f"The evidence names a child (NHS {NHS})."
+    response = client.post(
+        f"/placements/designations/{designation.uuid}/",
+        {"action": "decide", "notes": text, "starts_on_day": "40"},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text, "40"])
+
+
+def designation_create(client):
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Organisation, Role
+
+    employer = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY)
+    _login(
+        client, MembershipFactory(organisation=employer, role=Role.PLACEMENT_LEAD, mfa=True).user
+    )
+    response = client.post("/placements/designations/new/", {"organisation": employer.slug})
+    assert response.status_code == 400
+    return Page(response.content.decode())
+
+
+def invitation(client):
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Role
+
+    org = OrganisationFactory()
+    _login(client, MembershipFactory(organisation=org, role=Role.ORG_ADMIN, mfa=True).user)
+    typed = {
+        "email": "casey@example.org",
+        "role": Role.PRACTICE_EDUCATOR,
+        "starts_on_day": "1",
+        "starts_on_month": "9",
+        "starts_on_year": str(TODAY.year + 1),
+        "registration_number": "SW424242",
+    }
+    response = client.post(f"/organisations/{org.slug}/invite/", typed)
+    return Page(response.content.decode(), ["casey@example.org", "SW424242"])
+
+
+def end_membership(client):
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Role
+
+    org = OrganisationFactory()
+    _login(client, MembershipFactory(organisation=org, role=Role.ORG_ADMIN, mfa=True).user)
+    member = MembershipFactory(organisation=org, role=Role.PRACTITIONER)
+    response = client.post(
+        f"/organisations/{org.slug}/memberships/{member.uuid}/end/",
+        {"ends_on_day": "31", "ends_on_month": "2", "ends_on_year": str(TODAY.year)},
+    )
+    return Page(response.content.decode(), ["31"])
+
+
+def practice_voice(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    _login(client, MembershipFactory(role=Role.PRACTITIONER).user)
+    text = f"We need more reflective time, NHS {NHS}"
+    response = client.post(reverse("appraisals:practice-voice"), {"text": text})
+    return Page(response.content.decode(), [text])
+
+
+def sign_in(client):
+    response = client.post(reverse("account_login"), {"login": "", "password": ""})
+    html = response.content.decode()
+    assert "Enter your email address" in html and "Enter your password" in html
+    assert "This field is required" not in html
+    return Page(html)
+
+
+def sign_in_wrong(client):
+    from accounts.factories import UserFactory
+
+    user = UserFactory()
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "not-the-password"}
+    )
+    return Page(response.content.decode(), [user.email])
+
+
+def password_reset(client):
+    response = client.post(reverse("account_reset_password"), {"email": "not an address"})
+    html = response.content.decode()
+    assert "This field is required" not in html
+    return Page(html, ["not an address"])
+
+
+def compare_levels(client):
+    from capabilities.factories import build_pcf
+
+    version = build_pcf()
+    response = client.get(
+        reverse("capabilities:compare", args=[version.slug]), {"from": "nope", "to": "nor-this"}
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode())
+
+
 CASES = {
     "portfolios.forms.EntryForm": portfolio_entry,
     "portfolios.forms.CommentForm": portfolio_comment,
@@ -301,6 +603,37 @@ CASES = {
     "appraisals.forms.ObjectiveForm": appraisal_objective,
     "appraisals.views.StartForm": appraisal_start,
     "appraisals.template_forms.TemplateForm": appraisal_template,
+    "appraisals.workforce_views.PracticeVoiceForm": practice_voice,
+    "placements.views.AuditPartForm": audit_part,
+    "placements.views.ModerationForm": audit_moderation,
+    "placements.views.DateForm": placement_step(
+        "learning_agreement", "tutor", {"la-on_day": "30", "la-on_month": "2"}, ["30"]
+    ),
+    "placements.views.DaysForm": placement_step(
+        "log_days", "onsite", {"days-days": "1", "days-note": f"NHS {NHS}"}, [f"NHS {NHS}"]
+    ),
+    "placements.views.ExtendForm": placement_step(
+        "extend", "hei_lead", {"extend-days": "0", "extend-reason": "Illness"}, ["Illness"]
+    ),
+    "placements.views.EndEarlyForm": placement_step(
+        "end_early", "provider_lead", {"end-reason": f"Illness, NHS {NHS}"}, [f"Illness, NHS {NHS}"]
+    ),
+    "placements.views.FinalReportForm": placement_step(
+        "final_report", "pe", {"report-text": f"Worked with NHS {NHS}"}, [f"Worked with NHS {NHS}"]
+    ),
+    "placements.views.DecisionForm": placement_decision,
+    "placements.views.PlacementForm": placement_create,
+    "placements.partnership_views.SideCommentsForm": partnership_side,
+    "placements.partnership_views.ActionForm": partnership_action,
+    "placements.designation_views.EvidenceForm": designation_evidence,
+    "placements.designation_views.DecisionForm": designation_decision,
+    "placements.designation_views.ApplicationForm": designation_create,
+    "organisations.forms.InvitationForm": invitation,
+    "organisations.forms.EndMembershipForm": end_membership,
+    "allauth: sign in, both fields empty": sign_in,
+    "allauth: sign in, wrong password": sign_in_wrong,
+    "allauth: password reset": password_reset,
+    "capabilities: compare levels (no form class)": compare_levels,
 }
 
 
