@@ -210,6 +210,9 @@ class CommentForm(GuardedFormMixin, forms.Form):
 
 class EntryFilterForm(forms.Form):
     guard_exempt = {"q": "a search of your own entries, not saved"}
+    # A filter that does not fit is ignored, not reported: the page shows no errors, so its
+    # title has no "Error: " (cms/templatetags/form_errors.py).
+    errors_shown = False
 
     q = forms.CharField(label="Search your entries", required=False, max_length=200)
     year = forms.TypedChoiceField(

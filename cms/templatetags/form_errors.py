@@ -9,7 +9,8 @@
   ``page_has_errors`` (true or false) in the context; otherwise the page has errors when any bound
   form in the context (or in a list, tuple or dict there) has errors, unless the context sets
   ``show_errors`` false (a form bound only to keep what was typed, such as the statement picker's
-  "Find").
+  "Find"), or the form's class sets ``errors_shown = False`` (a filter that ignores what does
+  not fit).
 """
 
 from django import forms, template
@@ -34,6 +35,8 @@ def error_anchor(field) -> str:
 
 
 def _has_errors(value) -> bool:
+    if not getattr(value, "errors_shown", True):  # a form whose page never shows its errors
+        return False
     if isinstance(value, forms.BaseForm):
         return value.is_bound and bool(value.errors)
     if isinstance(value, BaseFormSet):
