@@ -15,7 +15,6 @@ REQUIRED = {
     "password1": "Enter a password",
     "password2": "Enter the password again",
     "code": "Enter the code",
-    "first_name": "Enter your first name",
 }
 
 OPT_OUT = "sign-in and account details, not a record about a person"
