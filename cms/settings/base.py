@@ -106,6 +106,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.home.header_context",
             ],
+            # {% table_region %} in every template without a {% load %}.
+            "builtins": ["cms.templatetags.tables"],
         },
     },
 ]
@@ -213,6 +215,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Our English over the libraries': allauth's Title Case in sentence case (locale/en_GB).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
