@@ -278,6 +278,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Capable <no-reply@capable.invalid>")
+# Where the accessibility statement (/accessibility/) asks people to report a problem or ask for
+# another format: set it to an address someone reads.
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@capable.invalid")
 
 # Content Security Policy (Django's built-in support). Our own pages load nothing inline; the
 # Wagtail admin has inline scripts and styles and gets a looser policy in cms.middleware.
