@@ -236,3 +236,18 @@ class EntryFilterForm(forms.Form):
         ]
         self.fields["domain"].choices = [("", "All domains")] + [(d.slug, d.title) for d in domains]
         self.fields["level"].choices = [("", "All levels")] + [(lv.slug, lv.title) for lv in levels]
+
+    def title_summary(self) -> str:
+        """The filters applied, in words, for the page title (every filtered view of the
+        portfolio gets its own title): "“supervision”, 1 Dec 2025 to 30 Nov 2026, Knowledge"."""
+        if not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        parts = []
+        if query := (data.get("q") or "").strip():
+            parts.append(f"“{query}”")
+        for name in ("year", "type", "domain", "level", "status"):
+            value = data.get(name)
+            if value not in (None, ""):
+                parts.append(str(dict(self.fields[name].choices).get(value, value)))
+        return ", ".join(parts)

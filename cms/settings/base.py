@@ -106,6 +106,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.home.header_context",
             ],
+            # {% table_region %} in every template without a {% load %}.
+            "builtins": ["cms.templatetags.tables"],
         },
     },
 ]
@@ -229,6 +231,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Our English over the libraries': allauth's Title Case in sentence case (locale/en_GB).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -290,6 +294,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Capable <no-reply@capable.invalid>")
+# Where the accessibility statement (/accessibility/) asks people to report a problem or ask for
+# another format: set it to an address someone reads.
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@capable.invalid")
 
 # Content Security Policy (Django's built-in support). Our own pages load nothing inline; the
 # Wagtail admin has inline scripts and styles and gets a looser policy in cms.middleware.
