@@ -58,8 +58,21 @@ check: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# The browser journeys (their own server and Chromium) run beside the rest of the suite, so the
+# two cores of a small machine both work; their report follows the suite's. PYTEST_ARGS runs
+# pytest once with those arguments instead.
+BROWSER_LOG := $(VENV)/browser-tests.log
 test: lint check browser
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest tests/browser -m browser -p no:cacheprovider \
+		> $(BROWSER_LOG) 2>&1 & browser=$$!; \
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -m "not browser"; suite=$$?; \
+	wait $$browser; journeys=$$?; \
+	echo "== Browser journeys (tests/browser) =="; cat $(BROWSER_LOG); \
+	[ $$suite -eq 0 ] && [ $$journeys -eq 0 ]
+else
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+endif
 
 # The browser journeys (tests/browser) drive Debian's Chromium. Installed here when this machine
 # lets us (root or password-less sudo with apt-get); otherwise those tests are skipped with the

@@ -41,6 +41,7 @@ def _why_not() -> str | None:
 WHY_NOT = _why_not()
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
