@@ -17,7 +17,13 @@ register = template.Library()
 
 CAPTION = re.compile(r"<caption\b([^>]*)>", re.IGNORECASE)
 ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
-_NUMBERS = itertools.count(1)
+
+
+def _next_number(context) -> int:
+    """1, 2, 3… per page: the count lives in the bottom layer of the render's context, which
+    included templates share, so ids are the same every time a page is drawn."""
+    numbers = context.dicts[0].setdefault("_table_region_numbers", itertools.count(1))
+    return next(numbers)
 
 
 class TableRegionNode(template.Node):
@@ -38,7 +44,7 @@ class TableRegionNode(template.Node):
             if found:
                 label_id = found.group(1)
             else:
-                label_id = f"table-caption-{next(_NUMBERS)}"
+                label_id = f"table-caption-{_next_number(context)}"
                 html = (
                     html[: caption.start()]
                     + f'<caption id="{label_id}"{caption.group(1)}>'
