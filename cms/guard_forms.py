@@ -152,13 +152,13 @@ class GuardedFormMixin:
 
     @property
     def guard_anchor(self) -> str:
-        """Where a link about the guard's findings goes: the confirmation checkbox when it needs
-        ticking, otherwise the first field with a finding (after a redaction, the first field
-        that changed)."""
-        if self.guard_weak and CONFIRM_FIELD in self.errors:
-            return self[CONFIRM_FIELD].auto_id
+        """Where a link about the guard's findings goes: after a redaction, the first field that
+        changed (the confirmation's own message links to the checkbox); otherwise the
+        confirmation checkbox when it needs ticking, else the first field with a finding."""
         if self.guard_redacted_fields:
             return self[self.guard_redacted_fields[0]].auto_id
+        if self.guard_weak and CONFIRM_FIELD in self.errors:
+            return self[CONFIRM_FIELD].auto_id
         if self.guard_findings:
             return self[self.guard_findings[0].field].auto_id
         return self[CONFIRM_FIELD].auto_id if self.guard_weak else ""
