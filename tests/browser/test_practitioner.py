@@ -162,34 +162,57 @@ def test_coverage_changes_when_an_entry_is_mapped(ui):
     ui.screenshot("coverage")
 
 
-def test_practitioner_reads_their_cpd_year(ui):
-    ui.sign_in("priya.practitioner")
-    ui.screenshot("home-practitioner")
-    ui.follow("Your CPD year")
-    ui.expect_heading(re.compile(r"CPD for the registration year 1 December \d{4} to 30 November"))
-    # What Social Work England asks, and where this person stands against it.
-    ui.see("at least 2 pieces of CPD")
-    ui.see("peer reflection")
+def cpd_standing(ui: UI) -> tuple[int, int]:
+    """Records counted and records with a peer reflection, as the CPD year page shows them;
+    checks that the requirement's status agrees."""
     summary = ui.main.locator(".govuk-summary-list").first
-    counted = summary.locator(".govuk-summary-list__row", has_text="Records counted")
-    records = int(re.search(r"(\d+) of at least 2", counted.inner_text()).group(1))
-    peers_row = summary.locator(".govuk-summary-list__row", has_text="With a peer reflection")
-    peers = int(re.search(r"(\d+) of at least 1", peers_row.inner_text()).group(1))
-    status = summary.locator(".govuk-summary-list__row", has_text="Requirement")
+    row = summary.locator(".govuk-summary-list__row")
+    counted = row.filter(has_text="Records counted").inner_text()
+    records = int(re.search(r"(\d+) of at least 2", counted)[1])
+    with_peer = row.filter(has_text="With a peer reflection").inner_text()
+    peers = int(re.search(r"(\d+) of at least 1", with_peer)[1])
+    status = row.filter(has_text="Requirement")
     if records >= 2 and peers >= 1:
         expect(status).to_contain_text("Met")
     else:
         expect(status).to_contain_text("Not met yet")
-        if records < 2:
-            expect(status).to_contain_text(f"Record {2 - records} more")
-    ui.see("There is no minimum number of hours")
+    if records < 2:
+        expect(status).to_contain_text(f"Record {2 - records} more")
+    return records, peers
 
-    # The year before: the records ready to copy into Social Work England's form.
-    ui.follow(re.compile("^Previous year"))
-    ui.expect_heading(re.compile("CPD for the registration year"))
-    cards = ui.main.locator(".govuk-summary-card")
-    if cards.count():
-        expect(cards.first).to_contain_text("What I learnt")
-        expect(cards.first).to_contain_text("Impact on my practice")
-        ui.follow(re.compile("^Open the entry"), within=cards.first)
-        expect(ui.page.get_by_role("heading", name="CPD record")).to_be_visible()
+
+def test_practitioner_records_cpd_towards_social_work_englands_requirements(ui):
+    today = datetime.date.today()
+    ui.sign_in("priya.practitioner")
+    ui.screenshot("home-practitioner")
+    ui.follow("Your CPD year")
+    ui.expect_heading(re.compile(r"CPD for the registration year 1 December \d{4} to 30 November"))
+    # What Social Work England asks, and where Priya stands against it.
+    ui.see("at least 2 pieces of CPD in each registration year, at least 1 of them with a peer")
+    ui.see("There is no minimum number of hours")
+    records, peers = cpd_standing(ui)
+
+    # A record with a peer reflection, dated today.
+    ui.follow("Portfolio", exact=True, within=ui.page.locator("header"))
+    ui.press("Add evidence")
+    ui.select("Type of evidence", "Learning activity (a course, reading, event)")
+    ui.fill("Title", "Course on direct work with teenagers", exact=True)
+    fill_date(ui, "Date", today)
+    ui.fill("Short description and why it is relevant", "A day course on direct work.")
+    ui.fill("What I learnt", "Walking and talking works better than an office.")
+    ui.fill("Impact on my practice and on the people I work with", "I meet young people outside.")
+    ui.fill("Who you discussed it with", "A senior practitioner in my team")
+    ui.fill("Their role", "Senior practitioner")
+    fill_date(ui, "Date of the discussion", today)
+    ui.fill("What you learnt from discussing it with them", "How she plans a first meeting.")
+    ui.press("Save record", exact=True)
+    ui.see("Record saved.")
+
+    ui.follow("Back to your portfolio")
+    ui.follow("CPD year", exact=True)
+    assert cpd_standing(ui) == (records + 1, peers + 1)
+    # The record laid out in the order of Social Work England's form, ready to copy.
+    card = ui.main.locator(".govuk-summary-card").filter(has_text="Course on direct work")
+    expect(card).to_contain_text("Walking and talking works better than an office.")
+    expect(card).to_contain_text("Senior practitioner")
+    expect(card).to_contain_text("How she plans a first meeting.")
