@@ -42,7 +42,6 @@ def test_supervisor_comments_on_a_shared_portfolio(ui):
     ui.press("Add comment", exact=True)
     ui.see("Your comment was added.")
     ui.see(comment)
-    ui.screenshot("supervisor-comments")
     ui.sign_out()
 
     # Ravi sees the comment, signed with Jo's name and role.
