@@ -17,7 +17,6 @@ register = template.Library()
 
 CAPTION = re.compile(r"<caption\b([^>]*)>", re.IGNORECASE)
 ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
-_NUMBERS = itertools.count(1)
 
 
 class TableRegionNode(template.Node):
@@ -38,7 +37,11 @@ class TableRegionNode(template.Node):
             if found:
                 label_id = found.group(1)
             else:
-                label_id = f"table-caption-{next(_NUMBERS)}"
+                # Numbered per page, not per process: the same page gets the same ids.
+                numbers = context.render_context.dicts[0].setdefault(
+                    "table_region_numbers", itertools.count(1)
+                )
+                label_id = f"table-caption-{next(numbers)}"
                 html = (
                     html[: caption.start()]
                     + f'<caption id="{label_id}"{caption.group(1)}>'
