@@ -43,4 +43,10 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 CAPABLE_ALLOW_DEMO_DATA = True
+# The seed hashes every demo password with this, so each journey's sign-in is quick (a
+# production hasher takes a second or more a sign-in on a busy test machine).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A journey may sign the same staff member in twice within 30 seconds, and allauth refuses a code
+# used once: accepting the codes either side of the current one lets the harness use the next.
+MFA_TOTP_TOLERANCE = 1
 SITE_URL_FROM_REQUEST = True

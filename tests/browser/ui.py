@@ -116,15 +116,15 @@ class UI:
         """Sign in as a demo person (their email's local part), with their TOTP code if staff."""
         email = f"{local}@{DEMO_DOMAIN}"
         self.goto("/accounts/login/")
-        self.fill("Email address", email)
-        self.fill("Password", DEMO_PASSWORD)
-        self.press("Sign in")
+        self.fill(re.compile(r"^Email( address)?$"), email)
+        self.fill("Password", DEMO_PASSWORD, exact=True)
+        sign_in = re.compile(r"^sign in$", re.IGNORECASE)  # allauth's 2FA page: "Sign In"
+        self.press(sign_in)
         if "/2fa/authenticate" in self.page.url:
-            import pyotp
-
-            self.fill("Code", pyotp.TOTP(demo_totp_secret(email)).now())
-            self.press("Sign in")
+            self.fill("Code", self._unused_totp_code(email))
+            self.press(sign_in)
         assert "/accounts/login" not in self.page.url, f"{local} could not sign in"
+        assert "/2fa/" not in self.page.url, f"{local}: the TOTP code was refused"
 
     def follow(self, name: str | re.Pattern, *, within: Locator | None = None, exact=False):
         """Follow a link by its accessible name (to another page)."""
@@ -337,3 +337,27 @@ class UI:
                 )
                 problems.append(f"axe {violation['id']}: {violation['help']} [{targets}]")
         return problems
+
+    # -- added for the practitioner journeys ---------------------------------------------------
+    def sign_out(self) -> None:
+        """Sign out from the header's link and allauth's confirmation page."""
+        self.follow("Sign out", within=self.page.locator("header"))
+        if "/accounts/logout" in self.page.url:
+            self.press(re.compile(r"^sign out$", re.IGNORECASE), within=self.main)
+
+    def _unused_totp_code(self, email: str) -> str:
+        """The current TOTP code, or (when this journey has used it already: allauth refuses a
+        code twice) the next or previous one, which the browser settings accept."""
+        import time
+
+        import pyotp
+
+        totp = pyotp.TOTP(demo_totp_secret(email))
+        used = self.__dict__.setdefault("_used_codes", set())
+        now = time.time()
+        for at in (now, now + totp.interval, now - totp.interval):
+            code = totp.at(at)
+            if (email, code) not in used:
+                used.add((email, code))
+                return code
+        raise PageProblem(f"{email}: signed in more than three times in 30 seconds")
