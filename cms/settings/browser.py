@@ -43,4 +43,7 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 CAPABLE_ALLOW_DEMO_DATA = True
+# Journeys sign in many times: a fast hasher (the seed, run with these settings, uses it too), as
+# in the test settings. Never used outside the browser tests' throwaway database.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SITE_URL_FROM_REQUEST = True
