@@ -34,6 +34,68 @@ def open_alex_stage(ui, stage: str) -> None:
     ui.follow(stage)
 
 
+INTERIM = "Six-month interim review"
+ASSESSMENT = (
+    "Two direct observations so far, both at the expected level, and feedback from carers is "
+    "positive. Progress is on track for the end of the year."
+)
+DOMAIN = re.compile(r"^\d+\. ")
+
+
+def rate_every_domain(ui, rating: str) -> None:
+    """Each domain of the framework is a group with one rating for the person's own side."""
+    legends = ui.main.locator("legend").filter(has_text=DOMAIN).all_inner_texts()
+    assert len(legends) == 9, legends
+    for legend in legends:
+        group = ui.main.get_by_role("group", name=legend.strip(), exact=True)
+        ui.select("Rating", rating, within=group)
+
+
+def test_interim_review_completed_and_signed_by_all_three(ui):
+    # Pat, the ASYE assessor, gives the interim assessment her home asks for.
+    ui.sign_in("pat.educator")
+    ui.follow(re.compile(f"Answer your questions in “{INTERIM}”"))
+    ui.fill("ASYE assessor (must answer)", ASSESSMENT)
+    ui.press("Save", exact=True)
+    ui.see("Saved.")
+    sign_out(ui)
+
+    # Alex rates herself in every domain.
+    ui.sign_in("alex.asye")
+    ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
+    rate_every_domain(ui, "Meeting the ASYE level")
+    ui.press("Save", exact=True)
+    ui.see("Saved.")
+    ui.see("self-assessment and judgement needed")
+    sign_out(ui)
+
+    # Morgan, her line manager, gives his judgements and signs.
+    ui.sign_in("morgan.manager")
+    ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
+    ui.see(ASSESSMENT)
+    rate_every_domain(ui, "Meeting the ASYE level")
+    ui.press("Save", exact=True)
+    ui.press(re.compile("Sign off as appraiser"))
+    ui.see(f"You signed {INTERIM}")
+    sign_out(ui)
+
+    # Sam, the PSW, countersigns.
+    ui.sign_in("sam.psw")
+    ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
+    ui.press(re.compile("Sign off as countersigner"))
+    ui.see("Sam Adeyemi signed as countersigner")
+    sign_out(ui)
+
+    # Alex signs last: the stage is signed off and locked, the next one open.
+    ui.sign_in("alex.asye")
+    ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
+    ui.press(re.compile("Sign off as appraisee"))
+    ui.expect_heading(f"{INTERIM} Signed off")
+    ui.see("Signed stages are locked")
+    ui.follow("Back to the appraisal")
+    ui.see(re.compile("Nine-month review\\s+Open"))
+
+
 def test_amended_stage_disputed_and_countersigned(ui):
     # Morgan, the line manager, corrects his answer in the signed three-month review.
     ui.sign_in("morgan.manager")
