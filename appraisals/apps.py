@@ -16,9 +16,11 @@ class AppraisalsConfig(AppConfig):
         from cms import home
 
         from . import tasks
-        from .models import SharedEvidence, SignOff, Stage
+        from .models import Amendment, Answer, SharedEvidence, SignOff, Stage
 
         home.register(tasks=tasks.tasks_for, areas=tasks.areas_for)
         home.clear_on_save(Stage, tasks.people_of_stage)
         home.clear_on_save(SignOff, tasks.people_of_sign_off)
         home.clear_on_save(SharedEvidence, tasks.people_of_evidence)
+        home.clear_on_save(Answer, tasks.people_of_answer)
+        home.clear_on_save(Amendment, tasks.people_of_amendment)

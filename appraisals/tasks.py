@@ -1,17 +1,28 @@
 """What appraisals put on a person's home (see cms.home): stages waiting for their answers or
-signature, and the appraisal areas their roles let them open."""
+signature (an ASYE assessor, who answers but does not sign, included), amendments waiting for
+their signature, and the appraisal areas their roles let them open."""
 
 from django.urls import reverse
 
 from cms.home import Area, Task, is_overdue
 
 from . import rules, services
-from .models import Appraisal, AppraisalTemplate, Participant, SharedEvidence, SignOff, Stage
+from .models import (
+    Amendment,
+    Answer,
+    Appraisal,
+    AppraisalTemplate,
+    Participant,
+    SharedEvidence,
+    SignOff,
+    Stage,
+)
 
 
 def tasks_for(user) -> list[Task]:
     """Each open stage of an appraisal in progress that `user` may change, where one of their
-    signing roles has not signed yet."""
+    signing roles has not signed yet or one of their roles still has a question to answer; and
+    each amendment one of their signing roles has not signed."""
     stages = (
         Stage.objects.filter(
             status=Stage.Status.OPEN,
@@ -38,12 +49,16 @@ def tasks_for(user) -> list[Task]:
             for role in appraisal.roles_of(user)
             if role in appraisal.signers() and role not in signed
         ]
-        if not owed:
+        if owed:
+            what = f"Complete and sign “{stage.name}” ({appraisal.template.name})"
+        elif _answers_owed(stage, user):
+            what = f"Answer your questions in “{stage.name}” ({appraisal.template.name})"
+        else:
             continue
         mine = Participant.APPRAISEE in owed
         tasks.append(
             Task(
-                what=f"Complete and sign “{stage.name}” ({appraisal.template.name})",
+                what=what,
                 for_whom="You" if mine else str(appraisal.appraisee),
                 due_on=stage.due_on,
                 overdue=is_overdue(stage.due_on),
@@ -51,7 +66,50 @@ def tasks_for(user) -> list[Task]:
                 group="My learning" if mine else "People I support",
             )
         )
-    return [*tasks, *_asye_slot_tasks(user)]
+    return [*tasks, *_amendment_tasks(user), *_asye_slot_tasks(user)]
+
+
+def _answers_owed(stage, user) -> bool:
+    """Whether one of `user`'s roles in the stage's appraisal must still answer a question (asked
+    only of those with nothing to sign: a signer's task already says "complete")."""
+    roles = set(stage.appraisal.roles_of(user))
+    return any(role in roles for _question, role in services.missing_answers(stage))
+
+
+def _amendment_tasks(user) -> list[Task]:
+    """Amendments of signed stages still waiting for a signature from one of `user`'s roles."""
+    amendments = (
+        Amendment.objects.filter(
+            signed_at__isnull=True,
+            stage__appraisal__in=rules.appraisals_visible_to(user),
+        )
+        .select_related(
+            "stage__template_stage",
+            "stage__appraisal__template",
+            "stage__appraisal__appraisee",
+            "stage__appraisal__appraiser",
+            "stage__appraisal__countersigner",
+            "stage__appraisal__assessor",
+        )
+        .prefetch_related("sign_offs")
+    )
+    tasks = []
+    for amendment in amendments:
+        stage, appraisal = amendment.stage, amendment.stage.appraisal
+        signed = {s.role for s in amendment.sign_offs.all()}
+        owed = [r for r in appraisal.roles_of(user) if r in appraisal.signers() and r not in signed]
+        if not owed:
+            continue
+        mine = Participant.APPRAISEE in owed
+        tasks.append(
+            Task(
+                what=f"Sign the amendment to “{stage.name}” ({appraisal.template.name})",
+                for_whom="You" if mine else str(appraisal.appraisee),
+                url=stage.get_absolute_url(),
+                group="My learning" if mine else "People I support",
+            )
+        )
+    return tasks
 
 
 def _asye_slot_tasks(user) -> list[Task]:
@@ -127,6 +185,14 @@ def people_of_stage(stage) -> list:
         appraisal.countersigner_id,
         appraisal.assessor_id,
     ]
+
+
+def people_of_answer(answer: Answer) -> list:
+    return people_of_stage(answer.stage)
+
+
+def people_of_amendment(amendment: Amendment) -> list:
+    return people_of_stage(amendment.stage)
 
 
 def people_of_evidence(shared: SharedEvidence) -> list:

@@ -333,7 +333,8 @@ def _stage_context(
     signed_roles = {s.role for s in signed if s.amendment_id is None}
     for amendment in amendments:
         done = {s.role for s in amendment.sign_offs.all()}
-        amendment.can_sign = [r for r in roles if r in signers and r not in done]
+        # Participant members: the form posts the value, the button reads the label.
+        amendment.can_sign = [Participant(r) for r in roles if r in signers and r not in done]
     return {
         "appraisal": appraisal,
         "stage": stage,
@@ -350,7 +351,8 @@ def _stage_context(
         else [],
         "read_only": getattr(appraisal, "read_only", False),
         "blockers": services.blockers(stage) if stage.status == Stage.Status.OPEN else [],
-        "can_sign": [r for r in roles if r in signers and r not in signed_roles]
+        "role_choices": [Participant(r) for r in roles],
+        "can_sign": [Participant(r) for r in roles if r in signers and r not in signed_roles]
         if stage.status == Stage.Status.OPEN
         else [],
         "sign_offs": signed,
