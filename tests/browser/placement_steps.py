@@ -7,9 +7,21 @@ from playwright.sync_api import Locator
 
 
 def sign_in_as(ui, local: str) -> None:
-    """The next person, on their own computer: nobody is signed in there yet."""
-    ui.page.context.clear_cookies()
-    ui.sign_in(local)
+    """`local` at their own computer: signed in afresh the first time, and still signed in when
+    they come back to it later in the journey (a second sign-in within one TOTP period would
+    offer the code just used, which is refused as it should be)."""
+    context = ui.page.context
+    sessions = ui.__dict__.setdefault("placement_sessions", {})
+    current = ui.__dict__.get("placement_person")
+    if current is not None:
+        sessions[current] = context.cookies()
+    context.clear_cookies()
+    if local in sessions:
+        context.add_cookies(sessions[local])
+        ui.goto("/home/")
+    else:
+        ui.sign_in(local)
+    ui.placement_person = local
 
 
 def task_row(ui, person: str) -> Locator:

@@ -16,7 +16,7 @@ from .placement_steps import fill_date, rate_every_statement, sign_in_as, task_r
 
 
 def test_student_and_practice_educator_submit_their_audit_parts(ui):
-    ui.sign_in("dev.student")
+    sign_in_as(ui, "dev.student")
     ui.follow("Complete your part of the placement audit (Student)")
     ui.expect_heading("Quality audit")
     ui.see("Your part: Student")
@@ -41,7 +41,7 @@ def test_student_and_practice_educator_submit_their_audit_parts(ui):
 
 
 def test_provider_and_tutor_submit_their_parts_so_the_audit_is_ready(ui):
-    ui.sign_in("lee.placements")
+    sign_in_as(ui, "lee.placements")
     ui.follow(
         "Complete your part of the placement audit (Provider", within=task_row(ui, "Fin Gallard")
     )
@@ -69,7 +69,7 @@ def test_provider_and_tutor_submit_their_parts_so_the_audit_is_ready(ui):
 def test_hei_lead_moderates_and_the_provider_sees_the_action(ui):
     due = timezone.localdate() + timedelta(days=30)
     action = "Give each student a desk and a laptop before their first day."
-    ui.sign_in("hal.placements")
+    sign_in_as(ui, "hal.placements")
     ui.follow("Moderate the placement audit", within=task_row(ui, "Bex Orman"))
     ui.expect_heading("Quality audit")
     ui.fill("Moderation notes", "The parts agree: supervision was strong, set-up was slow.")
@@ -91,13 +91,13 @@ def test_hei_lead_moderates_and_the_provider_sees_the_action(ui):
 
 
 def test_provider_quality_profile(ui):
-    ui.sign_in("lee.placements")
+    sign_in_as(ui, "lee.placements")
     ui.follow("Northshire County Council: quality")
     ui.expect_heading(re.compile("quality", re.I))
     ui.screenshot("quality-profile")
 
 
 def test_student_home(ui):
-    ui.sign_in("sol.student")
+    sign_in_as(ui, "sol.student")
     ui.expect_heading("Your home")
     ui.screenshot("home-student")

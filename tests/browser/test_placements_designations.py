@@ -17,7 +17,7 @@ EVIDENCE = "Set out in our practice learning policy, reviewed each year with our
 
 def test_employer_renews_its_aps_status_and_the_awarding_body_approves(ui):
     expires = timezone.localdate() + timedelta(days=3 * 365)
-    ui.sign_in("lee.placements")
+    sign_in_as(ui, "lee.placements")
     ui.follow("Apply to renew approved practice setting")
     ui.expect_heading("Start an application")
     ui.choose("Approved Practice Setting")
@@ -48,7 +48,7 @@ def test_employer_renews_its_aps_status_and_the_awarding_body_approves(ui):
 
 def test_awarding_body_refuses_an_application_with_its_reasons(ui):
     reasons = "The workload evidence does not show how students' time is protected."
-    ui.sign_in("bea.admin")
+    sign_in_as(ui, "bea.admin")
     ui.follow("Designations", within=ui.main)
     ui.follow("Start an application")
     ui.choose("Teaching organisation")

@@ -20,7 +20,7 @@ def rate_every_area(ui, rating: str) -> None:
 
 
 def test_both_sides_rate_the_partnership_and_see_everyone_s_ratings(ui):
-    ui.sign_in("hal.placements")
+    sign_in_as(ui, "hal.placements")
     ui.follow(TASK)
     ui.expect_heading("Northshire Teaching Partnership")
     rate_every_area(ui, "Green")
