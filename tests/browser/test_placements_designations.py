@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .placement_steps import fill_date, sign_in_as, write_every_criterion
 
-EVIDENCE = "Set out in our practice learning policy, reviewed each year with our partners."
+EVIDENCE = "Set out in our practice learning policy."
 
 
 def test_employer_renews_its_aps_status_and_the_awarding_body_approves(ui):
