@@ -94,10 +94,13 @@ def test_provider_quality_profile(ui):
     sign_in_as(ui, "lee.placements")
     ui.follow("Northshire County Council: quality")
     ui.expect_heading(re.compile("quality", re.I))
+    ui.see("Quality audit results")
+    ui.see("1 overdue")  # the demo's action agreed months ago
     ui.screenshot("quality-profile")
 
 
 def test_student_home(ui):
     sign_in_as(ui, "sol.student")
     ui.expect_heading("Your home")
+    ui.see("Placements")
     ui.screenshot("home-student")
