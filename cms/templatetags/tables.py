@@ -6,7 +6,6 @@ caption: the caption's id, given as the tag's argument or found (and added if mi
 table it wraps. With no caption, pass the id of the heading that names the table.
 """
 
-import itertools
 import re
 
 from django import template
@@ -17,7 +16,15 @@ register = template.Library()
 
 CAPTION = re.compile(r"<caption\b([^>]*)>", re.IGNORECASE)
 ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
-_NUMBERS = itertools.count(1)
+# Numbers for the captions given an id, counted per page (at the bottom of the render context,
+# which includes share), so a page renders the same ids whoever asks and however often.
+_COUNTER = "_table_region_numbers"
+
+
+def _next_number(context) -> int:
+    outermost = context.render_context.dicts[0]
+    outermost[_COUNTER] = outermost.get(_COUNTER, 0) + 1
+    return outermost[_COUNTER]
 
 
 class TableRegionNode(template.Node):
@@ -38,7 +45,7 @@ class TableRegionNode(template.Node):
             if found:
                 label_id = found.group(1)
             else:
-                label_id = f"table-caption-{next(_NUMBERS)}"
+                label_id = f"table-caption-{_next_number(context)}"
                 html = (
                     html[: caption.start()]
                     + f'<caption id="{label_id}"{caption.group(1)}>'
