@@ -8,13 +8,15 @@ What it sets up, with the organisations and people of `accounts.demo`:
 * Northshire's Student unit (four places, headed by Pat Lindqvist);
 * a year of placements at Northshire, Southvale and Brightpath in every state: proposed,
   agreed, in progress, completed and ended early;
-* their quality audits at every stage: open with some parts in, fully submitted and waiting
+* their quality audits at every stage: open with no part in yet, open with some parts in,
+  fully submitted and waiting
   for moderation, and moderated with actions for the provider (one of them overdue);
 * an Approved Practice Setting designation for Northshire that expires within 60 days, and
   teaching organisation status for Brightpath, both decided by the Regional Practice Learning
   Board;
 * the Northshire Teaching Partnership (University of Northshire with Northshire and
-  Brightpath) and this year's review, which the university has submitted and Northshire has not.
+  Brightpath) and this year's review, which Brightpath has submitted and the university and
+  Northshire have not.
 
 Everything goes through `services`, `designations` and `partnerships`, so the placement rules
 hold for the demo too: no student has overlapping placements, the Student unit never holds more
@@ -29,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -77,6 +80,7 @@ PROGRAMMES = {
 }
 
 # Audit stages a placement's audit reaches in the demo.
+OPEN_NONE = "open-none"  # open, no part submitted yet
 OPEN_SOME = "open-some"  # open, some parts submitted
 SUBMITTED = "submitted"  # every part in, waiting for moderation
 MODERATED = "moderated"  # moderated, with actions
@@ -164,7 +168,7 @@ PLANS = [
         -200,
         98,
         Placement.Status.COMPLETED,
-        audit=OPEN_SOME,
+        audit=OPEN_NONE,
         tone=4,
     ),
     Plan(
@@ -372,6 +376,10 @@ def _ensure_students(orgs, people, today: date) -> dict[str, User]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # Verified, as the demo people's are, so a generated student can sign in too.
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         Membership.objects.get_or_create(
             user=user,
             organisation=orgs[university],
@@ -427,6 +435,8 @@ def _submit(audit: Audit, party: str, by: User, pattern: list[int], voice: int =
 
 
 def _run_audit(plan: Plan, audit: Audit, placement: Placement, people, today: date) -> None:
+    if plan.audit == OPEN_NONE:
+        return
     tone = STUDENT_RATING_PATTERNS[plan.tone % len(STUDENT_RATING_PATTERNS)]
     others = [2, 3, 2, 2]
     provider_lead = people.get(LEADS.get(plan.provider, ""))
@@ -558,12 +568,12 @@ def _ensure_partnership(orgs, people, today: date) -> None:
     if created:
         partnership.employers.add(orgs["northshire"], orgs["brightpath"])
     review = partnerships.review_for(partnership=partnership, year=today.year)
-    side = PartnershipSide.objects.get(review=review, organisation=orgs["uni-northshire"])
+    side = PartnershipSide.objects.get(review=review, organisation=orgs["brightpath"])
     if side.submitted_at is None:
         partnerships.submit_side(
             review=review,
-            organisation=orgs["uni-northshire"],
-            by=people["hal.placements"],
+            organisation=orgs["brightpath"],
+            by=people["cam.admin"],
             ratings={
                 area: {"rating": rating, "comment": comment}
                 for area, (rating, comment) in PARTNERSHIP_RATINGS.items()

@@ -35,12 +35,16 @@ EXPECTED = {
         "audit (Provider",
         "partnership review",
     ],
-    "hal.placements": ["Moderate the placement audit", "Moderate the placement audit"],
+    "hal.placements": [
+        "Moderate the placement audit",
+        "Moderate the placement audit",
+        "partnership review",
+    ],
     "ada.admin": ["renew", "partnership review"],
-    "cam.admin": ["partnership review"],
+    "cam.admin": [],
     "jo.manager": ["Mid-year review", "CPD"],
     "rue.board": [],
-    "uma.admin": [],
+    "uma.admin": ["partnership review"],
 }
 
 
