@@ -116,14 +116,15 @@ class UI:
         """Sign in as a demo person (their email's local part), with their TOTP code if staff."""
         email = f"{local}@{DEMO_DOMAIN}"
         self.goto("/accounts/login/")
-        self.fill("Email address", email)
-        self.fill("Password", DEMO_PASSWORD)
-        self.press("Sign in")
+        self.fill(re.compile(r"^Email( address)?$"), email)
+        self.fill("Password", DEMO_PASSWORD, exact=True)
+        sign_in = re.compile(r"^sign in$", re.IGNORECASE)  # allauth's 2FA page: "Sign In"
+        self.press(sign_in)
         if "/2fa/authenticate" in self.page.url:
             import pyotp
 
             self.fill("Code", pyotp.TOTP(demo_totp_secret(email)).now())
-            self.press("Sign in")
+            self.press(sign_in)
         assert "/accounts/login" not in self.page.url, f"{local} could not sign in"
 
     def follow(self, name: str | re.Pattern, *, within: Locator | None = None, exact=False):
