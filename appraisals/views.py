@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import record_access
 from accounts.models import User
 from capabilities.models import FrameworkVersion, Item
-from cms.forms import GovUKDateField
+from cms.forms import GovUKDateField, ServiceErrorsMixin
 from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
@@ -81,6 +81,16 @@ def _stage(appraisal, number) -> Stage:
 
 def _problem(request, error) -> None:
     report_refusal(request, error, denied="You cannot do that in this appraisal.")
+
+
+def _refused(request, form, error) -> None:
+    """A service's refusal of what a form sent: a ValidationError goes on the form (its error
+    summary, and beside the fields it names) so the page shows it with what was typed; anything
+    else (not allowed) goes in a banner."""
+    if isinstance(error, ValidationError) and form is not None:
+        ServiceErrorsMixin.add_service_error(form, error)
+    else:
+        _problem(request, error)
 
 
 @login_required
@@ -415,7 +425,10 @@ def _save_stage(request, appraisal, stage):
                 _save_domains(request, appraisal, stage, roles, texts)
             record_confirmation(record=stage, findings=form.guard_confirmed, by=request.user)
     except (ValidationError, PermissionDenied) as error:
-        _problem(request, error)
+        if request.POST.get("action") == "skip":
+            _problem(request, error)
+        else:
+            _refused(request, form, error)
         return _stage_error(request, appraisal, stage, stage_form=form)
     messages.success(request, "Saved.")
     return redirect(stage)
@@ -488,7 +501,7 @@ def amend(request, appraisal, number):
             reason=form.cleaned_data["reason"],
         )
     except (ValidationError, PermissionDenied) as error:
-        _problem(request, error)
+        _refused(request, form, error)
         return _stage_error(request, appraisal, stage, amend_form=form)
     record_confirmation(record=amendment, findings=form.guard_confirmed, by=request.user)
     messages.success(
@@ -510,7 +523,7 @@ def dissent(request, appraisal, number):
             stage=stage, user=request.user, text=form.cleaned_data["text"]
         )
     except (ValidationError, PermissionDenied) as error:
-        _problem(request, error)
+        _refused(request, form, error)
         return _stage_error(request, appraisal, stage, dissent_form=form)
     record_confirmation(record=note, findings=form.guard_confirmed, by=request.user)
     messages.success(request, "Your note of disagreement is kept with this stage's record.")

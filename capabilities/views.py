@@ -156,6 +156,7 @@ def compare(request, version):
             "selected_from": request.GET.get("from", ""),
             "selected_to": request.GET.get("to", ""),
             "errors": errors,
+            "page_has_errors": bool(errors),  # "Error: " in the title (base.html)
             "rows": rows,
             "breadcrumbs": _breadcrumbs(structure.version, ("Compare levels", None)),
         },

@@ -144,10 +144,24 @@ class GuardedFormMixin:
     @property
     def non_field_anchor(self) -> str:
         """Where the error summary's form-wide message links: after a redaction, the first
-        field that changed (the error summary falls back to the first field)."""
+        field that changed; with findings, the finding or the confirmation (``guard_anchor``);
+        otherwise the error summary falls back to the first field."""
+        if self.guard_redacted_fields or self.guard_findings:
+            return self.guard_anchor
+        return ""
+
+    @property
+    def guard_anchor(self) -> str:
+        """Where a link about the guard's findings goes: the confirmation checkbox when it needs
+        ticking, otherwise the first field with a finding (after a redaction, the first field
+        that changed)."""
+        if self.guard_weak and CONFIRM_FIELD in self.errors:
+            return self[CONFIRM_FIELD].auto_id
         if self.guard_redacted_fields:
             return self[self.guard_redacted_fields[0]].auto_id
-        return ""
+        if self.guard_findings:
+            return self[self.guard_findings[0].field].auto_id
+        return self[CONFIRM_FIELD].auto_id if self.guard_weak else ""
 
     def preview_identifying_information(self) -> None:
         """For an unbound form over a record that needs review (an imported entry): find and

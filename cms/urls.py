@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, reverse
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -40,6 +40,14 @@ urlpatterns = [
     path("ims/case/v1p1/", include("capabilities.case_api")),
     path("search/", search_views.search, name="search"),
     path("home/", home_page, name="home"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(
+            template_name="cms/accessibility.html",
+            extra_context={"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+        ),
+        name="accessibility",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build Capable's front end from GOV.UK Frontend (pinned in package.json) into cms/static/:
 #   css/site.css                 compiled from site.scss (Arial, no GDS Transport, no crest)
+#   css/layout.css               compiled from layout.scss (reflow at 320 px, text zoom)
 #   govuk/govuk-frontend.min.js  the design system's JavaScript, loaded by js/site.js
 #   govuk/assets/                only the assets the CSS refers to (none today: see below)
 #   govuk/VERSION, govuk/LICENCE
@@ -24,9 +25,11 @@ mkdir -p "$static/css" "$static/govuk"
 start=$(date +%s%N)
 npx --no-install sass --load-path=node_modules --style=compressed --no-source-map \
   site.scss "$static/css/site.css"
+npx --no-install sass --load-path=node_modules --style=compressed --no-source-map \
+  layout.scss "$static/css/layout.css"
 echo "Compiled css/site.css in $(( ($(date +%s%N) - start) / 1000000 )) ms (govuk-frontend $version)"
 
-if grep -q "GDS Transport" "$static/css/site.css"; then
+if grep -q "GDS Transport" "$static/css/site.css" "$static/css/layout.css"; then
   echo "css/site.css names the GDS Transport font, which is reserved for GOV.UK" >&2
   exit 1
 fi

@@ -153,6 +153,7 @@ def invitation(request, token):
         {
             "invitation": found,
             "error": error,
+            "page_has_errors": bool(error),  # "Error: " in the title (base.html)
             "login_url": f"{reverse('account_login')}?{_next(here)}",
             "signup_url": f"{reverse('account_signup')}?{_next(here)}",
         },

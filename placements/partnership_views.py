@@ -59,9 +59,12 @@ class ActionForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
         self.fields["owner"].queryset = services.possible_owners(review)
 
 
-def _side_form(side, *, data=None, errors=None) -> dict:
-    """One side's table of areas: the rating and comment for each (as typed, after an error)."""
+def _side_form(side, *, data=None, errors=None, comment_errors=None) -> dict:
+    """One side's table of areas: the rating and comment for each (as typed, after an error),
+    with the errors about each rating (``errors``) and each comment (``comment_errors``), by
+    area."""
     errors = errors or {}
+    comment_errors = comment_errors or {}
     rows = []
     for area in Partnership.Area:
         saved = (side.ratings or {}).get(area.value, {})
@@ -81,6 +84,7 @@ def _side_form(side, *, data=None, errors=None) -> dict:
                 "tag": TAGS.get(rating, ""),
                 "comment": comment,
                 "errors": errors.get(area.value, []),
+                "comment_errors": comment_errors.get(area.value, []),
             }
         )
     return {
@@ -88,7 +92,7 @@ def _side_form(side, *, data=None, errors=None) -> dict:
         "rows": rows,
         "editable": side.submitted_at is None,
         "errors": errors.get(NON_FIELD_ERRORS, []),
-        "has_errors": bool(errors),
+        "has_errors": bool(errors or comment_errors),
     }
 
 
@@ -129,6 +133,8 @@ def _context(request, partnership, review, *, side_forms=None, action_form=None)
         "partnership": partnership,
         "review": review,
         "own_forms": forms_for_own,
+        # "Error: " in the title (base.html) for a side's errors; None leaves it to the forms.
+        "page_has_errors": True if any(f["has_errors"] for f in forms_for_own) else None,
         "complete": complete,
         "sides": list(
             review.sides.select_related("organisation", "submitted_by").order_by(
@@ -178,7 +184,7 @@ def _save_side(request, partnership, review, *, submit: bool):
             for area in Partnership.Area.values
             if f"{area}-comment" in guard_form.errors
         }
-        form = _side_form(side, data=guard_form.data, errors=errors)
+        form = _side_form(side, data=guard_form.data, comment_errors=errors)
         form["guard"] = guard_form
         form["guard_errors"] = [
             *guard_form.non_field_errors(),

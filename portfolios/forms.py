@@ -103,6 +103,9 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
     def __init__(self, *args, action: str = ACTION_DRAFT, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        # The picker's checkboxes are hand-written (portfolios/includes/picker.html): an error
+        # about them links to its first control, the search box, which the message describes.
+        self.fields["statements"].error_anchor = "id_statement_query"
         self.fields["entry_type"].required = False
         self.fields["entry_type"].choices = [("", "Choose a type"), *Entry.Type.choices]
         self.fields["title"].error_messages["required"] = (
@@ -207,6 +210,9 @@ class CommentForm(GuardedFormMixin, forms.Form):
 
 class EntryFilterForm(forms.Form):
     guard_exempt = {"q": "a search of your own entries, not saved"}
+    # A filter that does not fit is ignored, not reported: the page shows no errors, so its
+    # title has no "Error: " (cms/templatetags/form_errors.py).
+    errors_shown = False
 
     q = forms.CharField(label="Search your entries", required=False, max_length=200)
     year = forms.TypedChoiceField(
@@ -230,3 +236,18 @@ class EntryFilterForm(forms.Form):
         ]
         self.fields["domain"].choices = [("", "All domains")] + [(d.slug, d.title) for d in domains]
         self.fields["level"].choices = [("", "All levels")] + [(lv.slug, lv.title) for lv in levels]
+
+    def title_summary(self) -> str:
+        """The filters applied, in words, for the page title (every filtered view of the
+        portfolio gets its own title): "“supervision”, 1 Dec 2025 to 30 Nov 2026, Knowledge"."""
+        if not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        parts = []
+        if query := (data.get("q") or "").strip():
+            parts.append(f"“{query}”")
+        for name in ("year", "type", "domain", "level", "status"):
+            value = data.get(name)
+            if value not in (None, ""):
+                parts.append(str(dict(self.fields[name].choices).get(value, value)))
+        return ", ".join(parts)

@@ -106,6 +106,7 @@ def entry_list(request):
             "page": page,
             "form": form,
             "filtered": any(filters.values()) if filters else False,
+            "filter_summary": form.title_summary(),
             "domain": domain,
             "level": level,
             "query_string": query_string.urlencode(),

@@ -106,6 +106,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.home.header_context",
             ],
+            # {% table_region %} in every template without a {% load %}.
+            "builtins": ["cms.templatetags.tables"],
         },
     },
 ]
@@ -158,6 +160,22 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Sign-up also asks for the name people use (accounts.forms); allauth shows people by it.
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+# allauth's forms, with messages that name each empty field ("Enter your email address").
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "signup": "accounts.allauth_forms.SignupForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "accounts.allauth_forms.AuthenticateForm",
+    "reauthenticate": "accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.allauth_forms.ActivateTOTPForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Refuses to remove the last second factor of anyone who can read another person's record.
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
@@ -213,6 +231,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Our English over the libraries': allauth's Title Case in sentence case (locale/en_GB).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -274,6 +294,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Capable <no-reply@capable.invalid>")
+# Where the accessibility statement (/accessibility/) asks people to report a problem or ask for
+# another format: set it to an address someone reads.
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@capable.invalid")
 
 # Content Security Policy (Django's built-in support). Our own pages load nothing inline; the
 # Wagtail admin has inline scripts and styles and gets a looser policy in cms.middleware.

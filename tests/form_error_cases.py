@@ -1,0 +1,610 @@
+"""The forms of tests/test_form_errors.py, each through the page a person uses, with input it
+refuses: each case signs someone in, posts, and returns the page and what was typed."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+NHS = "943 476 5919"
+TODAY = timezone.localdate()
+
+
+@dataclass
+class Page:
+    html: str
+    typed: list[str] = field(default_factory=list)
+
+
+def _login(client, user):
+    client.force_login(user)
+    return user
+
+
+def portfolio_entry(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    _login(client, MembershipFactory(role=Role.PRACTITIONER, mfa=True).user)
+    typed = ["Home visit reflections", f"The family, NHS {NHS}", "What I learned today"]
+    response = client.post(
+        reverse("portfolios:entry-create"),
+        {
+            "action": "complete",
+            "title": typed[0],
+            "description": typed[1],
+            "learning": typed[2],
+            "occurred_on_day": "31",
+            "occurred_on_month": "2",
+            "occurred_on_year": "2026",
+            "attachments": SimpleUploadedFile("a.txt", b"x", content_type="text/plain"),
+        },
+    )
+    assert response.status_code in (200, 400)
+    html = response.content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    files = soup.find("input", type="file")
+    note = soup.find(id=f"{files['id']}-again")
+    assert note is not None and "choose" in note.get_text().lower()
+    assert note["id"] in files["aria-describedby"].split()
+    return Page(html, [*typed, "31", "2026"])
+
+
+def portfolio_comment(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+    from portfolios.factories import EntryFactory, PortfolioFactory, ShareFactory
+
+    practitioner = MembershipFactory(role=Role.PRACTITIONER, mfa=True).user
+    entry = EntryFactory(portfolio=PortfolioFactory(owner=practitioner))
+    reviewer = MembershipFactory(role=Role.PRACTITIONER, mfa=True).user
+    ShareFactory(portfolio=entry.portfolio, reader=reviewer, can_comment=True)
+    _login(client, reviewer)
+    body = f"Good work; NHS {NHS}"
+    response = client.post(reverse("portfolios:comment-create", args=[entry.uuid]), {"body": body})
+    return Page(response.content.decode(), [body])
+
+
+def portfolio_share(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    _login(client, MembershipFactory(role=Role.PRACTITIONER, mfa=True).user)
+    response = client.post(
+        reverse("portfolios:sharing"),
+        {"email": "not-an-address", "expires_on_day": "40"},
+    )
+    return Page(response.content.decode(), ["not-an-address", "40"])
+
+
+def portfolio_import(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    _login(client, MembershipFactory(role=Role.PRACTITIONER, mfa=True).user)
+    response = client.post(reverse("portfolios:import"), {})
+    html = response.content.decode()
+    return Page(html)
+
+
+def profile(client):
+    from accounts.factories import UserFactory
+
+    _login(client, UserFactory())
+    response = client.post(reverse("people:me"), {"first_name": "", "preferred_name": "Sam" * 100})
+    return Page(response.content.decode(), ["Sam" * 100])
+
+
+def _appraisal():
+    from appraisals import services
+    from appraisals.factories import team_with_people, two_stage_template
+    from capabilities.factories import build_pcf
+
+    build_pcf()
+    team, practitioner, manager, psw = team_with_people()
+    return services.start_cycle(
+        template=two_stage_template(team.organisation),
+        appraisee=practitioner,
+        starts_on=datetime.date(2026, 1, 5),
+        started_by=manager,
+    )
+
+
+def appraisal_stage(client):
+    appraisal = _appraisal()
+    first = appraisal.stages.get(order=1)
+    question = first.template_stage.questions.get()
+    _login(client, appraisal.appraisee)
+    text = f"The case with NHS number {NHS}."
+    response = client.post(first.get_absolute_url(), {f"answer-{question.pk}-appraisee": text})
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text])
+
+
+def appraisal_amend(client):
+    from appraisals import services
+    from appraisals.tests.test_workflow import answer_all
+
+    appraisal = _appraisal()
+    first = appraisal.stages.get(order=1)
+    answer_all(first, appraisal)
+    services.sign_off(stage=first, user=appraisal.appraisee, role="appraisee")
+    services.sign_off(stage=first, user=appraisal.appraiser, role="appraiser")
+    question = first.template_stage.questions.get()
+    _login(client, appraisal.appraisee)
+    text = "My corrected answer, kept when the reason is missing"
+    response = client.post(
+        reverse("appraisals:amend", args=[appraisal.uuid, first.order]),
+        {"question": question.pk, "role": "appraisee", "text": text, "reason": ""},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text])
+
+
+def appraisal_dissent(client):
+    appraisal = _appraisal()
+    first = appraisal.stages.get(order=1)
+    _login(client, appraisal.appraisee)
+    text = f"I disagree (NHS {NHS})."
+    response = client.post(
+        reverse("appraisals:dissent", args=[appraisal.uuid, first.order]), {"text": text}
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text])
+
+
+def appraisal_objective(client):
+    appraisal = _appraisal()
+    _login(client, appraisal.appraiser)
+    text = f"Follow up NHS {NHS}"
+    response = client.post(
+        reverse("appraisals:objectives", args=[appraisal.uuid]),
+        {"text": text, "statements": "7.ASYE.2, 99.NOPE"},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text, "7.ASYE.2, 99.NOPE"])
+
+
+def appraisal_start(client):
+    from appraisals.factories import team_with_people
+
+    team, practitioner, manager, psw = team_with_people()
+    _login(client, manager)
+    response = client.post(reverse("appraisals:start"), {"starts_on_day": "12"})
+    return Page(response.content.decode(), ["12"])
+
+
+def appraisal_template(client):
+    from appraisals.factories import team_with_people
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    team, practitioner, manager, psw = team_with_people()
+    admin = MembershipFactory(organisation=team.organisation, role=Role.ORG_ADMIN, mfa=True).user
+    _login(client, admin)
+    response = client.post(
+        reverse("appraisals:template-create"),
+        {"name": "Our annual appraisal", "kind": "annual", "rating_scale": "Only one"},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), ["Our annual appraisal", "Only one"])
+
+
+def _completed_audit():
+    from placements import services
+    from placements.factories import PlacementFactory, placement_world
+    from placements.models import Placement
+
+    world = placement_world()
+    placement = PlacementFactory(
+        cohort=world["cohort"],
+        student=world["student"],
+        provider_team=world["team"],
+        practice_educator=world["pe"],
+        onsite_supervisor=world["onsite"],
+        hei_tutor=world["tutor"],
+        status=Placement.Status.COMPLETED,
+        recommendation="pass",
+    )
+    return services.open_audit(placement), world
+
+
+def audit_part(client):
+    from placements.models import AuditParty
+    from placements.tests.test_audits import part_post
+
+    audit, world = _completed_audit()
+    _login(client, world["student"])
+    data = part_post(audit, AuditParty.STUDENT, comment=f"A child there, NHS {NHS}")
+    first_rating = next(key for key in data if "-criterion-" in key)
+    del data[first_rating]  # one statement not rated: its summary link goes to its first radio
+    response = client.post(f"/placements/{audit.placement.uuid}/audit/", data)
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    hrefs = [a["href"] for a in soup.select(".govuk-error-summary a")]
+    assert f"#id_{first_rating}_0" in hrefs, hrefs
+    return Page(response.content.decode(), [f"A child there, NHS {NHS}"])
+
+
+def audit_moderation(client):
+    from placements.tests.test_audits import submit_all
+
+    audit, world = _completed_audit()
+    submit_all(audit, world)
+    _login(client, world["hei_lead"])
+    text = "Name a lone-working buddy"
+    response = client.post(
+        f"/placements/{audit.placement.uuid}/audit/",
+        {
+            "what": "moderate",
+            "moderate-notes": f"Solid setting, NHS {NHS}",
+            "moderate-action_1_text": text,
+            "moderate-action_1_due_on_day": "32",
+        },
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [f"Solid setting, NHS {NHS}", text, "32"])
+
+
+def _in_progress():
+    from placements.factories import placement_world
+    from placements.tests.test_placements import in_progress
+
+    world = placement_world()
+    return in_progress(world, onsite_supervisor=world["onsite"]), world
+
+
+def placement_step(step, who, data, typed):
+    def case(client):
+        placement, world = _in_progress()
+        _login(client, world[who])
+        response = client.post(placement.get_absolute_url(), {"step": step, **data})
+        assert response.status_code == 400, response.content.decode()[:500]
+        return Page(response.content.decode(), typed)
+
+    return case
+
+
+def placement_decision(client):
+    from placements import services
+    from placements.factories import placement_world
+    from placements.tests.test_placements import ready_to_complete
+
+    world = placement_world()
+    placement = ready_to_complete(world)
+    services.complete(placement=placement, by=world["tutor"])
+    _login(client, world["tutor"])
+    response = client.post(placement.get_absolute_url(), {"step": "hei_decision"})
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode())
+
+
+def placement_create(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["hei_lead"])
+    response = client.post(
+        "/placements/new/",
+        {"cohort": world["cohort"].pk, "starts_on_day": "3", "starts_on_month": "13"},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), ["13"])
+
+
+def _partnership():
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Organisation, Role
+    from placements.models import Partnership
+
+    hei = OrganisationFactory(kind=Organisation.Kind.HEI)
+    employer = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY)
+    partnership = Partnership.objects.create(slug="riverside", name="Riverside", hei=hei)
+    partnership.employers.add(employer)
+    hei_lead = MembershipFactory(organisation=hei, role=Role.PLACEMENT_LEAD, mfa=True).user
+    employer_lead = MembershipFactory(organisation=employer, role=Role.ORG_ADMIN, mfa=True).user
+    url = f"/placements/partnerships/{partnership.slug}/review/{TODAY.year}/"
+    return partnership, hei_lead, employer_lead, url
+
+
+def partnership_side(client):
+    from placements.models import Partnership
+
+    partnership, hei_lead, _employer_lead, url = _partnership()
+    area = Partnership.Area.values[0]
+    data = {"organisation": partnership.hei.slug, "action": "save"}
+    data.update({f"{a}-rating": "green" for a in Partnership.Area.values})
+    data[f"{area}-comment"] = f"One student mentioned NHS {NHS}"
+    _login(client, hei_lead)
+    response = client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    hrefs = [a["href"] for a in soup.select(".govuk-error-summary a")]
+    assert (
+        f"#side-{partnership.reviews.get().sides.get(organisation=partnership.hei).pk}-{area}-comment"
+        in hrefs
+    ), hrefs
+    return Page(html, [f"One student mentioned NHS {NHS}"])
+
+
+def partnership_action(client):
+    from placements import partnerships as partnership_services
+    from placements.models import Partnership
+
+    partnership, hei_lead, employer_lead, url = _partnership()
+    review = partnership_services.review_for(partnership=partnership, year=TODAY.year)
+    rated = {a: {"rating": "green", "comment": ""} for a in Partnership.Area.values}
+    for organisation, by in (
+        (partnership.hei, hei_lead),
+        (partnership.employers.get(), employer_lead),
+    ):
+        partnership_services.submit_side(
+            review=review, organisation=organisation, by=by, ratings=rated
+        )
+    _login(client, hei_lead)
+    text = f"Call about NHS {NHS}"
+    response = client.post(url, {"action": "add-action", "text": text, "due_on_day": "31"})
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text, "31"])
+
+
+def _designation():
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Organisation, Role
+    from placements import designations
+    from placements.models import DesignationKind
+
+    designations.ensure_default_criteria()
+    employer = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY)
+    body = OrganisationFactory(kind=Organisation.Kind.AWARDING_BODY)
+    lead = MembershipFactory(organisation=employer, role=Role.PLACEMENT_LEAD, mfa=True).user
+    assessor = MembershipFactory(organisation=body, role=Role.ORG_ADMIN, mfa=True).user
+    designation = designations.start_application(
+        organisation=employer, kind=DesignationKind.APS, awarding_body=body, by=lead
+    )
+    return designation, lead, assessor
+
+
+def designation_evidence(client):
+    from placements import designations
+    from placements.models import DesignationKind
+
+    designation, lead, _assessor = _designation()
+    criteria = list(designations.active_criteria(DesignationKind.APS))
+    _login(client, lead)
+    text = f"Case study, NHS {NHS}"
+    response = client.post(
+        f"/placements/designations/{designation.uuid}/",
+        {"action": "save", f"evidence-{criteria[0].pk}": text},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text])
+
+
+def designation_decision(client):
+    from placements import designations
+    from placements.models import DesignationKind
+
+    designation, lead, assessor = _designation()
+    for criterion in designations.active_criteria(DesignationKind.APS):
+        designations.save_evidence(
+            designation=designation, criterion=criterion, text="How we meet it", by=lead
+        )
+    designations.submit(designation=designation, by=lead)
+    _login(client, assessor)
+    text = f"The evidence names a child (NHS {NHS})."
+    response = client.post(
+        f"/placements/designations/{designation.uuid}/",
+        {"action": "decide", "notes": text, "starts_on_day": "40"},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text, "40"])
+
+
+def designation_create(client):
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Organisation, Role
+
+    employer = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY)
+    _login(
+        client, MembershipFactory(organisation=employer, role=Role.PLACEMENT_LEAD, mfa=True).user
+    )
+    response = client.post("/placements/designations/new/", {"organisation": employer.slug})
+    assert response.status_code == 400
+    return Page(response.content.decode())
+
+
+def invitation(client):
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Role
+
+    org = OrganisationFactory()
+    _login(client, MembershipFactory(organisation=org, role=Role.ORG_ADMIN, mfa=True).user)
+    typed = {
+        "email": "casey@example.org",
+        "role": Role.PRACTICE_EDUCATOR,
+        "starts_on_day": "1",
+        "starts_on_month": "9",
+        "starts_on_year": str(TODAY.year + 1),
+        "registration_number": "SW424242",
+    }
+    response = client.post(f"/organisations/{org.slug}/invite/", typed)
+    return Page(response.content.decode(), ["casey@example.org", "SW424242"])
+
+
+def end_membership(client):
+    from organisations.factories import MembershipFactory, OrganisationFactory
+    from organisations.models import Role
+
+    org = OrganisationFactory()
+    _login(client, MembershipFactory(organisation=org, role=Role.ORG_ADMIN, mfa=True).user)
+    member = MembershipFactory(organisation=org, role=Role.PRACTITIONER)
+    response = client.post(
+        f"/organisations/{org.slug}/memberships/{member.uuid}/end/",
+        {"ends_on_day": "31", "ends_on_month": "2", "ends_on_year": str(TODAY.year)},
+    )
+    return Page(response.content.decode(), ["31"])
+
+
+def practice_voice(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    _login(client, MembershipFactory(role=Role.PRACTITIONER).user)
+    text = f"We need more reflective time, NHS {NHS}"
+    response = client.post(reverse("appraisals:practice-voice"), {"text": text})
+    return Page(response.content.decode(), [text])
+
+
+def sign_in(client):
+    response = client.post(reverse("account_login"), {"login": "", "password": ""})
+    html = response.content.decode()
+    assert "Enter your email address" in html and "Enter your password" in html
+    assert "This field is required" not in html
+    return Page(html)
+
+
+def sign_in_wrong(client):
+    from accounts.factories import UserFactory
+
+    user = UserFactory()
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "not-the-password"}
+    )
+    return Page(response.content.decode(), [user.email])
+
+
+def password_reset(client):
+    response = client.post(reverse("account_reset_password"), {"email": "not an address"})
+    html = response.content.decode()
+    assert "This field is required" not in html
+    return Page(html, ["not an address"])
+
+
+def compare_levels(client):
+    from capabilities.factories import build_pcf
+
+    version = build_pcf()
+    response = client.get(
+        reverse("capabilities:compare", args=[version.slug]), {"from": "nope", "to": "nor-this"}
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode())
+
+
+def template_edit(action, data, typed):
+    def case(client):
+        from appraisals.factories import team_with_people, two_stage_template
+        from organisations.factories import MembershipFactory
+        from organisations.models import Role
+
+        team, _practitioner, _manager, _psw = team_with_people()
+        template = two_stage_template(team.organisation)
+        admin = MembershipFactory(
+            organisation=team.organisation, role=Role.ORG_ADMIN, mfa=True
+        ).user
+        _login(client, admin)
+        posted = {"action": action, **data}
+        if "{stage}" in str(posted):
+            stage = template.stages.order_by("order").first()
+            posted = {key: value.format(stage=stage.pk) for key, value in posted.items()}
+            posted = {key.format(stage=stage.pk): value for key, value in posted.items()}
+        response = client.post(f"/appraisals/templates/{template.uuid}/", posted)
+        assert response.status_code == 400, response.status_code
+        return Page(response.content.decode(), typed)
+
+    return case
+
+
+def sign_up(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"first_name": "", "last_name": "Ash", "email": "not an address", "password1": ""},
+    )
+    html = response.content.decode()
+    assert "This field is required" not in html
+    return Page(html, ["Ash", "not an address"])
+
+
+CASES = {
+    "portfolios.forms.EntryForm": portfolio_entry,
+    "portfolios.forms.CommentForm": portfolio_comment,
+    "portfolios.forms.ShareForm": portfolio_share,
+    "portfolios.interchange_views.ImportForm": portfolio_import,
+    "accounts.forms.ProfileForm": profile,
+    "appraisals.forms.StageForm": appraisal_stage,
+    "appraisals.forms.AmendForm": appraisal_amend,
+    "appraisals.forms.DissentForm": appraisal_dissent,
+    "appraisals.forms.ObjectiveForm": appraisal_objective,
+    "appraisals.views.StartForm": appraisal_start,
+    "appraisals.template_forms.TemplateForm": appraisal_template,
+    "appraisals.workforce_views.PracticeVoiceForm": practice_voice,
+    "placements.views.AuditPartForm": audit_part,
+    "placements.views.ModerationForm": audit_moderation,
+    "placements.views.DateForm": placement_step(
+        "learning_agreement", "tutor", {"la-on_day": "30", "la-on_month": "2"}, ["30"]
+    ),
+    "placements.views.DaysForm": placement_step(
+        "log_days", "onsite", {"days-days": "1", "days-note": f"NHS {NHS}"}, [f"NHS {NHS}"]
+    ),
+    "placements.views.ExtendForm": placement_step(
+        "extend", "hei_lead", {"extend-days": "0", "extend-reason": "Illness"}, ["Illness"]
+    ),
+    "placements.views.EndEarlyForm": placement_step(
+        "end_early", "provider_lead", {"end-reason": f"Illness, NHS {NHS}"}, [f"Illness, NHS {NHS}"]
+    ),
+    "placements.views.FinalReportForm": placement_step(
+        "final_report", "pe", {"report-text": f"Worked with NHS {NHS}"}, [f"Worked with NHS {NHS}"]
+    ),
+    "placements.views.DecisionForm": placement_decision,
+    "placements.views.PlacementForm": placement_create,
+    "placements.partnership_views.SideCommentsForm": partnership_side,
+    "placements.partnership_views.ActionForm": partnership_action,
+    "placements.designation_views.EvidenceForm": designation_evidence,
+    "placements.designation_views.DecisionForm": designation_decision,
+    "placements.designation_views.ApplicationForm": designation_create,
+    "organisations.forms.InvitationForm": invitation,
+    "organisations.forms.EndMembershipForm": end_membership,
+    "appraisals.template_forms.TemplateEditForm": template_edit(
+        "save-template", {"template-name": "", "template-description": "Kept"}, ["Kept"]
+    ),
+    "appraisals.template_forms.StageForm": template_edit(
+        "add-stage",
+        {"new-stage-name": "Midyear check-in", "new-stage-due_after_days": "soon"},
+        ["Midyear check-in", "soon"],
+    ),
+    "appraisals.template_forms.QuestionForm": template_edit(
+        "add-question",
+        {
+            "stage": "{stage}",
+            "new-question-{stage}-help_text": "Kept hint",
+            "new-question-{stage}-appraisee": "must",
+            "new-question-{stage}-appraiser": "read",
+            "new-question-{stage}-countersigner": "none",
+            "new-question-{stage}-assessor": "none",
+        },
+        ["Kept hint"],
+    ),
+    "accounts.allauth_forms.SignupForm": sign_up,
+    "accounts.allauth_forms.LoginForm": sign_in,
+    "allauth: sign in, wrong password": sign_in_wrong,
+    "accounts.allauth_forms.ResetPasswordForm": password_reset,
+    "capabilities: compare levels (no form class)": compare_levels,
+}
+
+
+NOT_WALKED = {
+    "accounts.forms.SignupDetailsForm": "its fields join allauth's sign-up form (walked as "
+    "accounts.allauth_forms.SignupForm)",
+    "organisations.wagtail_hooks.MembershipAdminForm": "Wagtail's admin, which has its own "
+    "error pattern",
+    "capabilities.forms.NewDraftVersionForm": "Wagtail's admin, which has its own error pattern",
+    "portfolios.forms.EntryFilterForm": "a filter: what does not fit is ignored, never reported",
+}
+# allauth's other forms render through the same elements (templates/allauth/elements/) as the
+# sign-in, sign-up and reset pages walked above; test_form_errors checks their messages.
+ALLAUTH_PREFIX = "accounts.allauth_forms."
