@@ -20,6 +20,15 @@ ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 _NUMBERS = itertools.count(1)
 
 
+def _number(context) -> int:
+    """Counted per response (the same page gives the same ids, whoever asks), else per process."""
+    request = context.get("request")
+    if request is None:
+        return next(_NUMBERS)
+    request._capable_table_regions = getattr(request, "_capable_table_regions", 0) + 1
+    return request._capable_table_regions
+
+
 class TableRegionNode(template.Node):
     def __init__(self, nodelist, label_id):
         self.nodelist = nodelist
@@ -38,7 +47,7 @@ class TableRegionNode(template.Node):
             if found:
                 label_id = found.group(1)
             else:
-                label_id = f"table-caption-{next(_NUMBERS)}"
+                label_id = f"table-caption-{_number(context)}"
                 html = (
                     html[: caption.start()]
                     + f'<caption id="{label_id}"{caption.group(1)}>'
