@@ -234,12 +234,17 @@ class UI:
 
     def screenshot(self, name: str) -> None:
         """A picture for docs/screenshots, at desktop and phone size (only when
-        CAPABLE_SCREENSHOTS names a folder: `make screenshots`)."""
+        CAPABLE_SCREENSHOTS names a folder: `make screenshots`): the top of the page, at most
+        two windows high, one image pixel per CSS pixel (the README's files stay small)."""
         if not SCREENSHOTS or self.mode.name not in ("desktop", "phone"):
             return
         folder = Path(SCREENSHOTS)
         folder.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=folder / f"{name}-{self.mode.name}.png", full_page=True)
+        tall = self.page.evaluate("document.documentElement.scrollHeight")
+        box = {"x": 0, "y": 0, "width": self.mode.width, "height": min(tall, 2 * self.mode.height)}
+        self.page.screenshot(
+            path=folder / f"{name}-{self.mode.name}.png", full_page=True, clip=box, scale="css"
+        )
 
     # -- how a person acts, per mode ----------------------------------------------------------
     def _reveal(self, target: Locator) -> None:
