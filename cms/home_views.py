@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -11,4 +12,13 @@ def home_page(request):
         request,
         "cms/home.html",
         {"tasks": tasks, "groups": home.grouped_areas(request.user)},
+    )
+
+
+def accessibility_statement(request):
+    """The accessibility statement; its contact address is read when the page is asked for."""
+    return render(
+        request,
+        "cms/accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
     )

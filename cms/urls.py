@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, reverse
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.home_views import home_page
+from cms.home_views import accessibility_statement, home_page
 from search import views as search_views
 
 
@@ -40,14 +40,7 @@ urlpatterns = [
     path("ims/case/v1p1/", include("capabilities.case_api")),
     path("search/", search_views.search, name="search"),
     path("home/", home_page, name="home"),
-    path(
-        "accessibility/",
-        TemplateView.as_view(
-            template_name="cms/accessibility.html",
-            extra_context={"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
-        ),
-        name="accessibility",
-    ),
+    path("accessibility/", accessibility_statement, name="accessibility"),
 ]
 
 if settings.DEBUG:

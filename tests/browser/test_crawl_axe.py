@@ -39,7 +39,7 @@ from .conftest import new_page
 from .ui import MODES, UI
 
 DESKTOP = next(mode for mode in MODES if mode.name == "desktop")
-NARROW = next(mode for mode in MODES if mode.name == "320px")
+NARROW = next(mode for mode in MODES if mode.name == "no-js-320px")
 PER_PATTERN = 1
 FRAMEWORK_PER_PATTERN = 3
 PAGE_CAP = 80

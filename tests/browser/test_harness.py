@@ -6,8 +6,8 @@ from .conftest import new_page
 from .ui import MODES, UI, PageProblem
 
 DESKTOP = next(mode for mode in MODES if mode.name == "desktop")
-KEYBOARD = next(mode for mode in MODES if mode.name == "keyboard")
-NARROW = next(mode for mode in MODES if mode.name == "320px")
+KEYBOARD = next(mode for mode in MODES if mode.name == "keyboard-text-200")
+NARROW = next(mode for mode in MODES if mode.name == "no-js-320px")
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
 <header><p>Site</p></header><main><h1>Heading</h1>{body}</main></body></html>"""
