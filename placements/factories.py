@@ -110,3 +110,22 @@ def placement_world() -> dict:
         "onsite": _member(provider, Role.ONSITE_SUPERVISOR, team=team),
         "partnership": partnership,
     }
+
+
+def completed_placement_with_audit(world: dict, *, onsite: bool = True):
+    """A completed placement in `placement_world()`, passed by the educator, with its quality
+    audit open. Returns the audit."""
+    from placements import services
+    from placements.models import Placement
+
+    placement = PlacementFactory(
+        cohort=world["cohort"],
+        student=world["student"],
+        provider_team=world["team"],
+        practice_educator=world["pe"],
+        onsite_supervisor=world["onsite"] if onsite else None,
+        hei_tutor=world["tutor"],
+        status=Placement.Status.COMPLETED,
+        recommendation="pass",
+    )
+    return services.open_audit(placement)

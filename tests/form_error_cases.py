@@ -194,22 +194,10 @@ def appraisal_template(client):
 
 
 def _completed_audit():
-    from placements import services
-    from placements.factories import PlacementFactory, placement_world
-    from placements.models import Placement
+    from placements.factories import completed_placement_with_audit, placement_world
 
     world = placement_world()
-    placement = PlacementFactory(
-        cohort=world["cohort"],
-        student=world["student"],
-        provider_team=world["team"],
-        practice_educator=world["pe"],
-        onsite_supervisor=world["onsite"],
-        hei_tutor=world["tutor"],
-        status=Placement.Status.COMPLETED,
-        recommendation="pass",
-    )
-    return services.open_audit(placement), world
+    return completed_placement_with_audit(world), world
 
 
 def audit_part(client):

@@ -3,9 +3,8 @@ the audit of a completed placement among them."""
 
 import pytest
 
-from placements import services
-from placements.factories import PlacementFactory, placement_world
-from placements.models import Audit, Placement
+from placements.factories import completed_placement_with_audit, placement_world
+from placements.models import Audit
 
 
 @pytest.fixture
@@ -15,14 +14,4 @@ def world(db):
 
 @pytest.fixture
 def audit(world) -> Audit:
-    placement = PlacementFactory(
-        cohort=world["cohort"],
-        student=world["student"],
-        provider_team=world["team"],
-        practice_educator=world["pe"],
-        onsite_supervisor=world["onsite"],
-        hei_tutor=world["tutor"],
-        status=Placement.Status.COMPLETED,
-        recommendation="pass",
-    )
-    return services.open_audit(placement)
+    return completed_placement_with_audit(world)

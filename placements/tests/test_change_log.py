@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from placements import services
-from placements.factories import PlacementFactory
-from placements.models import AuditParty, Placement, PlacementKind
+from placements.factories import completed_placement_with_audit
+from placements.models import AuditParty, PlacementKind
 
 pytestmark = pytest.mark.django_db
 
@@ -104,16 +104,7 @@ def test_the_students_own_changes_log_nothing(world, placement):
 
 
 def test_audit_parts_and_moderation_are_logged_without_what_was_written(world):
-    placement = PlacementFactory(
-        cohort=world["cohort"],
-        student=world["student"],
-        provider_team=world["team"],
-        practice_educator=world["pe"],
-        hei_tutor=world["tutor"],
-        status=Placement.Status.COMPLETED,
-        recommendation="pass",
-    )
-    audit = services.open_audit(placement)
+    audit = completed_placement_with_audit(world, onsite=False)
     for who, party in (
         ("student", AuditParty.STUDENT),
         ("pe", AuditParty.EDUCATOR),
