@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_FILE_PATH, AXE_SCRIPT
 from playwright.sync_api import Locator, Page, expect
 
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_totp_secret
@@ -25,6 +25,15 @@ REPORT_ONLY = bool(
     os.environ.get("CAPABLE_BROWSER_REPORT_ONLY")
 )  # a folder: take screenshots into it
 MAX_TABS = 400
+# axe-core reports only its violations (what the checks read): much less to build and send.
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+# The desktop mode's pages get axe-core as they are created (`new_page`), not sent over with
+# every check; a page without it (the harness's own pages) gets it sent.
+AXE_INIT_SCRIPT = AXE_FILE_PATH
+_AXE_RUN = """async options => {
+  if (typeof window.axe === 'undefined') return null;
+  return await window.axe.run(document, options);
+}"""
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,58 @@ _WIDEST = """() => {
 }"""
 
 
+# How many Tab presses from the focused element (or the page's start) reach the first of `els`:
+# 0 when one already has focus or the page cannot tell (then the harness asks after every press).
+_TABS_AHEAD = """els => {
+  const candidates = 'a[href], area[href], button, input, select, textarea, iframe, summary,'
+    + ' [tabindex], [contenteditable="true"], [contenteditable=""]';
+  const all = Array.from(document.querySelectorAll(candidates));
+  if (all.some(el => el.tabIndex > 0)) return 0;
+  const radios = new Map();
+  const stops = all.filter(el => {
+    if (el.tabIndex < 0 || el.disabled || el.type === 'hidden' || el.closest('[inert]')) return false;
+    if (!el.checkVisibility({visibilityProperty: true})) return false;
+    if (el.tagName === 'SUMMARY' && el.parentElement.querySelector(':scope > summary') !== el)
+      return false;
+    if (el.type === 'radio' && el.name) {
+      const key = (el.form ? 'f' : '') + el.name;
+      if (!radios.has(key)) radios.set(key, []);
+      radios.get(key).push(el);
+    }
+    return true;
+  });
+  const skip = new Set();
+  for (const group of radios.values()) {
+    const stop = group.find(el => el.checked) || group[0];
+    for (const el of group) if (el !== stop) skip.add(el);
+  }
+  const order = stops.filter(el => !skip.has(el));
+  const active = document.activeElement;
+  if (els.includes(active)) return 0;
+  let from = order.indexOf(active);
+  if (from < 0 && active && active !== document.body) {
+    // Focus inside something that is not a stop (an error summary): the next stop after it.
+    const next = order.findIndex(
+      el => active.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    from = next < 0 ? order.length : next - 1;
+  }
+  const to = order.findIndex((el, i) => i > from && els.includes(el));
+  if (to >= 0) return to - from;
+  // Behind the focus: Tab runs off the end of the page and starts again at the top.
+  const first = order.findIndex(el => els.includes(el));
+  return first < 0 ? 0 : order.length - from + first;
+}"""
+
+
+def run_axe(page) -> dict:
+    """axe-core's results for the page: the copy the page was created with, or one sent now."""
+    results = page.evaluate(_AXE_RUN, AXE_OPTIONS)
+    if results is None:
+        page.evaluate(AXE_SCRIPT)
+        results = page.evaluate(_AXE_RUN, AXE_OPTIONS)
+    return results
+
+
 class PageProblem(AssertionError):
     pass
 
@@ -106,7 +167,6 @@ class UI:
         self.site = site
         self.mode = mode
         self.visited: list[str] = []
-        self.axe = Axe() if mode.axe else None
 
     # -- getting around ---------------------------------------------------------------------
     def goto(self, path: str) -> None:
@@ -282,12 +342,22 @@ class UI:
             target.click()
 
     def _tab_to(self, target: Locator, *, any_of: bool = False) -> None:
-        """Press Tab until the target has focus, then check that the focus can be seen."""
+        """Press Tab until the target has focus, then check that the focus can be seen.
+
+        The page is asked first how many presses should reach the target (its tab order, worked
+        out as the browser does for ordinary pages); all but the last are pressed without asking
+        again, then each press is followed by the question "is the target focused yet?". When
+        the page cannot tell (a positive tabindex, a radio that is not its group's stop), every
+        press is checked. Either way only Tab moves the focus.
+        """
         query = (
             "(els) => els.some(el => el === document.activeElement)"
             if any_of
             else "(els) => els.length === 1 && els[0] === document.activeElement"
         )
+        ahead = target.evaluate_all(_TABS_AHEAD)
+        for _ in range(max(ahead - 1, 0)):
+            self.page.keyboard.press("Tab")
         for _ in range(MAX_TABS):
             if target.evaluate_all(query):
                 break
@@ -334,9 +404,8 @@ class UI:
             )
             if not focused:
                 problems.append("errors shown but the error summary does not have focus")
-        if self.axe is not None:
-            results = self.axe.run(page)
-            for violation in results.response["violations"]:
+        if self.mode.axe:
+            for violation in run_axe(page)["violations"]:
                 targets = "; ".join(
                     " ".join(node["target"]) if isinstance(node["target"], list) else node["target"]
                     for node in violation["nodes"][:5]
