@@ -354,6 +354,10 @@ class Association(models.Model):
     origin = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="outgoing")
     destination = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="incoming")
     sequence_number = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(
+        blank=True,
+        help_text="Why the two items are linked: a crosswalk's rationale (CASE CFAssociation notes).",
+    )
     last_changed = models.DateTimeField(default=timezone.now)
 
     panels = [
@@ -362,6 +366,7 @@ class Association(models.Model):
         FieldPanel("origin"),
         FieldPanel("destination"),
         FieldPanel("sequence_number"),
+        FieldPanel("notes"),
     ]
 
     class Meta:

@@ -169,18 +169,49 @@ def load_shipped_file(*, path: Path, publish: bool = True) -> LoadResult:
     return LoadResult(version=version, created=True, items=items, associations=associations)
 
 
+class CrosswalkError(ValueError):
+    """A shipped crosswalk link that cannot be loaded as written."""
+
+
+# The PCF levels a post-qualifying standard may be linked to: the standards describe practice
+# after qualifying, so a link to a student level would be a mistake in the data.
+CROSSWALK_STAGES = (Item.Stage.POST_QUALIFYING, Item.Stage.ADVANCED)
+
+
 def _crosswalk_to_pcf(version, standards, changed) -> int:
-    """PQS standard isRelatedTo PCF domain, declared by the PQS version."""
+    """Each PQS standard isRelatedTo the PCF capability statements it names, with the reason.
+
+    A standard lists `pcf_statements`: [{"code": "5.ASYE.2", "rationale": "..."}]. Links land
+    on statements, never on a whole domain, so a statement's page lists only what relates to it.
+    The rationale is stored as the association's notes (exported as CASE notes).
+    """
     pcf = FrameworkVersion.objects.current("pcf")
     if not standards or pcf is None:
         return 0
-    domains = {d.code: d for d in pcf.items.domains()}
+    targets = {
+        s.code: s
+        for s in pcf.items.statements()
+        .select_related("level")
+        .filter(level__stage__in=CROSSWALK_STAGES)
+    }
     by_code = {i.code: i for i in version.items.statements()}
     rows = []
     for standard in standards:
         origin = by_code[standard["code"]]
-        for seq, number in enumerate(standard.get("pcf_domains", []), start=1):
-            destination = domains[str(number)]
+        if "pcf_domains" in standard:
+            raise CrosswalkError(
+                f"{standard['code']}: link to PCF statements (pcf_statements), not whole domains"
+            )
+        for seq, link in enumerate(standard.get("pcf_statements", []), start=1):
+            destination = targets.get(link.get("code"))
+            if destination is None:
+                raise CrosswalkError(
+                    f"{standard['code']}: {link.get('code')!r} is not a post-qualifying PCF "
+                    f"statement in {pcf}"
+                )
+            rationale = (link.get("rationale") or "").strip()
+            if not rationale:
+                raise CrosswalkError(f"{standard['code']} → {destination.code}: give a rationale")
             rows.append(
                 Association(
                     version=version,
@@ -194,6 +225,7 @@ def _crosswalk_to_pcf(version, standards, changed) -> int:
                     origin=origin,
                     destination=destination,
                     sequence_number=seq,
+                    notes=rationale,
                     last_changed=changed,
                 )
             )
@@ -282,6 +314,7 @@ def create_draft_version(
             origin=copies.get(a.origin_id, a.origin),
             destination=copies.get(a.destination_id, a.destination),
             sequence_number=a.sequence_number,
+            notes=a.notes,
             last_changed=now,
         )
         for a in source.associations.select_related("origin", "destination")

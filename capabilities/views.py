@@ -65,9 +65,10 @@ def _render_version(request, version: FrameworkVersion, *, is_current: bool = Fa
 
 
 def _crosswalk_by_origin(items: list[Item]) -> dict[int, list[Association]]:
+    """Each standard's own links (to PCF statements, each with its rationale in `notes`)."""
     crosswalk: dict[int, list[Association]] = {}
     associations = Association.objects.filter(origin__in=items).select_related(
-        "destination__version__framework"
+        "destination__version__framework", "destination__level"
     )
     for association in associations:
         crosswalk.setdefault(association.origin_id, []).append(association)
@@ -80,9 +81,7 @@ def domain_detail(request, version, domain):
     domain_item = structure.domain(domain)
     cells = structure.statements(domain=domain_item)
     rows = [(level, cells.get((domain_item.pk, level.pk), [])) for level in structure.levels]
-    related = Association.objects.filter(destination=domain_item).select_related(
-        "origin__version__framework"
-    )
+    related = _related_to_domain(domain_item, structure.version)
     return render(
         request,
         "capabilities/domain.html",
@@ -95,6 +94,26 @@ def domain_detail(request, version, domain):
             "breadcrumbs": _breadcrumbs(structure.version, (domain_item.title, None)),
         },
     )
+
+
+def _related_to_domain(
+    domain: Item, version: FrameworkVersion
+) -> list[tuple[Item, list[Association]]]:
+    """Items of other frameworks linked to this domain or to one of its statements, each with
+    the links that make it related (so the page can say which statement a standard relates to).
+    """
+    links = (
+        Association.objects.filter(Q(destination=domain) | Q(destination__domain=domain))
+        .exclude(origin__version__framework=version.framework_id)
+        .select_related("origin__version__framework", "destination__version__framework")
+        .order_by(
+            "origin__version__framework__title", "origin__sort_order", "destination__sort_order"
+        )
+    )
+    related: dict[int, tuple[Item, list[Association]]] = {}
+    for link in links:
+        related.setdefault(link.origin_id, (link.origin, []))[1].append(link)
+    return list(related.values())
 
 
 @require_GET
@@ -183,11 +202,8 @@ def statement_detail(request, version, code):
         entry = {"association": link, "outgoing": outgoing, "item": other}
         same_framework = other.version.framework_id == version_obj.framework_id
         (other_versions if same_framework else related).append(entry)
-    domain_related = []
-    if statement.domain_id:
-        domain_related = Association.objects.filter(destination=statement.domain).select_related(
-            "origin__version__framework"
-        )
+    # Only the statement's own links: a link to its domain is shown on the domain's page, never
+    # inherited by every statement in it.
     trail = []
     if statement.domain_id:
         statement.domain.version = version_obj
@@ -203,7 +219,6 @@ def statement_detail(request, version, code):
             "statement": statement,
             "other_versions": other_versions,
             "related": related,
-            "domain_related": domain_related,
             "breadcrumbs": _breadcrumbs(version_obj, *trail, (statement.code, None)),
         },
     )

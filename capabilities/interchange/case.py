@@ -15,6 +15,9 @@ What CASE has no field for travels in each object's `extensions` (CASE 1.1):
   and, when the version has one, `predecessorURI` (a link to the previous version's CFDocument);
 - CFItem: `slug`, `stage` and `pathways`, when set.
 
+A stored association's rationale (`Association.notes`, e.g. why a post-qualifying standard is
+related to a PCF statement) travels in the CFAssociation's own `notes` field (CASE 1.1).
+
 Every URI resolves on this site under /ims/case/v1p1/ (see `capabilities.case_api`).
 Output is deterministic, so exporting the same version twice, or exporting, importing into an
 empty database and exporting again, gives the same JSON.
@@ -207,6 +210,7 @@ def _association_json(
     version: FrameworkVersion,
     sequence_number: int | None,
     changed: datetime,
+    notes: str = "",
 ) -> dict:
     data = {
         "identifier": str(identifier),
@@ -221,6 +225,8 @@ def _association_json(
         "CFDocumentURI": document_link(version),
         "lastChangeDateTime": format_datetime(changed),
     }
+    if notes:
+        data["notes"] = notes
     return data
 
 
@@ -234,6 +240,7 @@ def stored_association_json(association: Association, version: FrameworkVersion 
         version=version,
         sequence_number=association.sequence_number,
         changed=association.last_changed,
+        notes=association.notes,
     )
 
 
@@ -658,6 +665,7 @@ def _import(data: dict, *, publish: bool, progress) -> FrameworkVersion:
                 "destination": destination,
                 "sequence": sequence,
                 "changed": _parse_datetime(raw["lastChangeDateTime"], where, "lastChangeDateTime"),
+                "notes": raw.get("notes", ""),
                 "derived": identifier == structural_identifier(*triple),
             }
         )
@@ -734,6 +742,7 @@ def _import(data: dict, *, publish: bool, progress) -> FrameworkVersion:
                 a["destination"].obj if isinstance(a["destination"], _NewItem) else a["destination"]
             ),
             sequence_number=a["sequence"],
+            notes=a["notes"],
             last_changed=a["changed"],
         )
         for a in stored
