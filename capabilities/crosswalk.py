@@ -20,6 +20,7 @@ number of items.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import F, Q
 
@@ -157,3 +158,71 @@ def carry_forward(rows: list[dict], keys: dict[str, dict[str, str]]) -> list[dic
             variants = expanded
         carried.extend(variants)
     return carried
+
+
+@dataclass
+class CrosswalkCheck:
+    """How much of an older version a newer one's crosswalk covers."""
+
+    replaced: FrameworkVersion
+    by: FrameworkVersion
+    linked: int
+    unlinked: list[Item]
+
+    @property
+    def total(self) -> int:
+        return self.linked + len(self.unlinked)
+
+
+def crosswalk_checks(versions) -> list[CrosswalkCheck]:
+    """For each version in `versions` (a queryset: those the person may see) that declares
+    `replacedBy`/`exactMatchOf` links to another version's statements: how many of that other
+    version's statements it links, and which it leaves out (their evidence would stop counting
+    on the new framework). Three queries."""
+    exact = Association.Type.EXACT_MATCH_OF
+    rows = Association.objects.filter(
+        version__in=versions,
+        association_type__in=(Association.Type.REPLACED_BY, exact),
+        origin__kind=Item.Kind.STATEMENT,
+        destination__kind=Item.Kind.STATEMENT,
+    ).values_list(
+        "association_type",
+        "version_id",
+        "origin_id",
+        "origin__version_id",
+        "destination_id",
+        "destination__version_id",
+    )
+    linked: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for kind, declared_by, origin, origin_version, destination, destination_version in rows:
+        if kind == exact and origin_version == declared_by:
+            old, old_version = destination, destination_version
+        else:
+            old, old_version = origin, origin_version
+        if old_version != declared_by:
+            linked[(old_version, declared_by)].add(old)
+    if not linked:
+        return []
+    involved = {pk for pair in linked for pk in pair}
+    by_pk = {
+        v.pk: v
+        for v in FrameworkVersion.objects.filter(pk__in=involved).select_related("framework")
+    }
+    statements: dict[int, list[Item]] = defaultdict(list)
+    for item in (
+        Item.objects.statements()
+        .filter(version_id__in={old for old, _ in linked})
+        .order_by("sort_order", "code")
+    ):
+        item.version = by_pk[item.version_id]
+        statements[item.version_id].append(item)
+    checks = [
+        CrosswalkCheck(
+            replaced=by_pk[old],
+            by=by_pk[new],
+            linked=sum(1 for s in statements[old] if s.pk in ids),
+            unlinked=[s for s in statements[old] if s.pk not in ids],
+        )
+        for (old, new), ids in linked.items()
+    ]
+    return sorted(checks, key=lambda c: (str(c.by), str(c.replaced)))

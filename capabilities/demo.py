@@ -14,6 +14,8 @@ from .models import FrameworkVersion
 from .services import DATA_DIR
 
 EXAMPLE_PACKAGE = DATA_DIR / "examples" / "example-early-career-standards.case.json"
+# The example's version slug (its CFDocument's extensions.versionSlug; a test checks they agree).
+EXAMPLE_VERSION = "example-early-career-standards-demo"
 # The framework version whose items the example's crosswalk points at.
 REPLACED_VERSION = "pqs-practitioners-2018"
 
@@ -25,11 +27,15 @@ def example_package() -> dict:
 def ensure_example_framework(*, publish: bool = True) -> FrameworkVersion | None:
     """Import the example package unless it is already loaded. None when the standards it
     replaces are not loaded (the crosswalk would have nothing to point at)."""
-    package = example_package()
-    slug = package["CFDocument"]["extensions"]["versionSlug"]
-    existing = FrameworkVersion.objects.filter(slug=slug).first()
+    existing = FrameworkVersion.objects.filter(slug=EXAMPLE_VERSION).first()
     if existing is not None:
         return existing
     if not FrameworkVersion.objects.filter(slug=REPLACED_VERSION).exists():
         return None
-    return case.import_package(package, publish=publish)
+    return case.import_package(example_package(), publish=publish)
+
+
+def example_version(versions=None) -> FrameworkVersion | None:
+    """The example's version if it is loaded (among `versions`, when given)."""
+    versions = versions if versions is not None else FrameworkVersion.objects.all()
+    return versions.filter(slug=EXAMPLE_VERSION).first()

@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -90,3 +91,13 @@ def new_draft_button(snippet, user, next_url=None):
             icon_name="copy",
             priority=50,
         )
+
+
+@hooks.register("register_help_menu_item")
+def new_framework_guidance_menu_item():
+    return MenuItem(
+        "When a new framework is published",
+        reverse("capabilities:guidance-new-framework"),
+        icon_name="help",
+        order=100,
+    )
