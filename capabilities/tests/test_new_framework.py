@@ -197,3 +197,53 @@ def test_the_standards_page_lists_replacements_apart_from_the_pcf_domains(client
     assert f'href="/framework/{EXAMPLE_VERSION}/statements/EX-1/"' in crosswalk_section
     page = client.get(f"/framework/{EXAMPLE_VERSION}/statements/EX-1/").content.decode()
     assert "Replaces" in page and "CFP-1" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading it in the admin
+
+
+IMPORT_URL = "/admin/framework/import-case/"
+
+
+def upload(text: str, name="standards.json"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="application/json")
+
+
+def test_an_editor_imports_a_case_package_in_the_admin_as_a_draft(client, shipped):
+    from accounts.factories import give_mfa
+    from capabilities.demo import EXAMPLE_PACKAGE
+
+    admin = give_mfa(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(admin)
+    listing = client.get("/admin/snippets/capabilities/frameworkversion/").content.decode()
+    assert f'href="{IMPORT_URL}"' in listing
+    assert client.get(IMPORT_URL).status_code == 200
+    package = json.loads(EXAMPLE_PACKAGE.read_text(encoding="utf-8"))
+    package["CFDocument"]["adoptionStatus"] = "Adopted"  # still a draft: the workflow publishes
+    response = client.post(IMPORT_URL, {"package": upload(json.dumps(package))})
+    assert response.status_code == 302
+    version = FrameworkVersion.objects.get(slug=EXAMPLE_VERSION)
+    assert not version.live
+    assert version.associations.count() == 10
+    # A second time: nothing imported, the reason shown on the form.
+    response = client.post(IMPORT_URL, {"package": upload(json.dumps(package))})
+    assert response.status_code == 200
+    assert "Nothing was imported" in response.content.decode()
+    assert "already exists" in response.content.decode()
+    response = client.post(IMPORT_URL, {"package": upload("{not json")})
+    assert "The file is not JSON" in response.content.decode()
+    assert FrameworkVersion.objects.filter(slug=EXAMPLE_VERSION).count() == 1
+
+
+def test_importing_in_the_admin_needs_permission(client, db):
+    from accounts.factories import give_mfa
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(give_mfa(user))
+    response = client.post(IMPORT_URL, {"package": upload(json.dumps(example_package()))})
+    assert response.status_code in (302, 403)
+    assert not FrameworkVersion.objects.exists()

@@ -92,3 +92,25 @@ def test_the_shipped_pqs_evidence_counts_on_the_example_early_career_standards(p
     assert example["EX-5"] == (1, 1)
     assert sum(count for count, _ in example.values()) == 2
     assert Mapping.objects.filter(entry__portfolio=portfolio, item__version=pqs).count() == 3
+
+
+def test_the_picker_says_which_standards_are_replaced_and_by_what(
+    client, practitioner, old_and_new
+):
+    old, new = old_and_new
+    cfp = {i.code: i for i in old.items.all()}
+    ecs = {i.code: i for i in new.items.all()}
+    crosswalk(new, [(cfp["CFP-1"], "replacedBy", ecs["ECS-1"])])
+    client.force_login(practitioner)
+    before = client.get("/portfolio/evidence/new/")
+    assert before.status_code == 200
+    assert f'id="st-{cfp["CFP-1"].pk}"' in before.content.decode()
+    assert "Replaced by" not in before.content.decode()
+    publish_version(version=new)
+    page = client.get("/portfolio/evidence/new/").content.decode()
+    hint = f'id="st-{cfp["CFP-1"].pk}-replaced"'
+    assert f'aria-describedby="st-{cfp["CFP-1"].pk}-replaced"' in page
+    assert "Replaced by ECS-1 (Standards ecs-test)" in page.split(hint, 1)[1]
+    assert page.count("Replaced by") == 1
+    # The new standards are offered too.
+    assert f'id="st-{ecs["ECS-1"].pk}"' in page
