@@ -195,6 +195,7 @@ def test_the_standards_page_lists_replacements_apart_from_the_pcf_domains(client
     assert "EX-1" not in table
     assert "is replaced by" in crosswalk_section
     assert f'href="/framework/{EXAMPLE_VERSION}/statements/EX-1/"' in crosswalk_section
+    assert f'href="{GUIDANCE_URL}"' in html
     page = client.get(f"/framework/{EXAMPLE_VERSION}/statements/EX-1/").content.decode()
     assert "Replaces" in page and "CFP-1" in page
 
