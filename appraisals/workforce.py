@@ -25,6 +25,8 @@ from datetime import date, datetime, time
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
+from capabilities.crosswalk import carry_forward
+
 from .models import (
     DEFAULT_RATING_SCALE,
     Appraisal,
@@ -271,9 +273,21 @@ class CapabilityProfile:
         return next((s for s in self.scales if s.scale == labels), None)
 
 
+# The items a judgement row names, and where their descriptions come from (for the crosswalk).
+JUDGEMENT_ITEMS = {
+    "domain_id": {
+        "domain__code": "code",
+        "domain__title": "title",
+        "domain__sort_order": "sort_order",
+    },
+    "level_id": {"level_code": "code", "level_title": "title", "level_sort": "sort_order"},
+}
+
+
 def latest_judgements(organisation) -> list[dict]:
     """The latest signed judgement of each appraisee in each domain, with what the profile
-    needs to place it. One query; the latest is picked in Python."""
+    needs to place it, counted through the crosswalk (`capabilities.crosswalk`). One query, the
+    crosswalk's (one when nothing was replaced), and the latest is picked in Python."""
     rows = (
         DomainAssessment.objects.filter(
             stage__status=Stage.Status.SIGNED,
@@ -303,6 +317,9 @@ def latest_judgements(organisation) -> list[dict]:
             "-pk",
         )
     )
+    # A judgement against a domain (or a level) that a newer published version has replaced
+    # counts against what replaced it, so the latest is chosen across the crosswalk.
+    rows = carry_forward(list(rows), JUDGEMENT_ITEMS)
     latest = {}
     for row in rows:
         latest.setdefault((row["appraisee"], row["domain_id"]), row)
@@ -322,8 +339,8 @@ def capability_profile(organisation) -> CapabilityProfile:
     Suppressed in whole rows (:mod:`appraisals.suppression`): a row of 1 to 4 people judged is
     hidden whole, zeros and its total included; a larger row with a rating from 1 to 4 hides all
     its ratings; all teams hides each figure that a team hides, so that nothing can be
-    subtracted out. Which figures are hidden says no more than "a small number is here". One
-    query.
+    subtracted out. Which figures are hidden says no more than "a small number is here". Two
+    queries (the judgements, the crosswalk), more only while following a crosswalk.
     """
     judgements = latest_judgements(organisation)
     # (scale, level) -> team -> domain -> rating -> set of people
@@ -486,12 +503,28 @@ def _live_objectives(organisation):
     )
 
 
+OBJECTIVE_ITEMS = {
+    "item_id": {
+        "item__kind": "kind",
+        "item__code": "code",
+        "item__title": "title",
+        "item__full_statement": "full_statement",
+        "item__sort_order": "sort_order",
+        "item__domain_id": "domain_id",
+        "item__domain__code": "domain__code",
+        "item__domain__title": "domain__title",
+        "item__domain__sort_order": "domain__sort_order",
+    }
+}
+
+
 def development_needs(organisation) -> DevelopmentNeeds:
     """The organisation's agreed (and carried) objectives, counted by framework domain and by
     capability statement. Objective texts are never returned: they could identify people. Any
     group of fewer than 5 objectives is suppressed; where the statements of a domain add up to
     its count and one of them is suppressed, the domain's count is suppressed too (so a
-    suppressed statement always means fewer than 5). Two queries."""
+    suppressed statement always means fewer than 5). Objectives linked to replaced statements
+    count on their replacements. Three queries (more only while following a crosswalk)."""
     objectives = _live_objectives(organisation)
     links = Objective.statements.through.objects.filter(objective__in=objectives).values(
         "objective_id",
@@ -506,6 +539,9 @@ def development_needs(organisation) -> DevelopmentNeeds:
         "item__domain__title",
         "item__domain__sort_order",
     )
+    # An objective linked to a statement that has been replaced (a post-qualifying standard by
+    # an early career standard, a statement by its next version) counts on its replacement.
+    links = carry_forward(list(links), OBJECTIVE_ITEMS)
     not_mapped = objectives.filter(statements__isnull=True).count()
 
     domain_info: dict = {}

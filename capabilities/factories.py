@@ -109,3 +109,39 @@ def build_pcf(
     if publish:
         publish_version(version=version)
     return version
+
+
+def build_standards(
+    *, framework_slug: str, codes, slug: str | None = None, publish: bool = True
+) -> FrameworkVersion:
+    """A small standards framework (no domains or levels), one statement per code."""
+    framework = FrameworkFactory(
+        slug=framework_slug, title=f"Standards {framework_slug}", kind=Framework.Kind.PQS
+    )
+    version = FrameworkVersionFactory(framework=framework, slug=slug or f"{framework_slug}-v1")
+    for n, code in enumerate(codes, start=1):
+        ItemFactory(
+            version=version,
+            code=code,
+            title=f"Standard {code}",
+            full_statement=f"What standard {code} expects.",
+            sort_order=n,
+        )
+    if publish:
+        publish_version(version=version)
+    return version
+
+
+def crosswalk(declared_by: FrameworkVersion, links) -> None:
+    """Store (old item, type, new item) links as `declared_by` declares them (before it is
+    published): `replacedBy` from old to new, `exactMatchOf` from new to old."""
+    for old, association_type, new in links:
+        origin, destination = (
+            (new, old) if association_type == Association.Type.EXACT_MATCH_OF else (old, new)
+        )
+        Association.objects.create(
+            version=declared_by,
+            association_type=association_type,
+            origin=origin,
+            destination=destination,
+        )

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -18,3 +20,24 @@ class NewDraftVersionForm(forms.Form):
         if FrameworkVersion.objects.filter(slug=slug).exists():
             raise ValidationError("A version with this slug already exists. Choose another.")
         return slug
+
+
+class CaseImportForm(forms.Form):
+    """A CASE 1.1 package uploaded in the admin: read here, imported by the view."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    package = forms.FileField(
+        label="CASE package (JSON)",
+        help_text="A 1EdTech CASE 1.1 CFPackage, as a .json file of up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_package(self):
+        upload = self.cleaned_data["package"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("The file is larger than 10 MB.")
+        try:
+            return json.loads(upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValidationError(f"The file is not JSON: {error}") from None

@@ -1,4 +1,5 @@
-"""What the framework puts on a person's home (see cms.home): the framework, for everyone."""
+"""What the framework puts on a person's home (see cms.home): the framework, for everyone, and
+for framework editors and approvers the guidance on loading a new framework."""
 
 from django.urls import reverse
 
@@ -6,7 +7,7 @@ from cms.home import Area
 
 
 def areas_for(user) -> list[Area]:
-    return [
+    areas = [
         Area(
             "The capability framework",
             reverse("capabilities:home"),
@@ -16,3 +17,14 @@ def areas_for(user) -> list[Area]:
             header_rank=6,
         )
     ]
+    if user.has_perm("capabilities.change_frameworkversion"):
+        areas.append(
+            Area(
+                "When a new framework is published",
+                reverse("capabilities:guidance-new-framework"),
+                "Framework",
+                "Load new standards, crosswalk them to the ones they replace, check that earlier "
+                "evidence still counts, publish, and retire the old ones.",
+            )
+        )
+    return areas

@@ -6,6 +6,11 @@ app_name = "capabilities"
 
 urlpatterns = [
     path("", views.framework_home, name="home"),
+    path(
+        "guidance/new-framework/",
+        views.new_framework_guidance,
+        name="guidance-new-framework",
+    ),
     path("<slug:version>/", views.version_detail, name="version"),
     path("<slug:version>/domains/<slug:domain>/", views.domain_detail, name="domain"),
     path("<slug:version>/levels/<slug:level>/", views.level_detail, name="level"),

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from . import interchange
+from .crosswalk import crosswalk_checks
+from .demo import EXAMPLE_PACKAGE, example_version
 from .fan import build_fan
 from .models import Association, FrameworkVersion, Item
 from .permissions import versions_visible_to
@@ -59,9 +61,30 @@ def _render_version(request, version: FrameworkVersion, *, is_current: bool = Fa
     standards = structure.standards_list()
     crosswalk = _crosswalk_by_origin(standards)
     for standard in standards:
-        standard.crosswalk = crosswalk.get(standard.pk, [])
+        standard.crosswalk = [
+            a for a in crosswalk.get(standard.pk, []) if a.association_type not in SUCCESSION
+        ]
     context["standards"] = standards
+    context["succession"] = _succession(request, standards)
     return render(request, "capabilities/standards.html", context)
+
+
+# The associations that say one item took over from another (not a thematic relation).
+SUCCESSION = (Association.Type.REPLACED_BY, Association.Type.EXACT_MATCH_OF)
+
+
+def _succession(request, items: list[Item]) -> list[Association]:
+    """`replacedBy`/`exactMatchOf` links to or from these items, declared by versions the person
+    may see (a draft's crosswalk stays with the draft)."""
+    return list(
+        Association.objects.filter(
+            Q(origin__in=items) | Q(destination__in=items),
+            association_type__in=SUCCESSION,
+            version__in=versions_visible_to(request.user),
+        )
+        .select_related("origin__version__framework", "destination__version__framework")
+        .order_by("origin__version_id", "origin__sort_order", "destination__sort_order", "pk")
+    )
 
 
 def _crosswalk_by_origin(items: list[Item]) -> dict[int, list[Association]]:
@@ -244,3 +267,24 @@ def moodle_csv(request, version):
     )
     response["Content-Disposition"] = f'attachment; filename="{version_obj.slug}-moodle.csv"'
     return response
+
+
+@require_GET
+def new_framework_guidance(request):
+    """For administrators and framework editors: loading, crosswalking, checking, publishing
+    and retiring. Public (nothing in it is private); the crosswalk checks cover the versions the
+    person may see."""
+    visible = versions_visible_to(request.user)
+    return render(
+        request,
+        "capabilities/guidance_new_framework.html",
+        {
+            "checks": crosswalk_checks(visible),
+            "example": example_version(visible),
+            "example_file": EXAMPLE_PACKAGE.relative_to(EXAMPLE_PACKAGE.parents[3]),
+            "breadcrumbs": [
+                ("Framework", "/framework/"),
+                ("When a new framework is published", None),
+            ],
+        },
+    )

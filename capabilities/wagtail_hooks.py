@@ -1,10 +1,17 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from . import admin_views
 from .models import Association, Framework, FrameworkVersion, Item
@@ -32,8 +39,26 @@ class FrameworkViewSet(SnippetViewSet):
     list_display = ["title", "slug", "kind"]
 
 
+class FrameworkVersionIndexView(IndexView):
+    """The list of versions, with a button to import a new framework from a CASE package."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("capabilities.add_frameworkversion"):
+            buttons.append(
+                HeaderButton(
+                    "Import a CASE package",
+                    url=reverse("capabilities_import_case"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
+
+
 class FrameworkVersionViewSet(SnippetViewSet):
     edit_view_class = FrozenContentEditView
+    index_view_class = FrameworkVersionIndexView
     model = FrameworkVersion
     icon = "history"
     menu_label = "Versions"
@@ -78,6 +103,11 @@ def register_framework_admin_urls():
             admin_views.new_draft_version,
             name="capabilities_new_draft_version",
         ),
+        path(
+            "framework/import-case/",
+            admin_views.import_case_package,
+            name="capabilities_import_case",
+        ),
     ]
 
 
@@ -90,3 +120,13 @@ def new_draft_button(snippet, user, next_url=None):
             icon_name="copy",
             priority=50,
         )
+
+
+@hooks.register("register_help_menu_item")
+def new_framework_guidance_menu_item():
+    return MenuItem(
+        "When a new framework is published",
+        reverse("capabilities:guidance-new-framework"),
+        icon_name="help",
+        order=100,
+    )

@@ -3,7 +3,9 @@
 Entries keep the statements they were mapped to. When a newer version is published, a mapping to
 an older statement is counted in the newer grid by following the version crosswalk: an
 `exactMatchOf` association (either way: an exact match is symmetric) or a `replacedBy`
-association (from the old statement to its replacement). Every count here takes a fixed number of
+association (from the old statement to its replacement), across versions and across frameworks
+(`capabilities.crosswalk`): a post-qualifying standard replaced by an early career standard
+counts on the new standard. Every count here takes a fixed number of
 queries whatever the number of entries: one for the mappings, one per crosswalk hop (bounded by
 the number of versions), and the framework structure.
 """
@@ -11,17 +13,15 @@ the number of versions), and the framework structure.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from capabilities.models import Association, FrameworkVersion, Item
+from capabilities.crosswalk import resolve_to_version
+from capabilities.models import Framework, FrameworkVersion, Item
 from capabilities.structure import FrameworkStructure
 from organisations.models import Membership, Role
 
 from .models import Mapping
-
-MAX_CROSSWALK_HOPS = 10
 
 # The level a person works towards, by their role, when they have not chosen one.
 TARGET_LEVEL_BY_ROLE = {
@@ -93,74 +93,52 @@ class Coverage:
         }
 
 
-def resolve_to_version(item_ids: set[int], version: FrameworkVersion) -> dict[int, set[int]]:
-    """For statements of other versions, the statements of `version` they correspond to through
-    the crosswalk. Returns {foreign item id: {item ids in version}}; unmatched ids are absent."""
-    resolved: dict[int, set[int]] = defaultdict(set)
-    # Each frontier item remembers which original items reached it.
-    origins: dict[int, set[int]] = {pk: {pk} for pk in item_ids}
-    frontier = set(item_ids)
-    seen = set(item_ids)
-    for _ in range(MAX_CROSSWALK_HOPS):
-        if not frontier:
-            break
-        links = Association.objects.filter(
-            Q(association_type=Association.Type.EXACT_MATCH_OF)
-            & (Q(origin_id__in=frontier) | Q(destination_id__in=frontier))
-            | Q(association_type=Association.Type.REPLACED_BY, origin_id__in=frontier)
-        ).values_list(
-            "origin_id", "destination_id", "origin__version_id", "destination__version_id"
-        )
-        next_frontier: set[int] = set()
-        for origin_id, destination_id, origin_version, destination_version in links:
-            pairs = []
-            if origin_id in frontier:
-                pairs.append((origin_id, destination_id, destination_version))
-            if destination_id in frontier:
-                pairs.append((destination_id, origin_id, origin_version))
-            for source, target, target_version in pairs:
-                for original in origins[source]:
-                    if target_version == version.pk:
-                        resolved[original].add(target)
-                    elif target not in seen:
-                        origins.setdefault(target, set()).add(original)
-                        next_frontier.add(target)
-        seen |= next_frontier
-        frontier = next_frontier
-    return resolved
-
-
-def mapped_cells(owner, version: FrameworkVersion) -> dict[tuple[int, int], set[int]]:
-    """{(domain id, level id) of `version`: {entry ids}} for the owner's live entries."""
-    rows = list(
+def _owner_mappings(owner) -> list[tuple[int, int, int]]:
+    """(entry id, item id, item's version id) for the owner's live entries' statements."""
+    return list(
         Mapping.objects.filter(
             entry__portfolio__owner=owner,
             entry__deleted_at__isnull=True,
             item__kind=Item.Kind.STATEMENT,
-        ).values_list(
-            "entry_id", "item_id", "item__version_id", "item__domain_id", "item__level_id"
-        )
+        ).values_list("entry_id", "item_id", "item__version_id")
     )
-    cells: dict[tuple[int, int], set[int]] = defaultdict(set)
+
+
+def mapped_items(
+    owner, version: FrameworkVersion, rows: list | None = None
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """For the statements of `version`: ({item id: {entries mapped to it}}, {item id: {entries
+    mapped elsewhere that count on it through the crosswalk}})."""
+    rows = _owner_mappings(owner) if rows is None else rows
+    direct: dict[int, set[int]] = defaultdict(set)
     foreign: dict[int, set[int]] = defaultdict(set)
-    for entry_id, item_id, version_id, domain_id, level_id in rows:
-        if version_id == version.pk:
-            cells[(domain_id, level_id)].add(entry_id)
-        else:
-            foreign[item_id].add(entry_id)
+    for entry_id, item_id, version_id in rows:
+        (direct if version_id == version.pk else foreign)[item_id].add(entry_id)
+    crosswalked: dict[int, set[int]] = defaultdict(set)
     if foreign:
-        resolved = resolve_to_version(set(foreign), version)
-        targets = {pk for pks in resolved.values() for pk in pks}
-        places = {
-            pk: (domain_id, level_id)
-            for pk, domain_id, level_id in Item.objects.filter(pk__in=targets).values_list(
-                "pk", "domain_id", "level_id"
-            )
-        }
-        for item_id, target_ids in resolved.items():
+        for item_id, target_ids in resolve_to_version(set(foreign), version).items():
             for target_id in target_ids:
-                if target_id in places:
-                    cells[places[target_id]] |= foreign[item_id]
+                crosswalked[target_id] |= foreign[item_id]
+    return direct, crosswalked
+
+
+def mapped_cells(owner, version: FrameworkVersion) -> dict[tuple[int, int], set[int]]:
+    """{(domain id, level id) of `version`: {entry ids}} for the owner's live entries."""
+    direct, crosswalked = mapped_items(owner, version)
+    cells: dict[tuple[int, int], set[int]] = defaultdict(set)
+    ids = set(direct) | set(crosswalked)
+    if not ids:
+        return cells
+    places = {
+        pk: (domain_id, level_id)
+        for pk, domain_id, level_id in Item.objects.filter(pk__in=ids).values_list(
+            "pk", "domain_id", "level_id"
+        )
+    }
+    for counted in (direct, crosswalked):
+        for item_id, entries in counted.items():
+            if item_id in places:
+                cells[places[item_id]] |= entries
     return cells
 
 
@@ -225,3 +203,81 @@ def coverage_summary(user) -> dict | None:
     """The coverage grid as plain data, for the JSON export and the PDF."""
     coverage = build_coverage(user)
     return coverage.as_export_dict() if coverage else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Standards (frameworks without domains and levels: the post-qualifying standards, early career
+# standards an organisation loads)
+
+
+@dataclass
+class StandardCount:
+    standard: Item
+    count: int
+    # Of `count`, the entries mapped to another framework's statement (an older standard this
+    # one replaces), counted here through the crosswalk.
+    through_crosswalk: int
+
+
+@dataclass
+class StandardsCoverage:
+    version: FrameworkVersion
+    standards: list[StandardCount]
+    entries_counted: int
+    through_crosswalk: int
+
+    @property
+    def missing(self) -> list[Item]:
+        return [row.standard for row in self.standards if not row.count]
+
+
+def current_standards_versions() -> list[FrameworkVersion]:
+    """The newest published version of each framework that is not the PCF (one query)."""
+    newest: dict[int, FrameworkVersion] = {}
+    versions = (
+        FrameworkVersion.objects.published()
+        .exclude(framework__kind=Framework.Kind.PCF)
+        .select_related("framework")
+        .order_by("-first_published_at", "-pk")
+    )
+    for version in versions:
+        newest.setdefault(version.framework_id, version)
+    return sorted(newest.values(), key=lambda v: (v.framework.title, v.pk))
+
+
+def standards_coverage(owner) -> list[StandardsCoverage]:
+    """For each current standards framework: how many of the owner's entries count on each
+    standard, directly or through the crosswalk from the standards it replaces. Queries: the
+    versions, their standards, the mappings, and the crosswalk hops per framework."""
+    versions = current_standards_versions()
+    if not versions:
+        return []
+    standards: dict[int, list[Item]] = defaultdict(list)
+    for item in (
+        Item.objects.statements()
+        .filter(version__in=versions)
+        .order_by("version_id", "sort_order", "code")
+    ):
+        standards[item.version_id].append(item)
+    rows = _owner_mappings(owner)
+    result = []
+    for version in versions:
+        direct, crosswalked = mapped_items(owner, version, rows)
+        counts = []
+        for item in standards[version.pk]:
+            item.version = version
+            counted = direct.get(item.pk, set()) | crosswalked.get(item.pk, set())
+            counts.append(
+                StandardCount(item, len(counted), len(counted - direct.get(item.pk, set())))
+            )
+        everything = set().union(*direct.values(), *crosswalked.values())
+        only_crosswalked = set().union(*crosswalked.values()) - set().union(*direct.values())
+        result.append(
+            StandardsCoverage(
+                version=version,
+                standards=counts,
+                entries_counted=len(everything),
+                through_crosswalk=len(only_crosswalked),
+            )
+        )
+    return result

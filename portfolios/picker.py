@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from capabilities.crosswalk import successors
 from capabilities.models import Framework, FrameworkVersion, Item
 
 
@@ -15,6 +16,9 @@ from capabilities.models import Framework, FrameworkVersion, Item
 class PickerStatement:
     item: Item
     checked: bool
+    # Standards that a published framework has replaced: what replaced them, so that new
+    # evidence goes to the new standards (old mappings still count through the crosswalk).
+    replaced_by: list[Item] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +135,7 @@ def build_picker(*, selected_ids: set[int], query: str = "", open_level: str = "
         ]
         if statements:
             standards.append(PickerFramework(version, statements))
+    _note_replacements([s for framework in standards for s in framework.statements])
 
     older = [
         kept
@@ -138,3 +143,18 @@ def build_picker(*, selected_ids: set[int], query: str = "", open_level: str = "
         if (item := by_id.get(pk)) and item.version_id not in version_ids and (kept := keep(item))
     ]
     return Picker(pcf, levels, standards, older, hidden, query)
+
+
+def _note_replacements(statements: list[PickerStatement]) -> None:
+    """Fill in `replaced_by` (the crosswalk's hops and one query for the new items)."""
+    became = successors({s.item.pk for s in statements})
+    if not became:
+        return
+    new_items = Item.objects.filter(pk__in=set().union(*became.values())).select_related(
+        "version__framework"
+    )
+    by_pk = {item.pk: item for item in new_items}
+    for statement in statements:
+        statement.replaced_by = [
+            by_pk[pk] for pk in sorted(became.get(statement.item.pk, ())) if pk in by_pk
+        ]

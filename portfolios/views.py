@@ -336,7 +336,15 @@ def coverage(request):
         request.user, version=version, level_slug=request.GET.get("level")
     )
     versions = FrameworkVersion.objects.published().filter(framework__slug="pcf")
-    return render(request, "portfolios/coverage.html", {"coverage": grid, "versions": versions})
+    return render(
+        request,
+        "portfolios/coverage.html",
+        {
+            "coverage": grid,
+            "versions": versions,
+            "standards": coverage_service.standards_coverage(request.user),
+        },
+    )
 
 
 @login_required

@@ -77,7 +77,15 @@ def test_seed_loads_everything_and_is_idempotent(client):
         )
 
     first = counts()
-    assert FrameworkVersion.objects.published().count() == 4
+    # The four shipped frameworks and the invented example standards (demo data only).
+    assert FrameworkVersion.objects.published().count() == 5
+    from capabilities.demo import EXAMPLE_VERSION
+    from portfolios.coverage import standards_coverage
+
+    priya = User.objects.get(email="priya.practitioner@demo.capable.test")
+    example = next(c for c in standards_coverage(priya) if c.version.slug == EXAMPLE_VERSION)
+    # Her older evidence, mapped to the post-qualifying standards, counts on the example.
+    assert example.entries_counted == example.through_crosswalk > 0
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     assert set(Organisation.objects.values_list("kind", flat=True)) >= {
         "local-authority",

@@ -517,19 +517,24 @@ def _label(document: dict, changed: datetime) -> str:
 
 
 def import_package(
-    data, *, publish: bool = False, progress: Callable[[int], object] | None = None
+    data,
+    *,
+    publish: bool = False,
+    draft: bool = False,
+    progress: Callable[[int], object] | None = None,
 ) -> FrameworkVersion:
     """Create a framework version from a CASE 1.1 CFPackage, all or nothing.
 
     Publishes it (at its lastChangeDateTime) when the CFDocument's adoptionStatus is "Adopted"
-    or `publish` is true.
+    or `publish` is true, unless `draft` is true (the admin's import: publication goes through
+    the workflow).
     """
     validate(data)
     with transaction.atomic():
-        return _import(data, publish=publish, progress=progress)
+        return _import(data, publish=publish and not draft, draft=draft, progress=progress)
 
 
-def _import(data: dict, *, publish: bool, progress) -> FrameworkVersion:
+def _import(data: dict, *, publish: bool, draft: bool = False, progress) -> FrameworkVersion:
     document = data["CFDocument"]
     document_id = uuid.UUID(document["identifier"])
     doc_where = f"CFDocument (identifier {document['identifier']})"
@@ -750,7 +755,7 @@ def _import(data: dict, *, publish: bool, progress) -> FrameworkVersion:
     Association.objects.bulk_create(rows)
     if progress:
         progress(len(resolved))
-    if publish or document.get("adoptionStatus") == "Adopted":
+    if not draft and (publish or document.get("adoptionStatus") == "Adopted"):
         services.publish_version(version=version, at=changed)
     version.refresh_from_db()
     return version

@@ -4,10 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_people
 from appraisals.demo import ensure_demo_appraisals
+from capabilities.demo import ensure_example_framework
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
 from placements.demo import ensure_demo_placements
 from portfolios.demo import ensure_demo_portfolios
+from portfolios.demo_standards import ensure_demo_standards_evidence
 
 
 class Command(BaseCommand):
@@ -20,12 +22,18 @@ class Command(BaseCommand):
                 "never runs with production settings; use load_framework to load the framework."
             )
         call_command("load_framework", stdout=self.stdout)
+        # Demo only: invented example standards, loaded through the CASE importer with their
+        # crosswalk from the post-qualifying standards (never loaded by load_framework).
+        example = ensure_example_framework()
+        if example is not None:
+            self.stdout.write(f"Example framework (not official text): {example}.")
         ensure_publication_workflow()
         ensure_site_pages()
         accounts = ensure_demo_people()
         entries = ensure_demo_portfolios()
         if entries:
             self.stdout.write(f"Demo portfolios: {entries} entries.")
+        ensure_demo_standards_evidence()
         appraisals = ensure_demo_appraisals()
         self.stdout.write(f"Demo appraisals: {appraisals} made.")
         placements = ensure_demo_placements()
