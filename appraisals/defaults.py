@@ -10,7 +10,7 @@ from django.db import transaction
 
 from capabilities.models import FrameworkVersion
 
-from .models import Access, AppraisalTemplate, TemplateQuestion, TemplateStage
+from .models import Access, AppraisalTemplate, JudgedBy, TemplateQuestion, TemplateStage
 
 MUST, ANSWER, READ, NONE = Access.MUST, Access.ANSWER, Access.READ, Access.NONE
 
@@ -49,6 +49,7 @@ class T:
     stages: tuple[S, ...]
     requires_countersignature: bool = False
     target_level_slug: str = ""
+    judged_by: str = JudgedBy.APPRAISER
 
 
 def _asye_q(text, help_text="", *, appraisee=READ, appraiser=READ, assessor=READ):
@@ -149,8 +150,9 @@ DEFAULTS = (
         description=(
             "The Assessed and Supported Year in Employment for newly qualified social workers: "
             "a learning agreement, reviews at three, six and (if wanted) nine months, and a "
-            "final review where the assessor recommends pass, fail or extend. The Principal "
-            "Social Worker countersigns every stage."
+            "final review where the assessor recommends pass, fail or extend. The assessor "
+            "judges each domain and signs each review; the Principal Social Worker countersigns "
+            "every stage."
         ),
         rating_scale=(
             "Significant concerns",
@@ -160,6 +162,7 @@ DEFAULTS = (
         ),
         requires_countersignature=True,
         target_level_slug="asye",
+        judged_by=JudgedBy.ASSESSOR,
         stages=(
             S(
                 "Learning agreement meeting",
@@ -364,6 +367,7 @@ def _create(organisation, spec: T) -> AppraisalTemplate:
         rating_scale=list(spec.rating_scale),
         target_level=_target_level(spec.target_level_slug),
         requires_countersignature=spec.requires_countersignature,
+        judged_by=spec.judged_by,
     )
     for number, stage_spec in enumerate(spec.stages, start=1):
         stage = TemplateStage.objects.create(

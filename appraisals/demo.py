@@ -7,9 +7,11 @@ Three records show the workflow at different points:
   mapped to a framework statement, and a short note of disagreement on the mid-year review.
 * Ravi Sandhu (Southvale): this year's annual appraisal with Jo Whitlock, at the mid-year review.
 * Alex Brennan (Northshire): the ASYE, started about six months ago and now at the six-month
-  interim review. The first two stages are signed by Alex, Morgan Hale and Sam Adeyemi (the
-  PSW countersigns); Pat Lindqvist assesses. Alex has shared portfolio records into the ASYE
-  evidence slots, and some slots are still empty.
+  interim review. Pat Lindqvist, a practice educator and not Alex's line manager, is the
+  assessor: she judges the domains and signs each review. The first two stages are signed by
+  Alex, Morgan Hale (line manager), Pat and Sam Adeyemi (the PSW countersigns). At the interim
+  review Alex has self-assessed every domain and Pat has judged six of them so far. Alex has
+  shared portfolio records into the ASYE evidence slots, and some slots are still empty.
 
 Everything goes through `services`, so the workflow rules hold for the demo too. The services
 stamp each step with the current time; afterwards the dates are spread over the months the
@@ -222,11 +224,21 @@ DOMAIN_COMMENTS = {
         "Secure at this level, seen in supervision and in written work.",
         "Working beyond the level: a strength the team draws on.",
     ],
+    ASSESSOR: [
+        "Not yet shown: we will plan an observed piece of work around this.",
+        "Emerging: the observation and the written report show it in part.",
+        "Shown at the ASYE level in the observation and the feedback gathered.",
+        "Shown beyond the ASYE level, consistently and across different work.",
+    ],
 }
 
 # Ratings per domain (in the framework's order), self then judgement, on a 4-point scale.
 PRIYA_RATINGS = [(2, 2), (2, 2), (1, 2), (2, 2), (2, 1), (2, 3), (2, 2), (1, 1), (1, 1)]
 ALEX_SELF_RATINGS = [2, 2, 1]
+# Pat, the assessor (not Alex's line manager), has judged this many domains of the interim review
+# so far, with these ratings in turn: the rest are still owed, which the stage page shows.
+ALEX_JUDGED_DOMAINS = 6
+ALEX_ASSESSOR_RATINGS = [2, 1, 2]
 
 PRIYA_DISSENT = (
     "I agree with most of this record. The note about late recording leaves out that I was "
@@ -482,9 +494,17 @@ def _alex(cast: _Cast, template, today) -> Appraisal:
         _sign(stage, appraisal)
     interim = _stage(appraisal, "Six-month interim review")
     _answer(interim, appraisal, ASYE_ANSWERS["Six-month interim review"])
-    _assess_domains(
-        interim, appraisal, ALEX_SELF_RATINGS, judge=False, domains=len(ALEX_SELF_RATINGS)
-    )
+    _assess_domains(interim, appraisal, ALEX_SELF_RATINGS, judge=False)
+    for n, domain in enumerate(services.domains_for(appraisal)[:ALEX_JUDGED_DOMAINS]):
+        rating = ALEX_ASSESSOR_RATINGS[n % len(ALEX_ASSESSOR_RATINGS)]
+        services.assess_domain(
+            stage=interim,
+            user=appraisal.assessor,
+            role=ASSESSOR,
+            domain=domain,
+            rating=rating,
+            comment=DOMAIN_COMMENTS[ASSESSOR][rating],
+        )
     return appraisal
 
 

@@ -9,7 +9,7 @@ from django import forms
 from cms.guard_forms import GuardedFormMixin
 
 ANSWER = re.compile(r"answer-(\d+)-(\w+)")
-DOMAIN_COMMENT = re.compile(r"(appraisee|appraiser)-(\d+)-comment")
+DOMAIN_COMMENT = re.compile(r"(appraisee|appraiser|assessor)-(\d+)-comment")
 
 
 class StageForm(GuardedFormMixin, forms.Form):

@@ -33,6 +33,14 @@ class Access(models.TextChoices):
     MUST = "must", "Must answer"
 
 
+class JudgedBy(models.TextChoices):
+    """Who judges each domain: the appraiser, the assessor, or both, side by side."""
+
+    APPRAISER = "appraiser", "The appraiser (line manager)"
+    ASSESSOR = "assessor", "The assessor"
+    BOTH = "both", "Both, side by side"
+
+
 def default_rating_scale():
     return list(DEFAULT_RATING_SCALE)
 
@@ -67,6 +75,13 @@ class AppraisalTemplate(models.Model):
     requires_countersignature = models.BooleanField(
         default=False, help_text="The Principal Social Worker countersigns each stage."
     )
+    judged_by = models.CharField(
+        "who judges each domain",
+        max_length=10,
+        choices=JudgedBy.choices,
+        default=JudgedBy.APPRAISER,
+        help_text="Whoever judges also signs each stage that assesses domains.",
+    )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -82,6 +97,14 @@ class AppraisalTemplate(models.Model):
     @property
     def is_asye(self) -> bool:
         return self.kind == self.Kind.ASYE
+
+    def judging_roles(self) -> list[str]:
+        """The participant roles that judge each domain, in the order their columns show."""
+        if self.judged_by == JudgedBy.BOTH:
+            return [Participant.APPRAISER, Participant.ASSESSOR]
+        if self.judged_by == JudgedBy.ASSESSOR:
+            return [Participant.ASSESSOR]
+        return [Participant.APPRAISER]
 
 
 class TemplateStage(models.Model):
@@ -238,8 +261,22 @@ class Appraisal(models.Model):
             role for role, person in self.participants().items() if person and person.pk == user.pk
         ]
 
+    def judging_roles(self) -> list[str]:
+        """The roles judging each domain in this appraisal. An appraisal without an assessor
+        (started before its template had the assessor judge) is judged by its appraiser."""
+        roles = [
+            role
+            for role in self.template.judging_roles()
+            if role != Participant.ASSESSOR or self.assessor_id
+        ]
+        return roles or [Participant.APPRAISER]
+
     def signers(self) -> list[str]:
+        """Appraisee and appraiser sign every stage; the assessor too when the template has
+        the assessor judge; the countersigner when the template asks for countersignature."""
         roles = [Participant.APPRAISEE, Participant.APPRAISER]
+        if Participant.ASSESSOR in self.judging_roles():
+            roles.append(Participant.ASSESSOR)
         if self.template.requires_countersignature and self.countersigner_id:
             roles.append(Participant.COUNTERSIGNER)
         return roles
@@ -308,7 +345,9 @@ class Answer(models.Model):
 
 class DomainAssessment(models.Model):
     """For one framework domain at one stage: the appraisee's self-assessment with linked
-    evidence, and the appraiser's judgement, side by side. Ratings index the template's scale."""
+    evidence, and the judgement of each judging role (the template's `judged_by`): the
+    appraiser's in `judgement_*`, the assessor's in `assessor_*`, side by side. Ratings index the
+    template's scale."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="domain_assessments")
     domain = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
@@ -322,6 +361,11 @@ class DomainAssessment(models.Model):
     judged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    assessor_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    assessor_comment = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["stage", "domain__sort_order"]
@@ -331,6 +375,18 @@ class DomainAssessment(models.Model):
 
     def __str__(self):
         return f"{self.stage}: {self.domain.title}"
+
+    # The fields holding each judging role's rating, comment and author.
+    JUDGEMENT_FIELDS = {
+        Participant.APPRAISER: ("judgement_rating", "judgement_comment", "judged_by"),
+        Participant.ASSESSOR: ("assessor_rating", "assessor_comment", "assessed_by"),
+    }
+
+    def rating_of(self, role: str):
+        return getattr(self, self.JUDGEMENT_FIELDS[role][0])
+
+    def comment_of(self, role: str) -> str:
+        return getattr(self, self.JUDGEMENT_FIELDS[role][1])
 
 
 class SharedEvidence(models.Model):

@@ -97,9 +97,9 @@ def appraisals_with_related(queryset=None):
             Prefetch("stages__answers", queryset=Answer.objects.select_related("author")),
             Prefetch(
                 "stages__domain_assessments",
-                queryset=DomainAssessment.objects.select_related("domain", "judged_by").order_by(
-                    "domain__sort_order", "domain__code", "pk"
-                ),
+                queryset=DomainAssessment.objects.select_related(
+                    "domain", "judged_by", "assessed_by"
+                ).order_by("domain__sort_order", "domain__code", "pk"),
             ),
             Prefetch(
                 "stages__domain_assessments__evidence",
@@ -221,6 +221,12 @@ def _stage_data(
                 "judgement_rating_label": _rating(scale, a.judgement_rating),
                 "judgement_comment": a.judgement_comment,
                 "judged_by": _name(a.judged_by),
+                "assessor_rating": a.assessor_rating,
+                "assessor_rating_label": _rating(scale, a.assessor_rating),
+                "assessor_comment": a.assessor_comment,
+                "assessed_by": _name(a.assessed_by),
+                # Who judges each domain (the template's choice): the PDF shows their columns.
+                "judging_roles": list(appraisal.judging_roles()),
             }
             for a in stage.domain_assessments.all()
         ],
@@ -600,11 +606,18 @@ def _domain(pdf: AppraisalPDF, domain: dict) -> None:
     evidence = [_text(t) for t in _as_list(domain.get("evidence")) if _text(t)]
     if evidence:
         pdf.paragraph(f"Evidence: {'; '.join(evidence)}", indent=10)
-    judgement = _text(domain.get("judgement_rating_label")) or "Not rated"
-    judged_by = _text(domain.get("judged_by"))
-    pdf.paragraph(f"Judgement: {judgement}" + (f" ({judged_by})" if judged_by else ""), indent=5)
-    if _text(domain.get("judgement_comment")):
-        pdf.paragraph(domain.get("judgement_comment"), indent=10)
+    judges = _as_list(domain.get("judging_roles")) or [Participant.APPRAISER]
+    sides = [("judgement", "judged_by", "Judgement")]
+    if Participant.ASSESSOR in judges:
+        sides = [("assessor", "assessed_by", "Assessor's judgement")]
+        if Participant.APPRAISER in judges:
+            sides.insert(0, ("judgement", "judged_by", "Appraiser's judgement"))
+    for prefix, by_key, heading in sides:
+        judgement = _text(domain.get(f"{prefix}_rating_label")) or "Not rated"
+        by = _text(domain.get(by_key))
+        pdf.paragraph(f"{heading}: {judgement}" + (f" ({by})" if by else ""), indent=5)
+        if _text(domain.get(f"{prefix}_comment")):
+            pdf.paragraph(domain.get(f"{prefix}_comment"), indent=10)
 
 
 def _amendment(pdf: AppraisalPDF, number: int, amendment: dict) -> None:

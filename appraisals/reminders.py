@@ -43,19 +43,10 @@ def still_to_act(stage: Stage) -> tuple[list, list[str]]:
 
     for question, role in services.missing_answers(stage):
         add(role, f"{Participant(role).label}: answer “{question.text}”")
-    if stage.template_stage.assesses_domains:
-        assessments = {a.domain_id: a for a in stage.domain_assessments.all()}
-        domains = services.domains_for(appraisal)
-        no_self = [
-            d for d in domains if getattr(assessments.get(d.pk), "self_rating", None) is None
-        ]
-        no_judgement = [
-            d for d in domains if getattr(assessments.get(d.pk), "judgement_rating", None) is None
-        ]
-        if no_self:
-            add(Participant.APPRAISEE, _domains_text("Appraisee: self-assessment of", no_self))
-        if no_judgement:
-            add(Participant.APPRAISER, _domains_text("Appraiser: judgement of", no_judgement))
+    for role, domains in services.missing_assessments(stage).items():
+        if domains:
+            what = "self-assessment" if role == Participant.APPRAISEE else "judgement"
+            add(role, _domains_text(f"{role.capitalize()}: {what} of", domains))
     if (
         stage.template_stage.is_final_review
         and appraisal.template.is_asye

@@ -47,8 +47,9 @@ def _active(organisation, *roles, on=None):
 
 def default_participants(*, template: AppraisalTemplate, appraisee, on: date | None = None):
     """The people for each role, from the organisation's memberships: the appraisee's team's
-    line manager (else the organisation's), the PSW to countersign, and for the ASYE a practice
-    educator in the team (else the organisation) as assessor."""
+    line manager (else the organisation's), the PSW to countersign, and for the ASYE (or any
+    template where the assessor judges) a practice educator in the team (else the organisation)
+    as assessor, else the line manager."""
     organisation = template.organisation
     membership = (
         _active(
@@ -76,12 +77,13 @@ def default_participants(*, template: AppraisalTemplate, appraisee, on: date | N
     countersigner = pick(Role.PRINCIPAL_SOCIAL_WORKER)
     if template.requires_countersignature and countersigner is None:
         raise ValidationError(f"{organisation} has no Principal Social Worker to countersign.")
-    assessor = pick(Role.PRACTICE_EDUCATOR) if template.is_asye else None
+    needs_assessor = template.is_asye or Participant.ASSESSOR in template.judging_roles()
+    assessor = pick(Role.PRACTICE_EDUCATOR) if needs_assessor else None
     return {
         "team": team,
         Participant.APPRAISER: appraiser,
         Participant.COUNTERSIGNER: countersigner,
-        Participant.ASSESSOR: assessor or (appraiser if template.is_asye else None),
+        Participant.ASSESSOR: assessor or (appraiser if needs_assessor else None),
     }
 
 
@@ -267,35 +269,86 @@ def missing_answers(stage: Stage) -> list[tuple[TemplateQuestion, str]]:
     return missing
 
 
-def missing_assessments(stage: Stage) -> list[str]:
-    """Domains still lacking a self-assessment or a judgement (stages that assess domains)."""
+def missing_assessments(stage: Stage) -> dict[str, list[Item]]:
+    """For each role that assesses domains at this stage (the appraisee's self-assessment, each
+    judging role's judgement), the domains it has still to rate. Empty for stages that do not
+    assess domains."""
     if not stage.template_stage.assesses_domains:
-        return []
+        return {}
     domains = domains_for(stage.appraisal)
-    done = {
-        a.domain_id: a
-        for a in stage.domain_assessments.all()
-        if a.self_rating is not None and a.judgement_rating is not None
-    }
-    return [d.title for d in domains if d.pk not in done]
+    assessments = {a.domain_id: a for a in stage.domain_assessments.all()}
+    missing = {}
+    for role in (Participant.APPRAISEE, *stage.appraisal.judging_roles()):
+        missing[role] = [
+            d
+            for d in domains
+            if (a := assessments.get(d.pk)) is None
+            or (a.self_rating if role == Participant.APPRAISEE else a.rating_of(role)) is None
+        ]
+    return missing
+
+
+def _domains_owed(domains: list[Item]) -> str:
+    count = f"{len(domains)} domain{'' if len(domains) == 1 else 's'}"
+    if len(domains) <= 2:
+        return f"{count} ({', '.join(d.title for d in domains)})"
+    return count
+
+
+def progress(stage: Stage) -> list[dict]:
+    """Who owes what before the stage can be signed off: one entry per person in each role with
+    something to do at this stage, saying what they have done and what they still owe, e.g.
+    "Alex Smith (appraisee): self-assessment done" and "Sam Jones (assessor): judgement needed
+    for 9 domains". Each entry: role, person, parts (words), owes (bool), text."""
+    appraisal = stage.appraisal
+    people = appraisal.participants()
+    parts: dict[str, list[str]] = {}
+    owes: dict[str, bool] = {}
+
+    def add(role, text, owed):
+        parts.setdefault(role, []).append(text)
+        owes[role] = owes.get(role, False) or owed
+
+    unanswered: dict[str, list[TemplateQuestion]] = {}
+    for question, role in missing_answers(stage):
+        unanswered.setdefault(role, []).append(question)
+    for role, domains in missing_assessments(stage).items():
+        what = "self-assessment" if role == Participant.APPRAISEE else "judgement"
+        if domains:
+            add(role, f"{what} needed for {_domains_owed(domains)}", True)
+        else:
+            add(role, f"{what} done", False)
+    for role, questions in unanswered.items():
+        plural = "answers" if len(questions) > 1 else "answer"
+        add(role, f"{plural} needed to " + ", ".join(_question(q) for q in questions), True)
+    if (
+        stage.template_stage.is_final_review
+        and appraisal.template.is_asye
+        and not appraisal.recommendation
+    ):
+        role = Participant.ASSESSOR if appraisal.assessor_id else Participant.APPRAISER
+        add(role, "recommendation needed (pass, fail or extend)", True)
+    result = []
+    for role in Participant.values:
+        if role not in parts:
+            continue
+        text = f"{people[role]} ({role}): " + "; ".join(parts[role])
+        result.append(
+            {
+                "role": role,
+                "person": people[role],
+                "parts": parts[role],
+                "owes": owes[role],
+                "text": text,
+            }
+        )
+    return result
 
 
 def blockers(stage: Stage) -> list[str]:
-    """Why the stage cannot be signed off yet, in words; empty when it can."""
-    reasons = [
-        f"{Participant(role).label} has not answered “{question.text}”"
-        for question, role in missing_answers(stage)
-    ]
-    reasons += [
-        f"{domain}: self-assessment and judgement needed" for domain in missing_assessments(stage)
-    ]
-    if (
-        stage.template_stage.is_final_review
-        and stage.appraisal.template.is_asye
-        and not stage.appraisal.recommendation
-    ):
-        reasons.append("The assessor has not recorded a recommendation (pass, fail or extend)")
-    return reasons
+    """Why the stage cannot be signed off yet, one line per person who still owes something
+    (with what they have done too); empty when it can be signed."""
+    return [entry["text"] for entry in progress(stage) if entry["owes"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +378,8 @@ def assess_domain(
     evidence: Iterable = (),
 ) -> DomainAssessment:
     """The appraisee writes the self-assessment (and links evidence shared into the appraisal);
-    the appraiser writes the judgement. Neither can touch the other's half."""
+    each judging role (the template's `judged_by`: appraiser, assessor or both) writes its own
+    judgement. Nobody can touch another's part."""
     _require_role(stage.appraisal, user, role)
     _require_open(stage)
     if not stage.template_stage.assesses_domains:
@@ -336,12 +390,6 @@ def assess_domain(
     if rating is not None and not 0 <= rating < len(scale):
         raise ValidationError("Choose a rating from the scale.")
     assessment, _ = DomainAssessment.objects.get_or_create(stage=stage, domain=domain)
-    was = (
-        assessment.self_rating,
-        assessment.self_comment,
-        assessment.judgement_rating,
-        assessment.judgement_comment,
-    )
     if role == Participant.APPRAISEE:
         assessment.self_rating = rating
         assessment.self_comment = comment.strip()
@@ -349,15 +397,19 @@ def assess_domain(
         shared = set(stage.appraisal.evidence.values_list("entry_id", flat=True))
         entries = [e for e in evidence if e.pk in shared]
         assessment.evidence.set(entries)
-    elif role == Participant.APPRAISER:
-        assessment.judgement_rating = rating
-        assessment.judgement_comment = comment.strip()
-        assessment.judged_by = user
-        assessment.save(update_fields=["judgement_rating", "judgement_comment", "judged_by"])
-        if (was[2], was[3]) != (assessment.judgement_rating, assessment.judgement_comment):
-            changed = [f"judgement rating: {_rated(scale, was[2])} → {_rated(scale, rating)}"]
-            if was[3] != assessment.judgement_comment:
-                changed.append("judgement comment changed")
+    elif role in stage.appraisal.judging_roles():
+        rating_field, comment_field, by_field = DomainAssessment.JUDGEMENT_FIELDS[role]
+        was = (assessment.rating_of(role), assessment.comment_of(role))
+        setattr(assessment, rating_field, rating)
+        setattr(assessment, comment_field, comment.strip())
+        setattr(assessment, by_field, user)
+        assessment.save(update_fields=[rating_field, comment_field, by_field])
+        if was != (rating, assessment.comment_of(role)):
+            # The appraiser's judgement keeps its original wording in the history.
+            what = "judgement" if role == Participant.APPRAISER else f"{role}'s judgement"
+            changed = [f"{what} rating: {_rated(scale, was[0])} → {_rated(scale, rating)}"]
+            if was[1] != assessment.comment_of(role):
+                changed.append(f"{what} comment changed")
             _log_change(
                 stage.appraisal,
                 user,
@@ -365,7 +417,8 @@ def assess_domain(
                 obj=stage,
             )
     else:
-        raise PermissionDenied("Only the appraisee and the appraiser assess domains.")
+        judges = " and the ".join(stage.appraisal.judging_roles())
+        raise PermissionDenied(f"Only the appraisee and the {judges} assess domains here.")
     return assessment
 
 

@@ -1,5 +1,5 @@
 """What appraisals put on a person's home (see cms.home): stages waiting for their answers or
-signature (an ASYE assessor, who answers but does not sign, included), amendments waiting for
+signature (an assessor who answers but neither judges nor signs included), amendments waiting for
 their signature, and the appraisal areas their roles let them open."""
 
 from django.urls import reverse

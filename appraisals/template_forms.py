@@ -8,7 +8,7 @@ from cms.forms import ServiceErrorsMixin
 from organisations.models import Organisation
 
 from . import rules, template_services
-from .models import Access, AppraisalTemplate, TemplateQuestion
+from .models import Access, AppraisalTemplate, JudgedBy, TemplateQuestion
 
 ACCESS_CHOICES = [
     (Access.NONE, "None"),
@@ -61,6 +61,16 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
         label="Target level",
         help_text="The framework level people are judged against, unless set per appraisal.",
     )
+    judged_by = forms.ChoiceField(
+        choices=JudgedBy.choices,
+        label="Who judges each domain",
+        help_text="Whoever judges signs each stage too. In the ASYE the assessor judges. A "
+        "change applies to stages not signed off yet.",
+        widget=forms.RadioSelect,
+        # Left out (an older form): a new template's appraiser judges; an edit keeps what it had.
+        required=False,
+        error_messages={"invalid_choice": "Choose who judges each domain from the list"},
+    )
     requires_countersignature = forms.BooleanField(
         required=False,
         label="The Principal Social Worker countersigns each stage",
@@ -87,6 +97,9 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
         except forms.ValidationError as error:
             raise forms.ValidationError(error.message_dict["rating_scale"]) from None
 
+    def clean_judged_by(self):
+        return self.cleaned_data["judged_by"] or None
+
     def clean(self):
         data = super().clean()
         if "organisation" in self.fields and data.get("organisation"):
@@ -101,6 +114,7 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
             "description": template.description,
             "rating_scale": "\n".join(template.rating_scale),
             "target_level": template.target_level_id,
+            "judged_by": template.judged_by,
             "requires_countersignature": template.requires_countersignature,
             "is_active": template.is_active,
         }

@@ -20,7 +20,14 @@ from django.db.models import Max
 from capabilities.models import FrameworkVersion, Item
 
 from . import rules
-from .models import Access, Answer, AppraisalTemplate, TemplateQuestion, TemplateStage
+from .models import (
+    Access,
+    Answer,
+    AppraisalTemplate,
+    JudgedBy,
+    TemplateQuestion,
+    TemplateStage,
+)
 
 MIN_RATINGS = 2
 MAX_RATINGS = 7
@@ -128,6 +135,12 @@ def _check_target_level(level, template=None):
     return level
 
 
+def _check_judged_by(judged_by: str) -> str:
+    if judged_by not in JudgedBy.values:
+        raise ValidationError({"judged_by": "Choose who judges each domain"})
+    return judged_by
+
+
 @transaction.atomic
 def create_template(
     *,
@@ -139,6 +152,7 @@ def create_template(
     rating_scale=None,
     target_level: Item | None = None,
     requires_countersignature: bool = False,
+    judged_by: str | None = JudgedBy.APPRAISER,
 ) -> AppraisalTemplate:
     """An empty template (no stages yet): stages and questions are added on its edit page."""
     require_manager(user, organisation)
@@ -152,6 +166,7 @@ def create_template(
         rating_scale=parse_rating_scale(rating_scale or []),
         target_level=_check_target_level(target_level),
         requires_countersignature=requires_countersignature,
+        judged_by=_check_judged_by(judged_by or JudgedBy.APPRAISER),
         created_by=user,
     )
 
@@ -168,6 +183,7 @@ def update_template(
     target_level: Item | None,
     requires_countersignature: bool,
     is_active: bool,
+    judged_by: str | None = None,
 ) -> AppraisalTemplate:
     """Change the template's own fields. Once appraisals exist, its kind and the number of
     ratings are fixed: their records store ratings by position on the scale, and an ASYE
@@ -205,6 +221,8 @@ def update_template(
     template.rating_scale = scale
     template.target_level = _check_target_level(target_level, template)
     template.requires_countersignature = requires_countersignature
+    if judged_by is not None:
+        template.judged_by = _check_judged_by(judged_by)
     template.is_active = is_active
     template.save()
     return template

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from . import rules, template_services
 from .defaults import DEFAULTS, ensure_default_templates
-from .models import AppraisalTemplate, TemplateQuestion, default_rating_scale
+from .models import AppraisalTemplate, JudgedBy, TemplateQuestion, default_rating_scale
 from .template_forms import QuestionForm, StageForm, TemplateEditForm, TemplateForm
 
 
@@ -72,6 +72,7 @@ def _template_fields(data) -> dict:
         "description": data["description"],
         "rating_scale": data["rating_scale"],
         "target_level": data["target_level"],
+        "judged_by": data["judged_by"],
         "requires_countersignature": data["requires_countersignature"],
     }
 
@@ -85,6 +86,7 @@ def template_create(request):
         initial={
             "kind": AppraisalTemplate.Kind.CUSTOM,
             "rating_scale": "\n".join(default_rating_scale()),
+            "judged_by": JudgedBy.APPRAISER,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
 
-from . import former, rules, services
+from . import former, rules, services, stage_views
 from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
@@ -296,34 +296,8 @@ def _stage_context(
                 }
             )
         rows.append({"question": question, "cells": cells})
-    domains = []
-    if stage.template_stage.assesses_domains:
-        assessments = {
-            a.domain_id: a for a in stage.domain_assessments.prefetch_related("evidence")
-        }
-        scale = appraisal.template.rating_scale
-        for domain in services.domains_for(appraisal):
-            a = assessments.get(domain.pk)
-            domains.append(
-                {
-                    "domain": domain,
-                    "assessment": a,
-                    "self_label": scale[a.self_rating] if a and a.self_rating is not None else "",
-                    "judgement_label": scale[a.judgement_rating]
-                    if a and a.judgement_rating is not None
-                    else "",
-                    "self_typed": typed.get(f"appraisee-{domain.pk}-comment"),
-                    "judgement_typed": typed.get(f"appraiser-{domain.pk}-comment"),
-                    "self_errors": errors.get(f"appraisee-{domain.pk}-comment", []),
-                    "judgement_errors": errors.get(f"appraiser-{domain.pk}-comment", []),
-                    "self_rating": _typed_rating(stage_form, "appraisee", domain)
-                    if stage_form is not None
-                    else (a.self_rating if a else None),
-                    "judgement_rating": _typed_rating(stage_form, "appraiser", domain)
-                    if stage_form is not None
-                    else (a.judgement_rating if a else None),
-                }
-            )
+    domains = stage_views.domain_rows(appraisal, stage, roles, stage_form=stage_form)
+    progress = services.progress(stage) if stage.status == Stage.Status.OPEN else []
     signers = appraisal.signers()
     signed = list(stage.sign_offs.select_related("user", "amendment"))
     dissents = list(stage.dissents.select_related("author"))
@@ -350,7 +324,8 @@ def _stage_context(
         if not getattr(appraisal, "read_only", False)
         else [],
         "read_only": getattr(appraisal, "read_only", False),
-        "blockers": services.blockers(stage) if stage.status == Stage.Status.OPEN else [],
+        "progress": progress,
+        "blockers": [entry["text"] for entry in progress if entry["owes"]],
         "role_choices": [Participant(r) for r in roles],
         "can_sign": [Participant(r) for r in roles if r in signers and r not in signed_roles]
         if stage.status == Stage.Status.OPEN
@@ -361,6 +336,7 @@ def _stage_context(
         "dissents": dissents,
         "is_appraisee": Participant.APPRAISEE in roles,
         "is_appraiser": Participant.APPRAISER in roles,
+        "judging_roles": appraisal.judging_roles(),
         "stage_form": stage_form,
         "amend_form": amend_form or AmendForm(),
         "dissent_form": dissent_form or DissentForm(),
@@ -369,11 +345,6 @@ def _stage_context(
             None,
         ),
     }
-
-
-def _typed_rating(form, role, domain):
-    raw = form.data.get(f"{role}-{domain.pk}-rating", "")
-    return int(raw) if raw.isdigit() else None
 
 
 @login_required
@@ -424,7 +395,7 @@ def _save_stage(request, appraisal, stage):
                     stage=stage, question=question, user=request.user, role=role, text=texts[key]
                 )
             if stage.template_stage.assesses_domains:
-                _save_domains(request, appraisal, stage, roles, texts)
+                stage_views.save_domains(request, appraisal, stage, roles, texts)
             record_confirmation(record=stage, findings=form.guard_confirmed, by=request.user)
     except (ValidationError, PermissionDenied) as error:
         if request.POST.get("action") == "skip":
@@ -440,27 +411,6 @@ def _stage_error(request, appraisal, stage, **forms_):
     _record_read(request, appraisal)  # the stage is shown again: a read
     context = _stage_context(request, appraisal, stage, **forms_)
     return render(request, "appraisals/stage.html", context, status=400)
-
-
-def _save_domains(request, appraisal, stage, roles, texts):
-    entries = {str(e.entry.uuid): e.entry for e in appraisal.evidence.select_related("entry")}
-    for domain in services.domains_for(appraisal):
-        for role in (Participant.APPRAISEE, Participant.APPRAISER):
-            prefix = f"{role}-{domain.pk}"
-            if role not in roles or f"{prefix}-rating" not in request.POST:
-                continue
-            raw = request.POST.get(f"{prefix}-rating", "")
-            services.assess_domain(
-                stage=stage,
-                user=request.user,
-                role=role,
-                domain=domain,
-                rating=int(raw) if raw.isdigit() else None,
-                comment=texts.get(f"{prefix}-comment", ""),
-                evidence=[
-                    entries[u] for u in request.POST.getlist(f"{prefix}-evidence") if u in entries
-                ],
-            )
 
 
 @login_required

@@ -187,9 +187,15 @@ def appraisal_template(client):
     _login(client, admin)
     response = client.post(
         reverse("appraisals:template-create"),
-        {"name": "Our annual appraisal", "kind": "annual", "rating_scale": "Only one"},
+        {
+            "name": "Our annual appraisal",
+            "kind": "annual",
+            "rating_scale": "Only one",
+            "judged_by": "nobody",  # not a choice: its radios show the error
+        },
     )
     assert response.status_code == 400
+    assert "Choose who judges each domain from the list" in response.content.decode()
     return Page(response.content.decode(), ["Our annual appraisal", "Only one"])
 
 

@@ -21,7 +21,7 @@ TEXT_FIELDS = {
     Entry: ("title", "description", "learning", "impact", "peer_name", "peer_role"),
     Comment: ("body",),
     Answer: ("text",),
-    DomainAssessment: ("self_comment", "judgement_comment"),
+    DomainAssessment: ("self_comment", "judgement_comment", "assessor_comment"),
     Amendment: ("after", "reason"),
     Dissent: ("text",),
     Objective: ("text",),

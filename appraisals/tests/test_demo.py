@@ -137,12 +137,22 @@ def test_the_demo_shows_three_appraisals_at_three_points(
         assert set(stage.sign_offs.values_list("role", flat=True)) == {
             "appraisee",
             "appraiser",
+            "assessor",
             "countersigner",
         }
         assert stage.answers.filter(role="assessor", author=pat).exists()
     # The interim stage is under way but not ready to sign.
     assert stages[2].answers.filter(role="appraisee").exists()
-    assert services.blockers(stages[2])
+    # Pat, the assessor and not the line manager, has judged six domains; the blockers name
+    # who owes what.
+    assert asye.template.judged_by == "assessor" and pat != morgan
+    judged = DomainAssessment.objects.filter(stage=stages[2], assessor_rating__isnull=False)
+    assert judged.count() == 6 and {a.assessed_by for a in judged} == {pat}
+    assert not DomainAssessment.objects.filter(
+        stage=stages[2], judgement_rating__isnull=False
+    ).exists()
+    (owed,) = services.blockers(stages[2])
+    assert owed.startswith(f"{pat} (assessor): judgement needed for 3 domains; answer needed to")
     # Evidence from Alex's own portfolio, in slots; some slots are still empty.
     shared = list(asye.evidence.select_related("entry__portfolio"))
     assert shared and all(e.entry.portfolio.owner_id == alex.pk for e in shared)
@@ -155,6 +165,7 @@ def test_the_demo_shows_three_appraisals_at_three_points(
         *Objective.objects.values_list("text", flat=True),
         *DomainAssessment.objects.values_list("self_comment", flat=True),
         *DomainAssessment.objects.values_list("judgement_comment", flat=True),
+        *DomainAssessment.objects.values_list("assessor_comment", flat=True),
         *[d.text for stage in signed for d in stage.dissents.all()],
     ]
     for text in written + demo_texts():

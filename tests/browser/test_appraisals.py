@@ -2,9 +2,9 @@
 appraisee and countersigned by the Principal Social Worker; and the PSW's workforce view.
 
 The demo data (appraisals/demo.py): Alex Brennan's ASYE at Northshire, with Morgan Hale as
-appraiser (line manager), Pat Lindqvist as ASYE assessor and Sam Adeyemi (the PSW)
-countersigning. Its three-month review is signed by all three; the six-month interim review is
-open.
+appraiser (line manager), Pat Lindqvist as ASYE assessor (she judges the domains and signs) and
+Sam Adeyemi (the PSW) countersigning. Its three-month review is signed by all four; the
+six-month interim review is open, with Pat's judgement owed in three domains.
 """
 
 import re
@@ -43,7 +43,7 @@ DOMAIN = re.compile(r"^\d+\. ")
 
 
 def rate_every_domain(ui, rating: str) -> None:
-    """Each domain of the framework is a group with one rating for the person's own side."""
+    """Each domain of the framework is a group with one rating for the person's own column."""
     legends = ui.main.locator("legend").filter(has_text=DOMAIN).all_inner_texts()
     assert len(legends) == 9, legends
     for legend in legends:
@@ -51,30 +51,31 @@ def rate_every_domain(ui, rating: str) -> None:
         ui.select("Rating", rating, within=group)
 
 
-def test_interim_review_completed_and_signed_by_all_three(ui):
-    # Pat, the ASYE assessor, gives the interim assessment her home asks for.
-    ui.sign_in("pat.educator")
-    ui.follow(re.compile(f"Answer your questions in “{INTERIM}”"))
-    ui.fill("ASYE assessor (must answer)", ASSESSMENT)
-    ui.press("Save", exact=True)
-    ui.see("Saved.")
-    sign_out(ui)
-
-    # Alex rates herself in every domain.
+def test_interim_review_judged_by_the_assessor_and_signed_by_all_four(ui):
+    # Alex has rated herself in every domain; the page says who still owes what.
     ui.sign_in("alex.asye")
     ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
+    ui.see("Alex Brennan (appraisee): self-assessment done")
+    ui.see(re.compile(r"Pat Lindqvist \(assessor\): judgement needed for 3 domains"))
+    sign_out(ui)
+
+    # Pat, the ASYE assessor (not Alex's line manager), gives the interim assessment, judges
+    # every domain in her own column, and signs.
+    ui.sign_in("pat.educator")
+    ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
+    ui.fill("ASYE assessor (must answer)", ASSESSMENT)
     rate_every_domain(ui, "Meeting the ASYE level")
     ui.press("Save", exact=True)
     ui.see("Saved.")
-    ui.see("self-assessment and judgement needed")
+    ui.press(re.compile("Sign off as assessor"))
+    ui.see(f"You signed {INTERIM}")
     sign_out(ui)
 
-    # Morgan, her line manager, gives his judgements and signs.
+    # Morgan, her line manager, reads the assessor's judgements beside Alex's and signs.
     ui.sign_in("morgan.manager")
     ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
     ui.see(ASSESSMENT)
-    rate_every_domain(ui, "Meeting the ASYE level")
-    ui.press("Save", exact=True)
+    ui.see("Assessor's judgement")
     ui.press(re.compile("Sign off as appraiser"))
     ui.see(f"You signed {INTERIM}")
     sign_out(ui)
@@ -122,6 +123,14 @@ def test_amended_stage_disputed_and_countersigned(ui):
     ui.see("Your note of disagreement is kept with this stage's record")
     ui.see(DISAGREEMENT)
     ui.press(re.compile("Sign the amendment as appraisee"))
+    ui.see("You signed the amendment")
+    sign_out(ui)
+
+    # Pat, the assessor, signed the stage, so she signs the amendment too.
+    ui.sign_in("pat.educator")
+    ui.follow(re.compile("Sign the amendment to “Three-month review”"))
+    ui.see(AMENDED)
+    ui.press(re.compile("Sign the amendment as assessor"))
     ui.see("You signed the amendment")
     sign_out(ui)
 
