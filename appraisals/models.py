@@ -25,6 +25,12 @@ class Participant(models.TextChoices):
     COUNTERSIGNER = "countersigner", "Countersigner (Principal Social Worker)"
     ASSESSOR = "assessor", "ASYE assessor"
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: "appraiser (line manager)", but "ASYE assessor"."""
+        label = str(self.label)
+        return label if label[:2].isupper() else label[0].lower() + label[1:]
+
 
 class Access(models.TextChoices):
     NONE = "none", "Does not see it"
@@ -80,7 +86,7 @@ class AppraisalTemplate(models.Model):
         max_length=10,
         choices=JudgedBy.choices,
         default=JudgedBy.APPRAISER,
-        help_text="Whoever judges also signs each stage that assesses domains.",
+        help_text="When the assessor judges, the assessor also signs every stage.",
     )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
@@ -453,6 +459,10 @@ class Amendment(models.Model):
     def __str__(self):
         return f"Amendment to {self.stage}"
 
+    @property
+    def role_words(self) -> str:
+        return Participant(self.role).in_sentence
+
 
 class SignOff(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="sign_offs")
@@ -480,6 +490,10 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} signed {self.stage}"
+
+    @property
+    def role_words(self) -> str:
+        return Participant(self.role).in_sentence
 
 
 class Dissent(models.Model):

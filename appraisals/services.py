@@ -514,7 +514,7 @@ def sign_off(*, stage: Stage, user, role: str) -> SignOff:
         _log_change(
             appraisal,
             user,
-            f"signed the stage as {Participant(role).label.lower()}",
+            f"signed the stage as {Participant(role).in_sentence}",
             obj=stage,
             action=AccessEvent.Action.SIGN,
         )
@@ -597,7 +597,7 @@ def amend(
     _log_change(
         stage.appraisal,
         user,
-        f"amended the {Participant(role).label.lower()} answer to {_question(question)} after "
+        f"amended the {Participant(role).in_sentence} answer to {_question(question)} after "
         "sign-off; reason given",
         obj=stage,
     )
@@ -629,7 +629,7 @@ def sign_amendment(*, amendment: Amendment, user, role: str) -> SignOff:
         _log_change(
             appraisal,
             user,
-            f"signed an amendment as {Participant(role).label.lower()}",
+            f"signed an amendment as {Participant(role).in_sentence}",
             obj=amendment.stage,
             action=AccessEvent.Action.SIGN,
         )

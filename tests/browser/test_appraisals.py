@@ -67,7 +67,7 @@ def test_interim_review_judged_by_the_assessor_and_signed_by_all_four(ui):
     rate_every_domain(ui, "Meeting the ASYE level")
     ui.press("Save", exact=True)
     ui.see("Saved.")
-    ui.press(re.compile("Sign off as assessor"))
+    ui.press(re.compile("Sign off as ASYE assessor"))
     ui.see(f"You signed {INTERIM}")
     sign_out(ui)
 
@@ -130,7 +130,7 @@ def test_amended_stage_disputed_and_countersigned(ui):
     ui.sign_in("pat.educator")
     ui.follow(re.compile("Sign the amendment to “Three-month review”"))
     ui.see(AMENDED)
-    ui.press(re.compile("Sign the amendment as assessor"))
+    ui.press(re.compile("Sign the amendment as ASYE assessor"))
     ui.see("You signed the amendment")
     sign_out(ui)
 
