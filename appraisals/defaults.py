@@ -10,7 +10,14 @@ from django.db import transaction
 
 from capabilities.models import FrameworkVersion
 
-from .models import Access, AppraisalTemplate, JudgedBy, TemplateQuestion, TemplateStage
+from .models import (
+    Access,
+    AppraisalTemplate,
+    CountersignerFrom,
+    JudgedBy,
+    TemplateQuestion,
+    TemplateStage,
+)
 
 MUST, ANSWER, READ, NONE = Access.MUST, Access.ANSWER, Access.READ, Access.NONE
 
@@ -50,6 +57,7 @@ class T:
     requires_countersignature: bool = False
     target_level_slug: str = ""
     judged_by: str = JudgedBy.APPRAISER
+    countersigner_from: str = CountersignerFrom.MANAGER
 
 
 def _asye_q(text, help_text="", *, appraisee=READ, appraiser=READ, assessor=READ):
@@ -163,6 +171,7 @@ DEFAULTS = (
         requires_countersignature=True,
         target_level_slug="asye",
         judged_by=JudgedBy.ASSESSOR,
+        countersigner_from=CountersignerFrom.PSW,
         stages=(
             S(
                 "Learning agreement meeting",
@@ -368,6 +377,7 @@ def _create(organisation, spec: T) -> AppraisalTemplate:
         target_level=_target_level(spec.target_level_slug),
         requires_countersignature=spec.requires_countersignature,
         judged_by=spec.judged_by,
+        countersigner_from=spec.countersigner_from,
     )
     for number, stage_spec in enumerate(spec.stages, start=1):
         stage = TemplateStage.objects.create(

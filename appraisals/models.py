@@ -22,7 +22,7 @@ DEFAULT_RATING_SCALE = ["Not yet at level", "At level", "Beyond level"]
 class Participant(models.TextChoices):
     APPRAISEE = "appraisee", "Appraisee"
     APPRAISER = "appraiser", "Appraiser (line manager)"
-    COUNTERSIGNER = "countersigner", "Countersigner (Principal Social Worker)"
+    COUNTERSIGNER = "countersigner", "Countersigner"
     ASSESSOR = "assessor", "ASYE assessor"
 
     @property
@@ -37,6 +37,14 @@ class Access(models.TextChoices):
     READ = "read", "Reads only"
     ANSWER = "answer", "May answer"
     MUST = "must", "Must answer"
+
+
+class CountersignerFrom(models.TextChoices):
+    """Who countersigns by default: the appraiser's own manager (the line manager of the team
+    above the appraiser's, else the PSW at the top), or always the PSW."""
+
+    MANAGER = "manager", "The appraiser's own manager"
+    PSW = "psw", "The Principal Social Worker"
 
 
 class JudgedBy(models.TextChoices):
@@ -79,7 +87,7 @@ class AppraisalTemplate(models.Model):
         help_text="The framework level people are judged against, unless set per appraisal.",
     )
     requires_countersignature = models.BooleanField(
-        default=False, help_text="The Principal Social Worker countersigns each stage."
+        default=False, help_text="Someone above the appraiser countersigns each stage."
     )
     judged_by = models.CharField(
         "who judges each domain",
@@ -87,6 +95,13 @@ class AppraisalTemplate(models.Model):
         choices=JudgedBy.choices,
         default=JudgedBy.APPRAISER,
         help_text="When the assessor judges, the assessor also signs every stage.",
+    )
+    countersigner_from = models.CharField(
+        "who countersigns",
+        max_length=10,
+        choices=CountersignerFrom.choices,
+        default=CountersignerFrom.MANAGER,
+        help_text="Proposed when a cycle starts; the person starting it can choose someone else.",
     )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(

@@ -478,7 +478,7 @@ def _cover(pdf: AppraisalPDF, data: dict, stages: list[dict]) -> None:
     pdf.pair("Appraisee", data.get("appraisee"))
     pdf.pair("Appraiser (line manager)", data.get("appraiser"))
     if _text(data.get("countersigner")):
-        pdf.pair("Countersigner (Principal Social Worker)", data.get("countersigner"))
+        pdf.pair("Countersigner", data.get("countersigner"))
     if _text(data.get("assessor")):
         pdf.pair("ASYE assessor", data.get("assessor"))
     if _text(data.get("target_level")):

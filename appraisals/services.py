@@ -27,6 +27,7 @@ from .models import (
     Answer,
     Appraisal,
     AppraisalTemplate,
+    CountersignerFrom,
     Dissent,
     DomainAssessment,
     Objective,
@@ -45,9 +46,40 @@ def _active(organisation, *roles, on=None):
     return Membership.objects.active(on).filter(organisation=organisation, role__in=roles)
 
 
+def manager_above(appraiser, team, *, organisation, on: date | None = None, exclude=()):
+    """The appraiser's own manager: the line manager of the team above `team` (the service it is
+    part of), going up while a level has none; at the top, the organisation's PSW. None if there
+    is neither. Never the appraiser or anyone in `exclude`."""
+    others = [appraiser.pk, *(person.pk for person in exclude if person)]
+    seen = set()
+    level = team.parent if team else None
+    while level is not None and level.pk not in seen:
+        seen.add(level.pk)
+        manager = (
+            _active(organisation, Role.LINE_MANAGER, on=on)
+            .filter(team=level)
+            .exclude(user__in=others)
+            .select_related("user")
+            .order_by("starts_on", "pk")
+            .first()
+        )
+        if manager is not None:
+            return manager.user
+        level = level.parent
+    psw = (
+        _active(organisation, Role.PRINCIPAL_SOCIAL_WORKER, on=on)
+        .exclude(user__in=others)
+        .select_related("user")
+        .order_by("starts_on", "pk")
+        .first()
+    )
+    return psw.user if psw else None
+
+
 def default_participants(*, template: AppraisalTemplate, appraisee, on: date | None = None):
-    """The people for each role, from the organisation's memberships: the appraisee's team's
-    line manager (else the organisation's), the PSW to countersign, and for the ASYE (or any
+    """The people proposed for each role, from the organisation's memberships: the appraisee's
+    team's line manager (else the organisation's); to countersign, the appraiser's own manager
+    (`manager_above`) or, if the template says so, the PSW; and for the ASYE (or any
     template where the assessor judges) a practice educator in the team (else the organisation)
     as assessor, else the line manager."""
     organisation = template.organisation
@@ -74,9 +106,22 @@ def default_participants(*, template: AppraisalTemplate, appraisee, on: date | N
         raise ValidationError(
             f"{organisation} has no current line manager to appraise {appraisee}."
         )
-    countersigner = pick(Role.PRINCIPAL_SOCIAL_WORKER)
+    if template.countersigner_from == CountersignerFrom.PSW:
+        countersigner = pick(Role.PRINCIPAL_SOCIAL_WORKER)
+    else:
+        appraiser_team = (
+            _active(organisation, Role.LINE_MANAGER, on=on)
+            .filter(user=appraiser)
+            .select_related("team__parent")
+            .order_by("starts_on", "pk")
+        )
+        own = next((m.team for m in appraiser_team if m.team_id == getattr(team, "pk", None)), None)
+        own = own or next((m.team for m in appraiser_team if m.team_id), None)
+        countersigner = manager_above(
+            appraiser, own, organisation=organisation, on=on, exclude=[appraisee]
+        )
     if template.requires_countersignature and countersigner is None:
-        raise ValidationError(f"{organisation} has no Principal Social Worker to countersign.")
+        raise ValidationError(f"{organisation} has nobody above the appraiser to countersign.")
     needs_assessor = template.is_asye or Participant.ASSESSOR in template.judging_roles()
     assessor = pick(Role.PRACTICE_EDUCATOR) if needs_assessor else None
     return {
@@ -85,6 +130,48 @@ def default_participants(*, template: AppraisalTemplate, appraisee, on: date | N
         Participant.COUNTERSIGNER: countersigner,
         Participant.ASSESSOR: assessor or (appraiser if needs_assessor else None),
     }
+
+
+# Who may be chosen for each role when a cycle starts (active memberships of the organisation).
+CHOOSABLE = {
+    Participant.APPRAISER: (Role.LINE_MANAGER, Role.PRINCIPAL_SOCIAL_WORKER),
+    Participant.COUNTERSIGNER: (Role.LINE_MANAGER, Role.PRINCIPAL_SOCIAL_WORKER),
+    Participant.ASSESSOR: (
+        Role.PRACTICE_EDUCATOR,
+        Role.LINE_MANAGER,
+        Role.PRINCIPAL_SOCIAL_WORKER,
+    ),
+}
+
+
+def choosable(organisation, role: str, *, on: date | None = None):
+    """The people who may be chosen for `role` in `organisation` (a queryset of users)."""
+    from accounts.models import User
+
+    members = _active(organisation, *CHOOSABLE[role], on=on).values("user")
+    return User.objects.filter(pk__in=members).order_by("last_name", "first_name", "pk")
+
+
+def _chosen(template, appraisee, proposed: dict, chosen: dict, on: date) -> dict:
+    """The proposals with the starter's choices put in, each checked: a current member of the
+    organisation in a role that may take it, and never the appraisee."""
+    people = dict(proposed)
+    errors = {}
+    for role, person in chosen.items():
+        if person is None:
+            continue
+        if person.pk == appraisee.pk:
+            errors[role] = f"The person appraised cannot also be the {role}"
+        elif not choosable(template.organisation, role, on=on).filter(pk=person.pk).exists():
+            errors[role] = (
+                f"Choose a current {' or '.join(str(r.label).lower() for r in CHOOSABLE[role])} "
+                f"of {template.organisation} as {role}"
+            )
+        else:
+            people[role] = person
+    if errors:
+        raise ValidationError(errors)
+    return people
 
 
 @transaction.atomic
@@ -96,7 +183,10 @@ def start_cycle(
     started_by,
     target_level: Item | None = None,
     notify: bool = True,
+    chosen: dict | None = None,
 ) -> Appraisal:
+    """Start `template` for `appraisee`. The people are proposed from memberships
+    (`default_participants`); `chosen` (role -> person) replaces any of the proposals."""
     if (
         not rules.cycle_starter_organisations(started_by)
         .filter(pk=template.organisation_id)
@@ -110,6 +200,8 @@ def start_cycle(
     ):
         raise ValidationError(f"{appraisee} is not in the ASYE in {template.organisation}.")
     people = default_participants(template=template, appraisee=appraisee, on=starts_on)
+    if chosen:
+        people = _chosen(template, appraisee, people, chosen, starts_on)
     previous = (
         Appraisal.objects.filter(appraisee=appraisee, organisation=template.organisation)
         .exclude(status=Appraisal.Status.CANCELLED)

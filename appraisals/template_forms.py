@@ -8,7 +8,7 @@ from cms.forms import ServiceErrorsMixin
 from organisations.models import Organisation
 
 from . import rules, template_services
-from .models import Access, AppraisalTemplate, JudgedBy, TemplateQuestion
+from .models import Access, AppraisalTemplate, CountersignerFrom, JudgedBy, TemplateQuestion
 
 ACCESS_CHOICES = [
     (Access.NONE, "None"),
@@ -61,6 +61,17 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
         label="Target level",
         help_text="The framework level people are judged against, unless set per appraisal.",
     )
+    countersigner_from = forms.ChoiceField(
+        choices=CountersignerFrom.choices,
+        label="Who countersigns",
+        help_text="Proposed when a cycle starts: the appraiser's own manager is the line manager "
+        "of the team or service above the appraiser's, or the Principal Social Worker at the "
+        "top. The person starting a cycle can choose someone else.",
+        widget=forms.RadioSelect,
+        # Left out (an older form): a new template's appraiser's manager; an edit keeps it.
+        required=False,
+        error_messages={"invalid_choice": "Choose who countersigns from the list"},
+    )
     judged_by = forms.ChoiceField(
         choices=JudgedBy.choices,
         label="Who judges each domain",
@@ -73,7 +84,7 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
     )
     requires_countersignature = forms.BooleanField(
         required=False,
-        label="The Principal Social Worker countersigns each stage",
+        label="Someone above the appraiser countersigns each stage",
         help_text="A change applies to stages not signed off yet, also in appraisals under way.",
     )
 
@@ -97,6 +108,9 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
         except forms.ValidationError as error:
             raise forms.ValidationError(error.message_dict["rating_scale"]) from None
 
+    def clean_countersigner_from(self):
+        return self.cleaned_data["countersigner_from"] or None
+
     def clean_judged_by(self):
         return self.cleaned_data["judged_by"] or None
 
@@ -115,6 +129,7 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
             "rating_scale": "\n".join(template.rating_scale),
             "target_level": template.target_level_id,
             "judged_by": template.judged_by,
+            "countersigner_from": template.countersigner_from,
             "requires_countersignature": template.requires_countersignature,
             "is_active": template.is_active,
         }

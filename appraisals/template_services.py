@@ -24,6 +24,7 @@ from .models import (
     Access,
     Answer,
     AppraisalTemplate,
+    CountersignerFrom,
     JudgedBy,
     TemplateQuestion,
     TemplateStage,
@@ -135,6 +136,12 @@ def _check_target_level(level, template=None):
     return level
 
 
+def _check_countersigner_from(countersigner_from: str) -> str:
+    if countersigner_from not in CountersignerFrom.values:
+        raise ValidationError({"countersigner_from": "Choose who countersigns"})
+    return countersigner_from
+
+
 def _check_judged_by(judged_by: str) -> str:
     if judged_by not in JudgedBy.values:
         raise ValidationError({"judged_by": "Choose who judges each domain"})
@@ -153,6 +160,7 @@ def create_template(
     target_level: Item | None = None,
     requires_countersignature: bool = False,
     judged_by: str | None = JudgedBy.APPRAISER,
+    countersigner_from: str | None = CountersignerFrom.MANAGER,
 ) -> AppraisalTemplate:
     """An empty template (no stages yet): stages and questions are added on its edit page."""
     require_manager(user, organisation)
@@ -167,6 +175,9 @@ def create_template(
         target_level=_check_target_level(target_level),
         requires_countersignature=requires_countersignature,
         judged_by=_check_judged_by(judged_by or JudgedBy.APPRAISER),
+        countersigner_from=_check_countersigner_from(
+            countersigner_from or CountersignerFrom.MANAGER
+        ),
         created_by=user,
     )
 
@@ -184,6 +195,7 @@ def update_template(
     requires_countersignature: bool,
     is_active: bool,
     judged_by: str | None = None,
+    countersigner_from: str | None = None,
 ) -> AppraisalTemplate:
     """Change the template's own fields. Once appraisals exist, its kind and the number of
     ratings are fixed: their records store ratings by position on the scale, and an ASYE
@@ -223,6 +235,8 @@ def update_template(
     template.requires_countersignature = requires_countersignature
     if judged_by is not None:
         template.judged_by = _check_judged_by(judged_by)
+    if countersigner_from is not None:
+        template.countersigner_from = _check_countersigner_from(countersigner_from)
     template.is_active = is_active
     template.save()
     return template

@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from . import rules, template_services
 from .defaults import DEFAULTS, ensure_default_templates
-from .models import AppraisalTemplate, JudgedBy, TemplateQuestion, default_rating_scale
+from .models import (
+    AppraisalTemplate,
+    CountersignerFrom,
+    JudgedBy,
+    TemplateQuestion,
+    default_rating_scale,
+)
 from .template_forms import QuestionForm, StageForm, TemplateEditForm, TemplateForm
 
 
@@ -73,6 +79,7 @@ def _template_fields(data) -> dict:
         "rating_scale": data["rating_scale"],
         "target_level": data["target_level"],
         "judged_by": data["judged_by"],
+        "countersigner_from": data["countersigner_from"],
         "requires_countersignature": data["requires_countersignature"],
     }
 
@@ -87,6 +94,7 @@ def template_create(request):
             "kind": AppraisalTemplate.Kind.CUSTOM,
             "rating_scale": "\n".join(default_rating_scale()),
             "judged_by": JudgedBy.APPRAISER,
+            "countersigner_from": CountersignerFrom.MANAGER,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import pdf_views, template_views, views, workforce_views
+from . import pdf_views, start_views, template_views, views, workforce_views
 
 app_name = "appraisals"
 
 urlpatterns = [
     path("", views.appraisal_list, name="index"),
-    path("start/", views.start, name="start"),
+    path("start/", start_views.start, name="start"),
     path("organisation/", workforce_views.organisation, name="organisation"),
     path(
         "organisation/<slug:slug>/profile/explained/",

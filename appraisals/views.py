@@ -3,7 +3,6 @@
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.audit import record_access
-from accounts.models import User
 from capabilities.models import FrameworkVersion, Item
-from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.forms import ServiceErrorsMixin
 from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
-from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
 
 from . import former, rules, services, stage_views
@@ -27,7 +24,6 @@ from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
     Appraisal,
-    AppraisalTemplate,
     Participant,
     SharedEvidence,
     Stage,
@@ -118,80 +114,6 @@ def appraisal_list(request):
             "manages_templates": rules.template_manager_organisations(user).exists(),
         },
     )
-
-
-class StartForm(forms.Form):
-    template = forms.ModelChoiceField(
-        queryset=AppraisalTemplate.objects.none(),
-        empty_label="Choose a template",
-        error_messages={"required": "Choose a template"},
-    )
-    person = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="Choose a person",
-        label="For one person",
-    )
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.none(),
-        required=False,
-        empty_label="Choose a team",
-        label="Or a whole team",
-    )
-    starts_on = GovUKDateField(
-        label="Start date", name_in_errors="start date", help_text="For example, 1 9 2026"
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        organisations = rules.cycle_starter_organisations(user)
-        self.fields["template"].queryset = AppraisalTemplate.objects.filter(
-            organisation__in=organisations, is_active=True
-        ).select_related("organisation")
-        self.fields["person"].queryset = User.objects.filter(
-            pk__in=Membership.objects.active()
-            .filter(organisation__in=organisations, role=Role.PRACTITIONER)
-            .values("user")
-        ).order_by("last_name", "first_name")
-        self.fields["team"].queryset = Team.objects.filter(organisation__in=organisations)
-
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("person")) == bool(data.get("team")):
-            self.add_error("person", "Choose one person or one team")
-        return data
-
-
-@login_required
-def start(request):
-    if not rules.cycle_starter_organisations(request.user).exists():
-        raise Http404
-    form = StartForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["person"]:
-                appraisal = services.start_cycle(
-                    template=data["template"],
-                    appraisee=data["person"],
-                    starts_on=data["starts_on"],
-                    started_by=request.user,
-                )
-                messages.success(request, f"Started {appraisal}.")
-                return redirect(appraisal)
-            started = services.start_team_cycle(
-                template=data["template"],
-                team=data["team"],
-                starts_on=data["starts_on"],
-                started_by=request.user,
-            )
-            messages.success(
-                request, f"Started {len(started)} appraisal{'s' if len(started) != 1 else ''}."
-            )
-            return redirect("appraisals:index")
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, "; ".join(getattr(error, "messages", [str(error)])))
-    return render(request, "appraisals/start.html", {"form": form})
 
 
 @login_required

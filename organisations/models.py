@@ -46,9 +46,21 @@ class Organisation(models.Model):
 
 
 class Team(models.Model):
+    """A team, or a service made of teams: `parent` is the service a team sits in (and a service's
+    parent the larger service), up to the organisation at the top. A manager's own manager is the
+    line manager of the team above theirs (see appraisals.services.manager_above)."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The service this team is part of; none at the top of the organisation.",
+    )
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -58,6 +70,19 @@ class Team(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation})"
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent.organisation_id != self.organisation_id:
+            raise ValidationError({"parent": "Choose a service in the same organisation"})
+        level, seen = self.parent, set()
+        while level is not None and level.pk not in seen:
+            if self.pk and level.pk == self.pk:
+                raise ValidationError({"parent": "A team cannot sit inside itself"})
+            seen.add(level.pk)
+            level = level.parent
 
 
 class Role(models.TextChoices):

@@ -87,8 +87,8 @@ class TeamViewSet(ModelViewSet):
     name = "admin_teams"
     url_prefix = "teams"
     icon = "folder-open-inverse"
-    form_fields = ["organisation", "name", "slug"]
-    list_display = ["name", "organisation", "slug"]
+    form_fields = ["organisation", "name", "slug", "parent"]
+    list_display = ["name", "organisation", "parent", "slug"]
     list_filter = ["organisation"]
     search_fields = ["name", "organisation__name"]
     search_backend_name = None

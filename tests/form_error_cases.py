@@ -173,7 +173,12 @@ def appraisal_start(client):
 
     team, practitioner, manager, psw = team_with_people()
     _login(client, manager)
-    response = client.post(reverse("appraisals:start"), {"starts_on_day": "12"})
+    # The second step, with the people shown: a countersigner who cannot take the role.
+    response = client.post(
+        reverse("appraisals:start"),
+        {"starts_on_day": "12", "action": "start", "countersigner": str(practitioner.pk)},
+    )
+    assert 'name="countersigner"' in response.content.decode()
     return Page(response.content.decode(), ["12"])
 
 
@@ -192,10 +197,12 @@ def appraisal_template(client):
             "kind": "annual",
             "rating_scale": "Only one",
             "judged_by": "nobody",  # not a choice: its radios show the error
+            "countersigner_from": "nobody",
         },
     )
     assert response.status_code == 400
     assert "Choose who judges each domain from the list" in response.content.decode()
+    assert "Choose who countersigns from the list" in response.content.decode()
     return Page(response.content.decode(), ["Our annual appraisal", "Only one"])
 
 
@@ -534,7 +541,7 @@ CASES = {
     "appraisals.forms.AmendForm": appraisal_amend,
     "appraisals.forms.DissentForm": appraisal_dissent,
     "appraisals.forms.ObjectiveForm": appraisal_objective,
-    "appraisals.views.StartForm": appraisal_start,
+    "appraisals.start_views.StartForm": appraisal_start,
     "appraisals.template_forms.TemplateForm": appraisal_template,
     "appraisals.workforce_views.PracticeVoiceForm": practice_voice,
     "placements.views.AuditPartForm": audit_part,

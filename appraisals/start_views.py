@@ -1,0 +1,130 @@
+"""Starting appraisals: for one person, Capable first proposes the appraiser, countersigner and
+assessor from memberships (`services.default_participants`) as preselected choices, and the
+starter can change any of them; a whole team starts at once, each with their proposals."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from accounts.models import User
+from cms.forms import GovUKDateField
+from organisations.models import Membership, Role, Team
+
+from . import rules, services
+from .models import AppraisalTemplate, Participant
+
+
+class StartForm(forms.Form):
+    template = forms.ModelChoiceField(
+        queryset=AppraisalTemplate.objects.none(),
+        empty_label="Choose a template",
+        error_messages={"required": "Choose a template"},
+    )
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose a person",
+        label="For one person",
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="Choose a team",
+        label="Or a whole team",
+    )
+    starts_on = GovUKDateField(
+        label="Start date", name_in_errors="start date", help_text="For example, 1 9 2026"
+    )
+    # Shown once a person is chosen, preselected with the people proposed from memberships.
+    appraiser = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="As proposed", label="Appraiser"
+    )
+    countersigner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="As proposed",
+        label="Countersigner",
+    )
+    assessor = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="As proposed", label="Assessor"
+    )
+    PEOPLE = (Participant.APPRAISER, Participant.COUNTERSIGNER, Participant.ASSESSOR)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = rules.cycle_starter_organisations(user)
+        for role in self.PEOPLE:
+            self.fields[role].queryset = User.objects.filter(
+                pk__in=Membership.objects.active()
+                .filter(organisation__in=organisations, role__in=services.CHOOSABLE[role])
+                .values("user")
+            ).order_by("last_name", "first_name")
+        self.fields["template"].queryset = AppraisalTemplate.objects.filter(
+            organisation__in=organisations, is_active=True
+        ).select_related("organisation")
+        self.fields["person"].queryset = User.objects.filter(
+            pk__in=Membership.objects.active()
+            .filter(organisation__in=organisations, role=Role.PRACTITIONER)
+            .values("user")
+        ).order_by("last_name", "first_name")
+        self.fields["team"].queryset = Team.objects.filter(organisation__in=organisations)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("person")) == bool(data.get("team")):
+            self.add_error("person", "Choose one person or one team")
+        return data
+
+
+@login_required
+def start(request):
+    if not rules.cycle_starter_organisations(request.user).exists():
+        raise Http404
+    form = StartForm(request.POST or None, user=request.user)
+    choosing = request.POST.get("action") == "start"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["person"] and not choosing:
+                # First the proposals, preselected; the starter can change any of them.
+                proposed = services.default_participants(
+                    template=data["template"], appraisee=data["person"], on=data["starts_on"]
+                )
+                posted = request.POST.copy()
+                for role in StartForm.PEOPLE:
+                    posted[role] = getattr(proposed[role], "pk", "") or ""
+                form = StartForm(posted, user=request.user)
+                form.is_valid()
+                return render(request, "appraisals/start.html", {"form": form, "choosing": True})
+            if data["person"]:
+                appraisal = services.start_cycle(
+                    template=data["template"],
+                    appraisee=data["person"],
+                    starts_on=data["starts_on"],
+                    started_by=request.user,
+                    chosen={role: data[role] for role in StartForm.PEOPLE},
+                )
+                messages.success(request, f"Started {appraisal}.")
+                return redirect(appraisal)
+            started = services.start_team_cycle(
+                template=data["template"],
+                team=data["team"],
+                starts_on=data["starts_on"],
+                started_by=request.user,
+            )
+            messages.success(
+                request, f"Started {len(started)} appraisal{'s' if len(started) != 1 else ''}."
+            )
+            return redirect("appraisals:index")
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                form.add_error(None, "; ".join(error.messages))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+    return render(request, "appraisals/start.html", {"form": form, "choosing": choosing})
