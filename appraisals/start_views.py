@@ -1,5 +1,5 @@
 """Starting appraisals: for one person, Capable first proposes the appraiser, countersigner and
-assessor from memberships (`services.default_participants`) as preselected choices, and the
+assessor from memberships (`starting.default_participants`) as preselected choices, and the
 starter can change any of them; a whole team starts at once, each with their proposals."""
 
 from django import forms
