@@ -17,6 +17,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 from organisations.selectors import organisations_where
 from portfolios import guard
+from supervision.aggregates import supervision_by_team
 
 from . import rules, workforce
 from .models import PracticeVoiceNote
@@ -53,6 +54,7 @@ def organisation(request):
             "cohort": workforce.asye_cohort(chosen),
             "profile": workforce.capability_profile(chosen),
             "needs": workforce.development_needs(chosen),
+            "supervision": supervision_by_team(chosen),
             "notes_count": PracticeVoiceNote.objects.filter(organisation=chosen).count(),
             "threshold": workforce.SUPPRESSION_THRESHOLD,
         },

@@ -8,6 +8,7 @@ from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
 from placements.demo import ensure_demo_placements
 from portfolios.demo import ensure_demo_portfolios
+from supervision.demo import ensure_demo_supervision
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo portfolios: {entries} entries.")
         appraisals = ensure_demo_appraisals()
         self.stdout.write(f"Demo appraisals: {appraisals} made.")
+        supervision = ensure_demo_supervision()
+        self.stdout.write(f"Demo supervision: {supervision} sessions recorded.")
         placements = ensure_demo_placements()
         self.stdout.write(f"Demo placements: {placements} made.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
