@@ -22,7 +22,7 @@ from cms.messages import report_refusal
 from organisations.models import Membership, Role, Team
 from portfolios.rules import entries_owned_by
 
-from . import former, rules, services
+from . import former, rules, services, voice
 from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
@@ -116,6 +116,7 @@ def appraisal_list(request):
             "can_start": rules.cycle_starter_organisations(user).exists(),
             "is_psw": rules.psw_organisations(user).exists(),
             "manages_templates": rules.template_manager_organisations(user).exists(),
+            "is_member": voice.member_organisations(user).exists(),
         },
     )
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_people
 from appraisals.demo import ensure_demo_appraisals
+from appraisals.voice_demo import ensure_demo_voice
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
 from placements.demo import ensure_demo_placements
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo portfolios: {entries} entries.")
         appraisals = ensure_demo_appraisals()
         self.stdout.write(f"Demo appraisals: {appraisals} made.")
+        notes = ensure_demo_voice()
+        self.stdout.write(f"Demo practice voice: {notes} notes.")
         supervision = ensure_demo_supervision()
         self.stdout.write(f"Demo supervision: {supervision} sessions recorded.")
         placements = ensure_demo_placements()
