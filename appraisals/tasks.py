@@ -165,9 +165,9 @@ def areas_for(user) -> list[Area]:
                 "Appraisals due, overdue and completed across your organisation.",
             )
         )
-    members_of = voice.member_organisations(user)
-    if members_of.exists():
-        # Every member may send a note (the page says where it goes, or why it cannot go).
+    offers_voice, offers_replies = voice.links_for(user)
+    if offers_voice:
+        # The page says where a note goes (or, for students and tutors, why it cannot go).
         areas.append(
             Area(
                 "Practice voice",
@@ -177,7 +177,7 @@ def areas_for(user) -> list[Area]:
                 "or gets in the way.",
             )
         )
-    if members_of.filter(pk__in=voice.organisations_with_psw()).exists():
+    if offers_replies:
         areas.append(
             Area(
                 "You said, we did",

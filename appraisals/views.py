@@ -106,6 +106,7 @@ def appraisal_list(request):
     mine = base.filter(appraisee=user)
     running = base.filter(pk__in=rules.appraisals_run_by(user).values("pk"))
     signed_before = base.filter(pk__in=rules.appraisals_signed_in_ended_role(user).values("pk"))
+    offers_voice, offers_replies = voice.links_for(user)
     return render(
         request,
         "appraisals/list.html",
@@ -116,7 +117,8 @@ def appraisal_list(request):
             "can_start": rules.cycle_starter_organisations(user).exists(),
             "is_psw": rules.psw_organisations(user).exists(),
             "manages_templates": rules.template_manager_organisations(user).exists(),
-            "is_member": voice.member_organisations(user).exists(),
+            "offers_voice": offers_voice,
+            "offers_replies": offers_replies,
         },
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from organisations.models import Membership, Organisation, Role
@@ -36,6 +36,28 @@ def organisations_with_psw(on=None):
 def member_organisations(user):
     """Organisations where `user` holds any active role: where they read replies."""
     return organisations_where(user).order_by("name", "pk")
+
+
+def links_for(user) -> tuple[bool, bool]:
+    """Whether to link `user` to (practice voice, “You said, we did”), in one query.
+
+    Practice voice: they belong to an organisation with a PSW to read notes, or to a university
+    (its students and tutors are told there where their notes go). “You said, we did”: an
+    organisation of theirs has a PSW. Anyone else with a role can still open both pages, which
+    say why there is nothing for them."""
+    rows = list(
+        member_organisations(user)
+        .annotate(
+            has_psw=Exists(
+                Membership.objects.active().filter(
+                    organisation=OuterRef("pk"), role=Role.PRINCIPAL_SOCIAL_WORKER
+                )
+            )
+        )
+        .values_list("kind", "has_psw")
+    )
+    replies = any(has_psw for _kind, has_psw in rows)
+    return replies or any(kind == Organisation.Kind.HEI for kind, _ in rows), replies
 
 
 def replies_visible_to(user):

@@ -74,14 +74,11 @@ def records_changeable_by(user):
     return SupervisionRecord.objects.filter(_supervising_now(user))
 
 
-def is_supervisee(user) -> bool:
-    """Whether `user` has supervision recorded, or holds a role that is supervised."""
+def has_supervision_recorded(user) -> bool:
+    """Whether `user` has supervision recorded (theirs to read whatever their role now)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return (
-        SupervisionRecord.objects.filter(supervisee=user).exists()
-        or Membership.objects.active().filter(user=user, role__in=SUPERVISEE_ROLES).exists()
-    )
+    return SupervisionRecord.objects.filter(supervisee=user).exists()
 
 
 def others_records_readable_by(user) -> list:

@@ -4,13 +4,15 @@ supervision they give, for the people whose roles make them one or the other."""
 from django.urls import reverse
 
 from cms.home import Area
+from organisations.models import Membership
 
 from . import rules
 
 
 def areas_for(user) -> list:
+    held = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
     areas = []
-    if rules.is_supervisee(user):
+    if held & set(rules.SUPERVISEE_ROLES) or rules.has_supervision_recorded(user):
         areas.append(
             Area(
                 "Your supervision",
@@ -19,7 +21,7 @@ def areas_for(user) -> list:
                 "Your supervision sessions, protected development time and agreed actions.",
             )
         )
-    if rules.supervisee_memberships(user).exists():
+    if held & set(rules.SUPERVISOR_ROLES) and rules.supervisee_memberships(user).exists():
         areas.append(
             Area(
                 "Supervision you give",

@@ -125,6 +125,16 @@ def test_people_without_a_role_never_see_a_link_to_practice_voice(client, counci
 
     urls = {area.url for area in home.areas_for(council["practitioner"])}
     assert {VOICE_URL, REPLIES_URL} <= urls
+    # A board with no PSW and no students: nothing to link to.
+    board = member(OrganisationFactory(kind=Organisation.Kind.AWARDING_BODY), Role.ORG_ADMIN)
+    assert not {VOICE_URL, REPLIES_URL} & {area.url for area in home.areas_for(board)}
+    client.force_login(board)
+    page = client.get(reverse("appraisals:index")).content.decode()
+    assert VOICE_URL not in page and REPLIES_URL not in page
+    # A student is linked to practice voice (to be told where notes go), not to replies.
+    university = OrganisationFactory(kind=Organisation.Kind.HEI)
+    urls = {area.url for area in home.areas_for(member(university, Role.STUDENT))}
+    assert VOICE_URL in urls and REPLIES_URL not in urls
 
 
 # ---------------------------------------------------------------------------------------------

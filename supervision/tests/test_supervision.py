@@ -205,6 +205,8 @@ def test_the_supervisors_writes_and_reads_are_logged_for_the_supervisee(client, 
     )
 
     edit = reverse("supervision:edit", args=[record.uuid])
+    page = client.get(edit).content.decode()
+    assert "Book the court skills course." in page and 'name="supervisee"' not in page
     response = client.post(edit, posted(minutes="90", agreed_actions="A different plan."))
     assert response.status_code == 302
     changed = AccessEvent.objects.filter(action=AccessEvent.Action.CHANGE).get()
