@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "portfolios",
     "appraisals",
     "placements",
+    "supervision",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
