@@ -350,6 +350,8 @@ def _check_entry(number: int, raw: Any) -> _EntryData:
     return _EntryData(
         fields={
             "entry_type": entry_type,
+            # Social Work England's type of CPD: a key Capable no longer lists is kept as given.
+            "activity_type": check.text(raw, "activity_type", max_length=40),
             "title": title,
             "occurred_on": check.day(raw, "date"),
             "hours": check.hours(),

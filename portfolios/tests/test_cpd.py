@@ -103,7 +103,10 @@ def test_other_peoples_entries_are_not_counted():
             0,
             0,
             False,
-            ["Record 2 more different pieces of CPD", "Include a peer reflection in at least one of them"],
+            [
+                "Record 2 more different pieces of CPD",
+                "Include a peer reflection in at least one of them",
+            ],
         ),
         (
             1,
