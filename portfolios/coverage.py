@@ -19,7 +19,7 @@ from capabilities.models import Association, FrameworkVersion, Item
 from capabilities.structure import FrameworkStructure
 from organisations.models import Membership, Role
 
-from .models import Mapping
+from .models import Entry, Mapping
 
 MAX_CROSSWALK_HOPS = 10
 
@@ -44,7 +44,10 @@ class Cell:
 
     @property
     def url(self) -> str:
-        query = urlencode({"domain": self.domain.slug, "level": self.level.slug})
+        # Only records are counted (drafts apart): the link lists the same entries.
+        query = urlencode(
+            {"domain": self.domain.slug, "level": self.level.slug, "status": "complete"}
+        )
         return f"{reverse('portfolios:index')}?{query}"
 
     @property
@@ -130,14 +133,20 @@ def resolve_to_version(item_ids: set[int], version: FrameworkVersion) -> dict[in
     return resolved
 
 
-def mapped_cells(owner, version: FrameworkVersion) -> dict[tuple[int, int], set[int]]:
-    """{(domain id, level id) of `version`: {entry ids}} for the owner's live entries."""
+def mapped_cells(
+    owner, version: FrameworkVersion, *, records_only: bool = False
+) -> dict[tuple[int, int], set[int]]:
+    """{(domain id, level id) of `version`: {entry ids}} for the owner's live entries (only the
+    complete ones, without drafts, when `records_only`)."""
+    mappings = Mapping.objects.filter(
+        entry__portfolio__owner=owner,
+        entry__deleted_at__isnull=True,
+        item__kind=Item.Kind.STATEMENT,
+    )
+    if records_only:
+        mappings = mappings.filter(entry__status=Entry.Status.COMPLETE)
     rows = list(
-        Mapping.objects.filter(
-            entry__portfolio__owner=owner,
-            entry__deleted_at__isnull=True,
-            item__kind=Item.Kind.STATEMENT,
-        ).values_list(
+        mappings.values_list(
             "entry_id", "item_id", "item__version_id", "item__domain_id", "item__level_id"
         )
     )
@@ -200,7 +209,7 @@ def build_coverage(
     target = target or levels[min(len(levels) - 1, len(levels) // 2)]
     index = levels.index(target)
     shown = levels[max(0, index - 1) : index + 2]
-    cells = mapped_cells(owner, version)
+    cells = mapped_cells(owner, version, records_only=True)
     rows = [
         Row(
             domain=domain,
@@ -225,3 +234,13 @@ def coverage_summary(user) -> dict | None:
     """The coverage grid as plain data, for the JSON export and the PDF."""
     coverage = build_coverage(user)
     return coverage.as_export_dict() if coverage else None
+
+
+def drafts_mapped(owner) -> int:
+    """The owner's live drafts mapped to any statement: shown apart, not counted in the grid."""
+    return (
+        Entry.objects.live()
+        .filter(portfolio__owner=owner, status=Entry.Status.DRAFT, mappings__isnull=False)
+        .distinct()
+        .count()
+    )

@@ -338,7 +338,12 @@ def coverage(request):
         request.user, version=version, level_slug=request.GET.get("level")
     )
     versions = FrameworkVersion.objects.published().filter(framework__slug="pcf")
-    return render(request, "portfolios/coverage.html", {"coverage": grid, "versions": versions})
+    context = {
+        "coverage": grid,
+        "versions": versions,
+        "drafts_mapped": coverage_service.drafts_mapped(request.user) if grid else 0,
+    }
+    return render(request, "portfolios/coverage.html", context)
 
 
 @login_required
