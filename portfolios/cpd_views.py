@@ -14,9 +14,13 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from .cpd import cpd_year_for, field_limit
-from .models import registration_year_for
+from .models import registration_year_bounds, registration_year_for
 
 FIRST_YEAR = 2000
+
+
+def _year_label(year: int) -> str:
+    return " to ".join(dateformat.format(d, "j F Y") for d in registration_year_bounds(year))
 
 
 def _current_year() -> int:
@@ -53,7 +57,9 @@ def cpd_year(request, year: int):
         "required_peer": cpd.required_peer,
         "limits": {name: field_limit(name) for name in ("description", "learning", "impact")},
         "previous_year": year - 1 if year > FIRST_YEAR else None,
+        "previous_label": _year_label(year - 1),
         "next_year": year + 1 if year < last_year else None,
+        "next_label": _year_label(year + 1),
         "breadcrumbs": [
             ("Your portfolio", reverse("portfolios:index")),
             (f"CPD {year - 1} to {year}", None),

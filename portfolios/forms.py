@@ -3,6 +3,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import dateformat
 
 from capabilities.models import Item
 from cms.forms import GovUKDateField, ServiceErrorsMixin
@@ -16,6 +17,7 @@ from .models import (
     Entry,
     Share,
     activity_type_choices,
+    registration_year_bounds,
 )
 from .uploads import ACCEPTED_DESCRIPTION, check_uploads, max_upload_bytes
 
@@ -266,7 +268,8 @@ class EntryFilterForm(forms.Form):
     def __init__(self, *args, years=(), domains=(), levels=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "All years")] + [
-            (y, f"1 Dec {y - 1} to 30 Nov {y}") for y in years
+            (y, " to ".join(dateformat.format(d, "j M Y") for d in registration_year_bounds(y)))
+            for y in years
         ]
         self.fields["domain"].choices = [("", "All domains")] + [(d.slug, d.title) for d in domains]
         self.fields["level"].choices = [("", "All levels")] + [(lv.slug, lv.title) for lv in levels]
