@@ -90,8 +90,8 @@ class DemoPortfolio:
     shared_with: tuple[tuple[str, str, bool], ...] = ()  # (local part, relationship, comments)
     # Records dated in the current registration year, written out (see THIS_YEAR).
     this_year: tuple[str, ...] = ()
-    # First registered with Social Work England late in a registration year (the last one that
-    # has begun its late part): a new registrant, who owes no CPD for that year.
+    # First registered with Social Work England late in last registration year: a new registrant,
+    # who owed no CPD for that year (and owes it for this one).
     new_registrant: bool = False
 
 
@@ -123,7 +123,7 @@ DEMO_PORTFOLIOS = [
         shared_with=(("morgan.manager", Share.Relationship.SUPERVISOR, True),),
         this_year=("group-supervision", "course", "course-again"),
     ),
-    # Alex, in the ASYE, first registered late in a registration year: no CPD owed for it.
+    # Alex, in the ASYE, first registered late last registration year: no CPD owed for it.
     DemoPortfolio(
         "alex.asye",
         10,
@@ -149,12 +149,11 @@ DEMO_PORTFOLIOS = [
 
 
 def late_registration(today: datetime.date) -> datetime.date:
-    """Two weeks after the new-registrant cut-off of the latest registration year in which that
-    day has passed: a first registration late enough that no CPD is owed for that year."""
+    """Two weeks after the new-registrant cut-off of the registration year before today's: a
+    first registration late enough that no CPD is owed for that year, while this year's is."""
     month, day = settings.CPD_NEW_REGISTRANT_AFTER
-    year = registration_year_for(today)
-    on = datetime.date(year, month, day) + datetime.timedelta(days=14)
-    return on if on <= today else datetime.date(year - 1, month, day) + datetime.timedelta(days=14)
+    year = registration_year_for(today) - 1
+    return datetime.date(year, month, day) + datetime.timedelta(days=14)
 
 
 def _email(local_part: str) -> str:

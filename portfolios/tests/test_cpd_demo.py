@@ -48,6 +48,7 @@ def test_alex_is_a_new_registrant_who_owes_no_cpd_for_the_year_they_joined(seede
     assert alex.memberships.filter(first_registered_on=first).exists()
     cpd = cpd_year_for(alex, registration_year_for(first))
     assert not cpd.owed and cpd.status != "not-met"
+    assert cpd_year_for(alex, registration_year_for(datetime.date.today())).owed
 
 
 def test_demo_records_have_a_type_of_cpd_activity(seeded):
@@ -60,8 +61,8 @@ def test_demo_records_have_a_type_of_cpd_activity(seeded):
     [
         (datetime.date(2026, 12, 6), datetime.date(2026, 9, 15)),
         (datetime.date(2026, 6, 1), datetime.date(2025, 9, 15)),
-        (datetime.date(2026, 10, 1), datetime.date(2026, 9, 15)),
+        (datetime.date(2026, 11, 30), datetime.date(2025, 9, 15)),
     ],
 )
-def test_the_late_registration_is_never_in_the_future(today, first):
+def test_the_late_registration_is_in_last_registration_year(today, first):
     assert late_registration(today) == first

@@ -144,7 +144,7 @@ def test_coverage_changes_when_an_entry_is_mapped(ui):
     before = coverage_count(ui, domain, level)
 
     ui.follow("Entries", exact=True)
-    ui.follow("Group supervision on working with fathers")
+    ui.follow("Group supervision on drift in child in need plans")
     ui.press("Edit", exact=True)
     ui.fill("Find statements", "6.SW.3")
     ui.press("Find", exact=True)
