@@ -161,7 +161,8 @@ def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
     ("local", "most"),
     # Grows with the person's open audits (the audit rules ask per placement), never with the
     # number of people, entries or organisations in the service. (+1 each: the amendments waiting
-    # for a signature, one query; priya +2: her first registration date, and her CPD year now being ready to record.)
+    # for a signature, one query; priya +2: her first registration date, and her CPD year
+    # being ready to record.)
     [("priya.practitioner", 39), ("tara.tutor", 57), ("lee.placements", 43), ("rue.board", 28)],
 )
 def test_home_query_count_is_pinned(seeded, client, local, most):
