@@ -195,11 +195,12 @@ class CpdYear:
         cutoff = date(self.ends_on.year, month, day)
         if first <= cutoff:
             return None
+        first_year_ends = registration_year_bounds(self.year + 1)[1]
         return (
             f"You were first registered with Social Work England on {on}, after "
             f"{dateformat.format(cutoff, 'j F')}: Social Work England does not ask people who "
             "join the register that late in a registration year to record CPD for it. Your "
-            f"first CPD year ends on {dateformat.format(registration_year_bounds(self.year + 1)[1], 'j F Y')}."
+            f"first CPD year ends on {dateformat.format(first_year_ends, 'j F Y')}."
         )
 
     @property
