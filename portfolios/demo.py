@@ -88,15 +88,15 @@ class DemoPortfolio:
     peer_every: int  # every n-th record has a peer reflection (0: none)
     drafts: int = 1
     shared_with: tuple[tuple[str, str, bool], ...] = ()  # (local part, relationship, comments)
-    # Records dated in the current registration year, written out (see THIS_YEAR).
+    # Records written out to show the CPD rules (see THIS_YEAR).
     this_year: tuple[str, ...] = ()
     # First registered with Social Work England late in last registration year: a new registrant,
     # who owed no CPD for that year (and owes it for this one).
     new_registrant: bool = False
 
 
-# Records made to show the CPD rules in the current registration year, by key: (type of
-# evidence, type of CPD activity, title, day of the year (0: its first), peer learning).
+# Records made to show the CPD rules, by key: (type of evidence, type of CPD activity, title,
+# day of the current registration year (0: its first; below 0: last year), peer learning).
 THIS_YEAR = {
     # A peer reflection that names nobody: group supervision counts, and is enough.
     "group-supervision": (
@@ -109,19 +109,28 @@ THIS_YEAR = {
     "course": ("learning", "course", "Course on working with interpreters", 1, ""),
     # The same course recorded again, as people do: counted once, and the page says so.
     "course-again": ("learning", "course", "course on working with  Interpreters", 1, ""),
+    # Last year's peer reflection (a day before this year began): a team reflection, unnamed too.
+    "team-reflection": (
+        "reflection",
+        "group-reflection",
+        "Team reflection on a complaint from a parent",
+        -30,
+        "Hearing how colleagues had handled complaints helped me answer without defending myself.",
+    ),
 }
 
 
 DEMO_PORTFOLIOS = [
-    # Priya's only peer reflection names nobody (group supervision), and she recorded one course
-    # twice: her CPD year is ready to record with Social Work England all the same.
+    # Priya's peer reflection this year (her only one) names nobody: group supervision; and she
+    # recorded one course twice. Her CPD year is ready to record with Social Work England all the
+    # same. Last year's, a team reflection, names nobody either.
     DemoPortfolio(
         "priya.practitioner",
         14,
         ("social-worker", "experienced"),
         0,
         shared_with=(("morgan.manager", Share.Relationship.SUPERVISOR, True),),
-        this_year=("group-supervision", "course", "course-again"),
+        this_year=("group-supervision", "course", "course-again", "team-reflection"),
     ),
     # Alex, in the ASYE, first registered late last registration year: no CPD owed for it.
     DemoPortfolio(

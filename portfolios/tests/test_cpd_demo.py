@@ -27,13 +27,14 @@ def demo(local):
 
 def test_priyas_only_peer_reflection_names_nobody_and_her_year_is_ready(seeded, client):
     priya = demo("priya.practitioner")
-    peer = Entry.objects.filter(portfolio__owner=priya).with_peer_reflection()
-    assert peer.count() == 1
-    assert peer.get().peer_name == "" and peer.get().peer_role == ""
-
     year = registration_year_for(datetime.date.today())
+    peer = Entry.objects.filter(portfolio__owner=priya).with_peer_reflection()
+    assert not peer.exclude(peer_name="", peer_role="", peer_on=None).exists()  # nobody named
+    assert peer.in_registration_year(year).count() == 1
+
     cpd = cpd_year_for(priya, year)
     assert cpd.met and cpd.status_label == "Ready to record with Social Work England"
+    assert cpd_year_for(priya, year - 1).met
     assert any(len(piece) == 2 for piece in cpd.treated_as_one)  # the course recorded twice
 
     client.force_login(priya)

@@ -296,3 +296,10 @@ def test_during_a_new_years_first_weeks_last_years_status_is_one_link_away(clien
         assert cpd_url(year - 1) in response.text
     with override_settings(CPD_LAST_YEAR_SHOWN_WEEKS=0):
         assert client.get(cpd_url(year)).context["previous_cpd"] is None
+
+
+def test_an_import_keeps_a_known_type_of_cpd_and_drops_anything_else():
+    from portfolios.interchange_check import _activity_type
+
+    assert _activity_type("course") == "course"
+    assert _activity_type("Met Jane Smith at home") == ""
