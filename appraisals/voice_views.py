@@ -107,7 +107,10 @@ def you_said_we_did(request):
         }
         for o in organisations
     ]
-    return render(request, "appraisals/you_said_we_did.html", {"sections": sections})
+    filtered = bool(request.GET.get("organisation"))
+    return render(
+        request, "appraisals/you_said_we_did.html", {"sections": sections, "filtered": filtered}
+    )
 
 
 def _save(request, form, organisation, reply):
