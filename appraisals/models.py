@@ -585,3 +585,8 @@ class PracticeVoiceNote(models.Model):
 
     def __str__(self):
         return f"{self.get_theme_display()} ({self.get_kind_display()})"
+
+
+# “You said, we did” lives in its own module to keep this one short; imported here so Django
+# registers it with the app.
+from .voice_models import VoiceReply  # noqa: E402, F401

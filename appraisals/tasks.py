@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cms.home import Area, Task, is_overdue
 
-from . import rules, services
+from . import rules, services, voice
 from .models import (
     Amendment,
     Answer,
@@ -163,6 +163,28 @@ def areas_for(user) -> list[Area]:
                 reverse("appraisals:organisation"),
                 "My organisation",
                 "Appraisals due, overdue and completed across your organisation.",
+            )
+        )
+    offers_voice, offers_replies = voice.links_for(user)
+    if offers_voice:
+        # The page says where a note goes (or, for students and tutors, why it cannot go).
+        areas.append(
+            Area(
+                "Practice voice",
+                reverse("appraisals:practice-voice"),
+                "My organisation",
+                "Tell your Principal Social Worker, without your name, what helps good practice "
+                "or gets in the way.",
+            )
+        )
+    if offers_replies:
+        areas.append(
+            Area(
+                "You said, we did",
+                reverse("appraisals:you-said-we-did"),
+                "My organisation",
+                "What your Principal Social Worker heard through practice voice, and what was "
+                "done about it.",
             )
         )
     if rules.template_manager_organisations(user).exists():

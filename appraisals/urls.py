@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pdf_views, start_views, template_views, views, workforce_views
+from . import pdf_views, start_views, template_views, views, voice_views, workforce_views
 
 app_name = "appraisals"
 
@@ -14,6 +14,12 @@ urlpatterns = [
         name="profile-explained",
     ),
     path("practice-voice/", workforce_views.practice_voice, name="practice-voice"),
+    # Not under practice-voice/: those paths are untracked (CAPABLE_UNTRACKED_PATHS).
+    path("you-said-we-did/", voice_views.you_said_we_did, name="you-said-we-did"),
+    path(
+        "you-said-we-did/<slug:slug>/new/", voice_views.reply_create, name="you-said-we-did-create"
+    ),
+    path("you-said-we-did/<uuid:reply>/edit/", voice_views.reply_edit, name="you-said-we-did-edit"),
     path("templates/", template_views.template_list, name="templates"),
     path("templates/new/", template_views.template_create, name="template-create"),
     path("templates/<uuid:template>/", template_views.template_edit, name="template-edit"),

@@ -19,7 +19,7 @@ from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
 from portfolios.rules import entries_owned_by
 
-from . import former, rules, services, stage_views
+from . import former, rules, services, stage_views, voice
 from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
@@ -102,6 +102,7 @@ def appraisal_list(request):
     mine = base.filter(appraisee=user)
     running = base.filter(pk__in=rules.appraisals_run_by(user).values("pk"))
     signed_before = base.filter(pk__in=rules.appraisals_signed_in_ended_role(user).values("pk"))
+    offers_voice, offers_replies = voice.links_for(user)
     return render(
         request,
         "appraisals/list.html",
@@ -112,6 +113,8 @@ def appraisal_list(request):
             "can_start": rules.cycle_starter_organisations(user).exists(),
             "is_psw": rules.psw_organisations(user).exists(),
             "manages_templates": rules.template_manager_organisations(user).exists(),
+            "offers_voice": offers_voice,
+            "offers_replies": offers_replies,
         },
     )
 

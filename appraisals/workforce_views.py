@@ -17,8 +17,9 @@ from django.utils import timezone
 from organisations.models import Organisation
 from organisations.selectors import organisations_where
 from portfolios import guard
+from supervision.aggregates import supervision_by_team
 
-from . import rules, workforce
+from . import rules, voice, workforce
 from .models import PracticeVoiceNote
 
 TEXT_MAX_LENGTH = 2000
@@ -53,6 +54,7 @@ def organisation(request):
             "cohort": workforce.asye_cohort(chosen),
             "profile": workforce.capability_profile(chosen),
             "needs": workforce.development_needs(chosen),
+            "supervision": supervision_by_team(chosen),
             "notes_count": PracticeVoiceNote.objects.filter(organisation=chosen).count(),
             "threshold": workforce.SUPPRESSION_THRESHOLD,
         },
@@ -119,16 +121,29 @@ class PracticeVoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, accepting, **kwargs):
+        """`organisations`: the person's own; `accepting`: those of them with a Principal
+        Social Worker to read the note, the only ones offered."""
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         field.queryset = organisations
+        self.accepting = list(accepting)
         self.findings: list[guard.Finding] = []
         self.highlighted = ""
-        only = list(organisations[:2])
-        if len(only) == 1:
+        if len(self.accepting) == 1:
             field.widget = forms.HiddenInput()
-            field.initial = only[0].slug
+            field.initial = self.accepting[0].slug
+        else:
+            field.choices = [("", field.empty_label)] + [(o.slug, o.name) for o in self.accepting]
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        if organisation not in self.accepting:
+            raise forms.ValidationError(
+                f"{organisation} has no Principal Social Worker to read your note, so it cannot "
+                "be sent there. Nothing has been stored."
+            )
+        return organisation
 
     def clean_text(self):
         text = self.cleaned_data["text"]
@@ -159,13 +174,17 @@ def practice_voice(request):
     organisations = _member_organisations(request.user)
     if not organisations.exists():
         raise Http404
+    # Only an organisation with a Principal Social Worker takes notes: the others are named on
+    # the page, and a note sent to one is refused by the form before anything is stored.
+    accepting = list(organisations.filter(pk__in=voice.organisations_with_psw()))
+    not_accepting = [o for o in organisations if o not in accepting]
     psw_of = list(rules.psw_organisations(request.user).order_by("name", "pk"))
     notes_only = request.GET.get("view") == "notes"
     if notes_only and not psw_of:
         raise Http404
 
     if request.method == "POST":
-        form = PracticeVoiceForm(request.POST, organisations=organisations)
+        form = PracticeVoiceForm(request.POST, organisations=organisations, accepting=accepting)
         if form.is_valid():
             PracticeVoiceNote.objects.create(
                 organisation=form.cleaned_data["organisation"],
@@ -177,7 +196,7 @@ def practice_voice(request):
             messages.success(request, "Thank you. Your note has been sent without your name.")
             return redirect("appraisals:practice-voice")
     else:
-        form = PracticeVoiceForm(organisations=organisations)
+        form = PracticeVoiceForm(organisations=organisations, accepting=accepting)
 
     voices = []
     if psw_of:
@@ -191,6 +210,9 @@ def practice_voice(request):
             "form": form,
             "show_errors": request.method == "POST",
             "notes_only": notes_only,
+            "accepting": accepting,
+            "not_accepting": not_accepting,
+            "learner_or_tutor": any(o.kind == Organisation.Kind.HEI for o in not_accepting),
             "is_psw": bool(psw_of),
             "voices": voices,
         },

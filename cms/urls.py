@@ -34,6 +34,7 @@ urlpatterns = [
     path("portfolio/", include("portfolios.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("placements/", include("placements.urls")),
+    path("supervision/", include("supervision.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
     path("documents/", include(wagtaildocs_urls)),
     path("framework/", include("capabilities.urls")),

@@ -163,6 +163,15 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(RoleDetails):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Beside the registration number (the person's registration record in Capable): the date
+    # Social Work England first registered them. Someone first registered late in a registration
+    # year owes no CPD for it (portfolios.cpd, settings.CPD_NEW_REGISTRANT_AFTER).
+    first_registered_on = models.DateField(
+        "first registered with Social Work England on",
+        null=True,
+        blank=True,
+        help_text="Optional. The date on the register when they first joined it.",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )

@@ -49,11 +49,16 @@ class MembershipAdminForm(WagtailAdminModelForm):
             "asye",
             "peps_stage",
             "registration_number",
+            "first_registered_on",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, what in (("starts_on", "start date"), ("ends_on", "end date")):
+        for name, what in (
+            ("starts_on", "start date"),
+            ("ends_on", "end date"),
+            ("first_registered_on", "first registration date"),
+        ):
             self.fields[name].validators.append(date_in_range_validator(what))
 
     def clean(self):

@@ -21,7 +21,7 @@ from capabilities.models import Framework, FrameworkVersion, Item
 from capabilities.structure import FrameworkStructure
 from organisations.models import Membership, Role
 
-from .models import Mapping
+from .models import Entry, Mapping
 
 # The level a person works towards, by their role, when they have not chosen one.
 TARGET_LEVEL_BY_ROLE = {
@@ -44,7 +44,10 @@ class Cell:
 
     @property
     def url(self) -> str:
-        query = urlencode({"domain": self.domain.slug, "level": self.level.slug})
+        # Only records are counted (drafts apart): the link lists the same entries.
+        query = urlencode(
+            {"domain": self.domain.slug, "level": self.level.slug, "status": "complete"}
+        )
         return f"{reverse('portfolios:index')}?{query}"
 
     @property
@@ -93,15 +96,17 @@ class Coverage:
         }
 
 
-def _owner_mappings(owner) -> list[tuple[int, int, int]]:
-    """(entry id, item id, item's version id) for the owner's live entries' statements."""
-    return list(
-        Mapping.objects.filter(
-            entry__portfolio__owner=owner,
-            entry__deleted_at__isnull=True,
-            item__kind=Item.Kind.STATEMENT,
-        ).values_list("entry_id", "item_id", "item__version_id")
+def _owner_mappings(owner, *, records_only: bool = False) -> list[tuple[int, int, int]]:
+    """(entry id, item id, item's version id) for the owner's live entries' statements (only the
+    complete ones, without drafts, when `records_only`)."""
+    mappings = Mapping.objects.filter(
+        entry__portfolio__owner=owner,
+        entry__deleted_at__isnull=True,
+        item__kind=Item.Kind.STATEMENT,
     )
+    if records_only:
+        mappings = mappings.filter(entry__status=Entry.Status.COMPLETE)
+    return list(mappings.values_list("entry_id", "item_id", "item__version_id"))
 
 
 def mapped_items(
@@ -122,9 +127,14 @@ def mapped_items(
     return direct, crosswalked
 
 
-def mapped_cells(owner, version: FrameworkVersion) -> dict[tuple[int, int], set[int]]:
-    """{(domain id, level id) of `version`: {entry ids}} for the owner's live entries."""
-    direct, crosswalked = mapped_items(owner, version)
+def mapped_cells(
+    owner, version: FrameworkVersion, *, records_only: bool = False
+) -> dict[tuple[int, int], set[int]]:
+    """{(domain id, level id) of `version`: {entry ids}} for the owner's live entries (only the
+    complete ones, without drafts, when `records_only`)."""
+    direct, crosswalked = mapped_items(
+        owner, version, _owner_mappings(owner, records_only=records_only)
+    )
     cells: dict[tuple[int, int], set[int]] = defaultdict(set)
     ids = set(direct) | set(crosswalked)
     if not ids:
@@ -178,7 +188,7 @@ def build_coverage(
     target = target or levels[min(len(levels) - 1, len(levels) // 2)]
     index = levels.index(target)
     shown = levels[max(0, index - 1) : index + 2]
-    cells = mapped_cells(owner, version)
+    cells = mapped_cells(owner, version, records_only=True)
     rows = [
         Row(
             domain=domain,
@@ -259,7 +269,7 @@ def standards_coverage(owner) -> list[StandardsCoverage]:
         .order_by("version_id", "sort_order", "code")
     ):
         standards[item.version_id].append(item)
-    rows = _owner_mappings(owner)
+    rows = _owner_mappings(owner, records_only=True)
     result = []
     for version in versions:
         direct, crosswalked = mapped_items(owner, version, rows)
@@ -281,3 +291,13 @@ def standards_coverage(owner) -> list[StandardsCoverage]:
             )
         )
     return result
+
+
+def drafts_mapped(owner) -> int:
+    """The owner's live drafts mapped to any statement: shown apart, not counted in the grid."""
+    return (
+        Entry.objects.live()
+        .filter(portfolio__owner=owner, status=Entry.Status.DRAFT, mappings__isnull=False)
+        .distinct()
+        .count()
+    )

@@ -6,28 +6,47 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN
 from accounts.models import User
 from capabilities.models import FrameworkVersion, Item
+from organisations.models import Membership
 
-from .models import Comment, Entry, Mapping, Portfolio, Share, registration_year_for
+from .models import (
+    Comment,
+    Entry,
+    Mapping,
+    Portfolio,
+    Share,
+    registration_year_bounds,
+    registration_year_for,
+)
 
+# (type of evidence, type of CPD activity as Social Work England's form lists it, title)
 SUBJECTS = [
-    ("supervision", "Supervision on holding risk in a strategy discussion"),
-    ("learning", "Course on contextual safeguarding"),
-    ("reflection", "Reflection on a home visit that went differently than planned"),
-    ("learning", "Reading on trauma-informed practice"),
-    ("observation", "Observed direct work using a three-houses tool"),
-    ("family-feedback", "Feedback from a young person about our meetings"),
-    ("colleague-feedback", "Feedback from a health visitor after a joint visit"),
-    ("written-work", "Assessment report reviewed by my manager"),
-    ("reflection", "Reflection on a child protection conference"),
-    ("learning", "Workshop on the Mental Capacity Act for young people aged 16 and 17"),
-    ("supervision", "Group supervision on working with fathers"),
-    ("learning", "Podcast on anti-racist practice"),
+    ("supervision", "supervision", "Supervision on holding risk in a strategy discussion"),
+    ("learning", "course", "Course on contextual safeguarding"),
+    (
+        "reflection",
+        "own-practice",
+        "Reflection on a home visit that went differently than planned",
+    ),
+    ("learning", "reading", "Reading on trauma-informed practice"),
+    ("observation", "own-practice", "Observed direct work using a three-houses tool"),
+    ("family-feedback", "feedback", "Feedback from a young person about our meetings"),
+    ("colleague-feedback", "feedback", "Feedback from a health visitor after a joint visit"),
+    ("written-work", "own-practice", "Assessment report reviewed by my manager"),
+    ("reflection", "own-practice", "Reflection on a child protection conference"),
+    (
+        "learning",
+        "event",
+        "Workshop on the Mental Capacity Act for young people aged 16 and 17",
+    ),
+    ("supervision", "group-reflection", "Group supervision on working with fathers"),
+    ("learning", "reading", "Podcast on anti-racist practice"),
 ]
 WHY = [
     "I wanted to understand this better because it comes up in most of my work.",
@@ -69,22 +88,58 @@ class DemoPortfolio:
     peer_every: int  # every n-th record has a peer reflection (0: none)
     drafts: int = 1
     shared_with: tuple[tuple[str, str, bool], ...] = ()  # (local part, relationship, comments)
+    # Records written out to show the CPD rules (see THIS_YEAR).
+    this_year: tuple[str, ...] = ()
+    # First registered with Social Work England late in last registration year: a new registrant,
+    # who owed no CPD for that year (and owes it for this one).
+    new_registrant: bool = False
+
+
+# Records made to show the CPD rules, by key: (type of evidence, type of CPD activity, title,
+# day of the current registration year (0: its first; below 0: last year), peer learning).
+THIS_YEAR = {
+    # A peer reflection that names nobody: group supervision counts, and is enough.
+    "group-supervision": (
+        "supervision",
+        "group-reflection",
+        "Group supervision on drift in child in need plans",
+        0,
+        "The group helped me see that I had stopped asking what had changed for the child.",
+    ),
+    "course": ("learning", "course", "Course on working with interpreters", 1, ""),
+    # The same course recorded again, as people do: counted once, and the page says so.
+    "course-again": ("learning", "course", "course on working with  Interpreters", 1, ""),
+    # Last year's peer reflection (a day before this year began): a team reflection, unnamed too.
+    "team-reflection": (
+        "reflection",
+        "group-reflection",
+        "Team reflection on a complaint from a parent",
+        -30,
+        "Hearing how colleagues had handled complaints helped me answer without defending myself.",
+    ),
+}
 
 
 DEMO_PORTFOLIOS = [
+    # Priya's peer reflection this year (her only one) names nobody: group supervision; and she
+    # recorded one course twice. Her CPD year is ready to record with Social Work England all the
+    # same. Last year's, a team reflection, names nobody either.
     DemoPortfolio(
         "priya.practitioner",
         14,
         ("social-worker", "experienced"),
-        3,
+        0,
         shared_with=(("morgan.manager", Share.Relationship.SUPERVISOR, True),),
+        this_year=("group-supervision", "course", "course-again", "team-reflection"),
     ),
+    # Alex, in the ASYE, first registered late last registration year: no CPD owed for it.
     DemoPortfolio(
         "alex.asye",
         10,
         ("asye",),
         4,
         shared_with=(("morgan.manager", Share.Relationship.SUPERVISOR, True),),
+        new_registrant=True,
     ),
     # Ravi has one record and no peer reflection: the CPD reminders are for him.
     DemoPortfolio("ravi.practitioner", 1, ("social-worker",), 0, drafts=1),
@@ -100,6 +155,14 @@ DEMO_PORTFOLIOS = [
     ),
     DemoPortfolio("mia.student", 4, ("readiness", "first-placement"), 0),
 ]
+
+
+def late_registration(today: datetime.date) -> datetime.date:
+    """Two weeks after the new-registrant cut-off of the registration year before today's: a
+    first registration late enough that no CPD is owed for that year, while this year's is."""
+    month, day = settings.CPD_NEW_REGISTRANT_AFTER
+    year = registration_year_for(today) - 1
+    return datetime.date(year, month, day) + datetime.timedelta(days=14)
 
 
 def _email(local_part: str) -> str:
@@ -128,6 +191,10 @@ def ensure_demo_portfolios(*, today: datetime.date | None = None) -> int:
         owner = people.get(_email(spec.local_part))
         if owner is None:
             continue
+        if spec.new_registrant:
+            Membership.objects.filter(user=owner, first_registered_on__isnull=True).update(
+                first_registered_on=late_registration(today)
+            )
         portfolio = Portfolio.for_user(owner)
         if portfolio.entries.exists():
             continue
@@ -135,10 +202,30 @@ def ensure_demo_portfolios(*, today: datetime.date | None = None) -> int:
         pool = [s for level in spec.levels for s in by_level.get(level, [])]
         entries = []
         # Spread the records over the registration year so far (and a little of the one before).
-        year_start = datetime.date(registration_year_for(today) - 1, 12, 1)
+        year_start, _ = registration_year_bounds(registration_year_for(today))
         span = max((today - year_start).days, 30) + 60
+        for key in spec.this_year:
+            entry_type, activity_type, title, day, peer_learning = THIS_YEAR[key]
+            occurred_on = min(year_start + datetime.timedelta(days=day), today)
+            entries.append(
+                Entry(
+                    portfolio=portfolio,
+                    status=Entry.Status.COMPLETE,
+                    entry_type=entry_type,
+                    activity_type=activity_type,
+                    title=title,
+                    occurred_on=occurred_on,
+                    description=f"{title}. {WHY[day % len(WHY)]}",
+                    learning=LEARNT[day % len(LEARNT)],
+                    impact=IMPACT[day % len(IMPACT)],
+                    peer_learning=peer_learning,
+                    swe_standards=["4.2", "4.6"],
+                )
+            )
         for n in range(spec.entries + spec.drafts):
-            entry_type, title = SUBJECTS[(n + rng.randrange(len(SUBJECTS))) % len(SUBJECTS)]
+            entry_type, activity_type, title = SUBJECTS[
+                (n + rng.randrange(len(SUBJECTS))) % len(SUBJECTS)
+            ]
             draft = n >= spec.entries
             peer = not draft and spec.peer_every and n % spec.peer_every == 0
             occurred_on = today - datetime.timedelta(days=rng.randrange(span))
@@ -148,6 +235,7 @@ def ensure_demo_portfolios(*, today: datetime.date | None = None) -> int:
                     portfolio=portfolio,
                     status=Entry.Status.DRAFT if draft else Entry.Status.COMPLETE,
                     entry_type=entry_type,
+                    activity_type=activity_type,
                     title=title,
                     occurred_on=None if draft else occurred_on,
                     hours=rng.choice([None, 1, 1.5, 3, 6]),

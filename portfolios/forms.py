@@ -3,12 +3,22 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import dateformat
 
 from capabilities.models import Item
 from cms.forms import GovUKDateField, ServiceErrorsMixin
 from cms.guard_forms import GuardedFormMixin
 
-from .models import GUARDED_FIELDS, RECORD_FIELDS, SWE_STANDARD_4, Entry, Share
+from .cpd import LIMITED_FIELDS, field_limit, text_length
+from .models import (
+    GUARDED_FIELDS,
+    RECORD_FIELDS,
+    SWE_STANDARD_4,
+    Entry,
+    Share,
+    activity_type_choices,
+    registration_year_bounds,
+)
 from .uploads import ACCEPTED_DESCRIPTION, check_uploads, max_upload_bytes
 
 # What the buttons of the entry form do.
@@ -48,8 +58,11 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
     occurred_on = GovUKDateField(
         label="Date", name_in_errors="date", required=False, help_text="For example, 27 3 2026"
     )
+    activity_type = forms.ChoiceField(label="Type of CPD activity", required=False, choices=())
     peer_on = GovUKDateField(
-        label="Date of the discussion", name_in_errors="date of the discussion", required=False
+        label="Date of the discussion (optional)",
+        name_in_errors="date of the discussion",
+        required=False,
     )
     swe_standards = forms.MultipleChoiceField(
         label="Social Work England standard 4 (optional)",
@@ -79,9 +92,9 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
             "description": "Short description and why it is relevant",
             "learning": "What I learnt",
             "impact": "Impact on my practice and on the people I work with",
-            "peer_name": "Who you discussed it with",
-            "peer_role": "Their role",
-            "peer_learning": "What you learnt from discussing it with them",
+            "peer_name": "Who you discussed it with (optional)",
+            "peer_role": "Their role (optional)",
+            "peer_learning": "What you learnt from discussing it with a peer",
             "hours": "Hours (optional)",
         }
         help_texts = {
@@ -89,9 +102,12 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
             "description": "What it was and why it matters to your practice. Do not name or "
             "describe a child or family in a way that could identify them.",
             "hours": "Social Work England sets no minimum number of hours.",
-            "peer_name": "A peer reflection is a conversation about this learning with a "
-            "colleague or another professional. Social Work England asks for at least one "
-            "record a year with one.",
+            "peer_name": "A colleague's name is their personal data: leave it out unless they "
+            "agree, and it is never needed for your CPD. Social Work England asks what you learnt, "
+            "not who you talked to.",
+            "peer_learning": "A conversation about this learning with a colleague or another "
+            "professional, or in group supervision or a team reflection. Social Work England asks "
+            "for at least one record a year with one.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -108,6 +124,14 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
         self.fields["statements"].error_anchor = "id_statement_query"
         self.fields["entry_type"].required = False
         self.fields["entry_type"].choices = [("", "Choose a type"), *Entry.Type.choices]
+        self.fields["activity_type"].choices = [("", "Choose a type"), *activity_type_choices()]
+        self.fields["activity_type"].help_text = (
+            "As Social Work England's CPD form lists them. The type of evidence below is for "
+            "your portfolio."
+        )
+        # Social Work England's form takes answers up to a length (settings.CPD_FIELD_LIMITS):
+        # the page shows each limit with a live count, and saving checks it.
+        self.limits = {name: field_limit(name) for name in LIMITED_FIELDS}
         self.fields["title"].error_messages["required"] = (
             "Enter a title, so you can find the record again"
         )
@@ -137,12 +161,24 @@ class EntryForm(GuardedFormMixin, ServiceErrorsMixin, forms.ModelForm):
             for name, message in REQUIRED_FOR_RECORD.items():
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, message)
-        peer = [data.get(n) for n in ("peer_name", "peer_role", "peer_on", "peer_learning")]
-        if any(peer):
-            if not data.get("peer_name"):
-                self.add_error("peer_name", "Enter who you discussed it with")
-            if not data.get("peer_learning") and self.action == ACTION_COMPLETE:
-                self.add_error("peer_learning", "Enter what you learnt from discussing it")
+        # A peer reflection is what was learnt from the peer; who they were is optional.
+        peer = [data.get(n) for n in ("peer_name", "peer_role", "peer_on")]
+        if (
+            any(peer)
+            and not data.get("peer_learning")
+            and self.action == ACTION_COMPLETE
+            and "peer_learning" not in self.errors
+        ):
+            self.add_error("peer_learning", "Enter what you learnt from discussing it")
+        for name, label in LIMITED_FIELDS.items():
+            limit = self.limits.get(name)
+            length = text_length(data.get(name) or "")
+            if limit and length > limit and name not in self.errors:
+                self.add_error(
+                    name,
+                    f"{label} must be {limit:,} characters or fewer, the most Social Work "
+                    f"England's form takes (it is {length:,})",
+                )
         return data
 
     @property
@@ -232,7 +268,8 @@ class EntryFilterForm(forms.Form):
     def __init__(self, *args, years=(), domains=(), levels=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "All years")] + [
-            (y, f"1 Dec {y - 1} to 30 Nov {y}") for y in years
+            (y, " to ".join(dateformat.format(d, "j M Y") for d in registration_year_bounds(y)))
+            for y in years
         ]
         self.fields["domain"].choices = [("", "All domains")] + [(d.slug, d.title) for d in domains]
         self.fields["level"].choices = [("", "All levels")] + [(lv.slug, lv.title) for lv in levels]

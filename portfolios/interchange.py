@@ -135,10 +135,21 @@ def _mapping_dict(item: Item) -> dict:
     }
 
 
+def _peer_dict(entry: Entry) -> dict | None:
+    """The peer reflection; a colleague's name, role and the date only when they were given (a
+    name is the colleague's personal data, and Social Work England does not ask for it)."""
+    given = {
+        "name": entry.peer_name,
+        "role": entry.peer_role,
+        "date": _iso(entry.peer_on),
+        "learning": entry.peer_learning,
+    }
+    if not any(given.values()):
+        return None
+    return {key: value for key, value in given.items() if value or key == "learning"}
+
+
 def _entry_dict(entry: Entry) -> dict:
-    has_peer = any(
-        (entry.peer_name, entry.peer_role, entry.peer_on is not None, entry.peer_learning)
-    )
     mappings = sorted(
         (_mapping_dict(mapping.item) for mapping in entry.mappings.all()),
         key=lambda m: (m["framework"], m["version"], m["code"]),
@@ -147,6 +158,8 @@ def _entry_dict(entry: Entry) -> dict:
         "id": str(entry.uuid),
         "type": entry.entry_type,
         "type_label": entry.get_entry_type_display(),
+        "activity_type": entry.activity_type,
+        "activity_type_label": entry.activity_type_label,
         "title": entry.title,
         "date": _iso(entry.occurred_on),
         "hours": str(entry.hours) if entry.hours is not None else None,
@@ -155,16 +168,7 @@ def _entry_dict(entry: Entry) -> dict:
         "description": entry.description,
         "learning": entry.learning,
         "impact": entry.impact,
-        "peer_reflection": (
-            {
-                "name": entry.peer_name,
-                "role": entry.peer_role,
-                "date": _iso(entry.peer_on),
-                "learning": entry.peer_learning,
-            }
-            if has_peer
-            else None
-        ),
+        "peer_reflection": _peer_dict(entry),
         "swe_standards": list(entry.swe_standards or []),
         "mappings": mappings,
         "comments": [

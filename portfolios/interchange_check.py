@@ -24,7 +24,7 @@ from django.utils import timezone
 from cms.forms import check_date_in_range
 
 from .interchange_read import PortfolioImportError
-from .models import SWE_STANDARD_4_CODES, Entry
+from .models import SWE_STANDARD_4_CODES, Entry, activity_type_choices
 
 FORMAT = "capable-portfolio"
 FORMAT_VERSION = 1
@@ -252,6 +252,10 @@ class _Checker:
         return value
 
 
+def _activity_type(key: str) -> str:
+    return key if key in dict(activity_type_choices()) else ""
+
+
 def _check_entry(number: int, raw: Any) -> _EntryData:
     if not isinstance(raw, dict):
         raise PortfolioImportError(
@@ -350,6 +354,9 @@ def _check_entry(number: int, raw: Any) -> _EntryData:
     return _EntryData(
         fields={
             "entry_type": entry_type,
+            # Social Work England's type of CPD: a key Capable does not list is left out (it is
+            # a choice, never free text).
+            "activity_type": _activity_type(check.text(raw, "activity_type", max_length=40)),
             "title": title,
             "occurred_on": check.day(raw, "date"),
             "hours": check.hours(),

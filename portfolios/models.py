@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -74,7 +75,8 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(status=Entry.Status.COMPLETE)
 
     def with_peer_reflection(self):
-        return self.exclude(peer_name="").exclude(peer_learning="")
+        """`has_peer_reflection` in SQL: what was learnt from the peer is written down."""
+        return self.alias(_peer_learning=Trim("peer_learning")).exclude(_peer_learning="")
 
     def in_registration_year(self, year: int):
         if not 1 < year < 10_000:  # no such dates: nothing is in it
@@ -88,12 +90,28 @@ class EntryQuerySet(models.QuerySet):
 
 
 def registration_year_bounds(year: int) -> tuple[date, date]:
-    """Social Work England's registration year `year`: 1 December of year-1 to 30 November."""
-    return date(year - 1, 12, 1), date(year, 11, 30)
+    """Social Work England's registration year `year`, named by the calendar year it ends in:
+    from settings.CPD_REGISTRATION_YEAR_STARTS (1 December) of year-1 to the day before it."""
+    month, day = settings.CPD_REGISTRATION_YEAR_STARTS
+    return date(year - 1, month, day), date(year, month, day) - timedelta(days=1)
 
 
 def registration_year_for(day: date) -> int:
-    return day.year + 1 if day.month == 12 else day.year
+    return (
+        day.year + 1 if (day.month, day.day) >= settings.CPD_REGISTRATION_YEAR_STARTS else day.year
+    )
+
+
+def has_peer_reflection(peer_learning: str) -> bool:
+    """The one rule for a peer reflection: what was learnt from discussing it with a peer (or a
+    group: group supervision and team reflection count) is written down. Social Work England's
+    form asks for that learning, not who the peer was, so the name, role and date are optional."""
+    return bool((peer_learning or "").strip())
+
+
+def activity_type_choices() -> list[tuple[str, str]]:
+    """Social Work England's types of CPD activity (settings.CPD_ACTIVITY_TYPES, read now)."""
+    return [(key, label) for key, label in settings.CPD_ACTIVITY_TYPES]
 
 
 class Entry(models.Model):
@@ -117,6 +135,9 @@ class Entry(models.Model):
     entry_type = models.CharField(
         "type of evidence", max_length=30, choices=Type.choices, blank=True
     )
+    # Social Work England's "type of CPD" (settings.CPD_ACTIVITY_TYPES), apart from the kind of
+    # evidence: the choices live in settings, so they can follow the form without a migration.
+    activity_type = models.CharField("type of CPD activity", max_length=40, blank=True)
     title = models.CharField(max_length=200)
     occurred_on = models.DateField("date", null=True, blank=True)
     hours = models.DecimalField(
@@ -126,8 +147,9 @@ class Entry(models.Model):
     description = models.TextField("short description and why it is relevant", blank=True)
     learning = models.TextField("what I learnt", blank=True)
     impact = models.TextField("impact on my practice and on the people I work with", blank=True)
-    peer_name = models.CharField("peer's name", max_length=200, blank=True)
-    peer_role = models.CharField("peer's role", max_length=200, blank=True)
+    # Optional: a colleague's name is their personal data, and Social Work England does not ask.
+    peer_name = models.CharField("who it was discussed with", max_length=200, blank=True)
+    peer_role = models.CharField("their role", max_length=200, blank=True)
     peer_on = models.DateField("date of the discussion", null=True, blank=True)
     peer_learning = models.TextField("what I learnt from discussing it with them", blank=True)
     swe_standards = models.JSONField("Social Work England standard 4", default=list, blank=True)
@@ -160,7 +182,11 @@ class Entry(models.Model):
 
     @property
     def has_peer_reflection(self) -> bool:
-        return bool(self.peer_name.strip() and self.peer_learning.strip())
+        return has_peer_reflection(self.peer_learning)
+
+    @property
+    def activity_type_label(self) -> str:
+        return dict(activity_type_choices()).get(self.activity_type, self.activity_type)
 
     @property
     def is_deleted(self) -> bool:
@@ -183,6 +209,7 @@ class Entry(models.Model):
 
 # What the owner writes in an entry, in the order of the form (and of Social Work England's).
 RECORD_FIELDS = (
+    "activity_type",
     "entry_type",
     "title",
     "occurred_on",

@@ -681,7 +681,11 @@ def _entry(pdf: PortfolioPDF, entry: dict) -> None:
     pdf.paragraph(_text(entry.get("title")) or "Untitled record", size=13, bold=True, line=6.5)
 
     day = _display_date(entry.get("date")) or "Date not recorded"
-    meta = [_text(entry.get("type_label")) or _text(entry.get("type")), day]
+    meta = [
+        _text(entry.get("activity_type_label")),
+        _text(entry.get("type_label")) or _text(entry.get("type")),
+        day,
+    ]
     hours = format_hours(entry.get("hours"))
     if hours:
         meta.append(hours)

@@ -1,5 +1,6 @@
-"""What portfolios put on a person's home (see cms.home): their CPD year while it is not met,
-and shares and comments new to them; and the portfolio areas everyone may use.
+"""What portfolios put on a person's home (see cms.home): their CPD year while it is owed and
+not ready to record, and shares and comments new to them; and the portfolio areas everyone may
+use.
 
 "New to me" has one simple rule: made in the last NEW_DAYS days (no read receipts are kept), by
 someone else."""
@@ -23,11 +24,14 @@ def _cpd_tasks(user, today) -> list[Task]:
         return []
     year = registration_year_for(today)
     cpd = cpd_year_for(user, year, today=today)
-    if cpd.met:
+    if cpd.met or not cpd.owed:
         return []
     return [
         Task(
-            what=f"CPD {year}: {'; '.join(cpd.shortfall)} ({cpd.days_left} days left)",
+            what=(
+                f"CPD {year}, {cpd.status_label.lower()}: {'; '.join(cpd.shortfall)} "
+                f"({cpd.days_left} days left)"
+            ),
             for_whom="You",
             due_on=cpd.ends_on,
             url=reverse("portfolios:cpd-year", kwargs={"year": year}),

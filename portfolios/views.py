@@ -20,6 +20,7 @@ from cms.guard_forms import record_confirmation
 
 from . import coverage as coverage_service
 from . import rules, services
+from .cpd import over_limits
 from .forms import (
     ACTION_COMPLETE,
     ACTION_DRAFT,
@@ -157,6 +158,7 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
         "comment_form": comment_form or (CommentForm() if can_comment else None),
         "readers": rules.readers_of(entry) if is_owner else None,
         "confirmations": entry.guard_confirmations.all() if is_owner else None,
+        "too_long": over_limits(entry) if is_owner else (),
     }
     return render(request, "portfolios/entry_detail.html", context, status=status)
 
@@ -336,15 +338,13 @@ def coverage(request):
         request.user, version=version, level_slug=request.GET.get("level")
     )
     versions = FrameworkVersion.objects.published().filter(framework__slug="pcf")
-    return render(
-        request,
-        "portfolios/coverage.html",
-        {
-            "coverage": grid,
-            "versions": versions,
-            "standards": coverage_service.standards_coverage(request.user),
-        },
-    )
+    context = {
+        "coverage": grid,
+        "versions": versions,
+        "drafts_mapped": coverage_service.drafts_mapped(request.user) if grid else 0,
+        "standards": coverage_service.standards_coverage(request.user),
+    }
+    return render(request, "portfolios/coverage.html", context)
 
 
 @login_required

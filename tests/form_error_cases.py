@@ -455,10 +455,51 @@ def practice_voice(client):
     from organisations.factories import MembershipFactory
     from organisations.models import Role
 
-    _login(client, MembershipFactory(role=Role.PRACTITIONER).user)
+    membership = MembershipFactory(role=Role.PRACTITIONER)
+    MembershipFactory(organisation=membership.organisation, role=Role.PRINCIPAL_SOCIAL_WORKER)
+    _login(client, membership.user)
     text = f"We need more reflective time, NHS {NHS}"
     response = client.post(reverse("appraisals:practice-voice"), {"text": text})
     return Page(response.content.decode(), [text])
+
+
+def supervision_record(client):
+    from organisations.factories import MembershipFactory, TeamFactory
+    from organisations.models import Role
+
+    team = TeamFactory()
+    supervisee = MembershipFactory(team=team, role=Role.PRACTITIONER)
+    _login(client, MembershipFactory(team=team, role=Role.LINE_MANAGER, mfa=True).user)
+    typed = ["ninety", "31", f"Ring the GP, NHS {NHS}"]
+    response = client.post(
+        reverse("supervision:create"),
+        {
+            "supervisee": str(supervisee.uuid),
+            "held_on_day": "31",
+            "held_on_month": "2",
+            "held_on_year": str(TODAY.year),
+            "minutes": "ninety",
+            "cases_held": "",
+            "agreed_actions": typed[2],
+        },
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), typed)
+
+
+def voice_reply(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    psw = MembershipFactory(role=Role.PRINCIPAL_SOCIAL_WORKER, mfa=True)
+    _login(client, psw.user)
+    typed = ["Time to record", f"We rang NHS {NHS}"]
+    response = client.post(
+        reverse("appraisals:you-said-we-did-create", args=[psw.organisation.slug]),
+        {"title": typed[0], "you_said": "", "we_did": typed[1], "action": "publish"},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), typed)
 
 
 def sign_in(client):
@@ -544,6 +585,8 @@ CASES = {
     "appraisals.start_views.StartForm": appraisal_start,
     "appraisals.template_forms.TemplateForm": appraisal_template,
     "appraisals.workforce_views.PracticeVoiceForm": practice_voice,
+    "appraisals.voice_views.VoiceReplyForm": voice_reply,
+    "supervision.forms.SupervisionForm": supervision_record,
     "placements.views.AuditPartForm": audit_part,
     "placements.views.ModerationForm": audit_moderation,
     "placements.views.DateForm": placement_step(

@@ -156,12 +156,25 @@ def test_no_public_link_answers_404(client, demo_site, db):
 # crawl from where signing in lands must reach every one of them.
 _PARTNERSHIP_REVIEW = "/placements/partnerships/northshire-teaching-partnership/review/{year}/"
 AREAS = {
-    "practitioner": ["/portfolio/", "/portfolio/cpd/", "/portfolio/sharing/", "/appraisals/"],
-    "asye": ["/portfolio/", "/portfolio/cpd/", "/appraisals/"],
+    "practitioner": [
+        "/portfolio/",
+        "/portfolio/cpd/",
+        "/portfolio/sharing/",
+        "/appraisals/",
+        "/supervision/",
+        "/appraisals/practice-voice/",
+        "/appraisals/you-said-we-did/",
+    ],
+    "asye": ["/portfolio/", "/portfolio/cpd/", "/appraisals/", "/supervision/"],
     "practice educator": ["/portfolio/", "/placements/", "/portfolio/shared/"],
     "on-site supervisor": ["/placements/"],
-    "line manager": ["/appraisals/", "/portfolio/shared/"],
-    "PSW": ["/appraisals/", "/appraisals/organisation/", "/appraisals/templates/"],
+    "line manager": ["/appraisals/", "/portfolio/shared/", "/supervision/"],
+    "PSW": [
+        "/appraisals/",
+        "/appraisals/organisation/",
+        "/appraisals/templates/",
+        "/appraisals/you-said-we-did/",
+    ],
     "placement lead (LA)": [
         "/placements/",
         "/placements/providers/northshire/",
@@ -178,7 +191,12 @@ AREAS = {
         _PARTNERSHIP_REVIEW,
     ],
     "org admin": ["/organisations/northshire/"],
-    "student": ["/portfolio/", "/placements/", "/placements/providers/northshire/feedback/"],
+    "student": [
+        "/portfolio/",
+        "/placements/",
+        "/placements/providers/northshire/feedback/",
+        "/appraisals/practice-voice/",
+    ],
     "HEI tutor": ["/placements/", "/placements/providers/northshire/"],
     "awarding body": ["/placements/designations/", "/placements/registers/"],
 }

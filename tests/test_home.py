@@ -21,7 +21,8 @@ HEADER_LIMIT = 6 + 2
 
 # What the demo data gives each person on its home: the number of tasks, and words from each.
 EXPECTED = {
-    "priya.practitioner": ["CPD", "comment", "comment", "comment"],
+    # Priya's CPD year is ready to record (her only peer reflection names nobody): no CPD task.
+    "priya.practitioner": ["comment", "comment", "comment"],
     "morgan.manager": ["Six-month interim review", "CPD", "shared", "shared"],
     "sam.psw": ["Six-month interim review", "CPD"],
     "tara.tutor": ["audit", "audit", "audit", "shared"],
@@ -121,6 +122,14 @@ def test_areas_follow_roles(seeded):
     assert "Workforce view" not in labels("priya.practitioner")
     assert "Appraisal templates" in labels("sam.psw")
     assert "Appraisal templates" not in labels("priya.practitioner")
+    assert "Your supervision" in labels("priya.practitioner")
+    assert "Supervision you give" in labels("morgan.manager")
+    assert "Supervision you give" not in labels("priya.practitioner")
+    assert not {"Your supervision", "Supervision you give"} & labels("sam.psw")
+    assert {"Practice voice", "You said, we did"} <= labels("priya.practitioner")
+    assert "Practice voice" in labels("sol.student")
+    assert "You said, we did" not in labels("sol.student")
+    assert not {"Practice voice", "You said, we did"} & labels("rue.board")
     assert "Placements" in header("sol.student")
     assert "Organisation" in header("ada.admin")
     for local, *_ in PEOPLE:
@@ -161,8 +170,11 @@ def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
     # Grows with the person's open audits (the audit rules ask per placement), never with the
     # number of people, entries or organisations in the service. (+1 each: the amendments waiting
     # for a signature, one query. +2 each: whether the person edits the framework, for the
-    # guidance "When a new framework is published": their permissions and their groups'.)
-    [("priya.practitioner", 39), ("tara.tutor", 59), ("lee.placements", 45), ("rue.board", 30)],
+    # guidance "When a new framework is published": their permissions and their groups'. +2 or
+    # +3: the supervision areas ask for the person's roles, and whether anyone has recorded
+    # supervision for them when no role of theirs is supervised; practice voice's areas ask one
+    # query. priya +2: her first registration date, and her CPD year being ready to record.)
+    [("priya.practitioner", 43), ("tara.tutor", 62), ("lee.placements", 48), ("rue.board", 33)],
 )
 def test_home_query_count_is_pinned(seeded, client, local, most):
     client.force_login(demo(local))

@@ -25,6 +25,8 @@ VOICE_URL = reverse("appraisals:practice-voice")
 @pytest.fixture
 def member(client):
     membership = MembershipFactory(role=Role.PRACTITIONER, mfa=True)
+    # Notes go only to an organisation with a Principal Social Worker to read them.
+    MembershipFactory(organisation=membership.organisation, role=Role.PRINCIPAL_SOCIAL_WORKER)
     client.force_login(membership.user)
     client.get("/portfolio/")  # an ordinary page: the session is renewed and tracked
     return membership

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "portfolios",
     "appraisals",
     "placements",
+    "supervision",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -364,6 +365,60 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_URL_FROM_REQUEST = False
 # The name the site signs its emails and pages with.
 SITE_NAME = WAGTAIL_SITE_NAME
+
+# Social Work England's CPD rules. They change from year to year: each is read at call time
+# (portfolios.cpd), so a change here (or a test's override) takes effect without a deploy of code.
+# Checked 2026-12-06 against Social Work England's public pages named beside each one.
+#
+# At least this many different pieces of CPD each registration year ("CPD: what you need to
+# know", socialworkengland.org.uk/cpd/what-you-need-to-know/: "a minimum of 2 different pieces").
+CPD_REQUIRED_PIECES = 2
+# ...of which at least this many include a peer reflection (same page, "Peer reflection"; group
+# supervision and reflective team meetings count, and the form asks what was learnt, not who).
+CPD_REQUIRED_PEER_REFLECTIONS = 1
+# The registration year starts on this (month, day) and ends the day before it a year later:
+# 1 December to 30 November ("Registration renewal", socialworkengland.org.uk/cpd/
+# registration-renewal-and-cpd/: "The registration period is 1 December to 30 November").
+CPD_REGISTRATION_YEAR_STARTS = (12, 1)
+# Someone first registered after this (month, day) of a registration year's last calendar year
+# owes no CPD for that registration year: they renew, but need not meet the CPD requirement.
+# Source: Social Work England's renewal guidance as reported by Community Care (1 November 2022,
+# "Social workers who joined the register after 1 September ... do not need to ... meet CPD
+# requirements"). Check it against the current renewal guidance each year.
+CPD_NEW_REGISTRANT_AFTER = (9, 1)
+# Reminder emails go this many days before the end of the registration year, least urgent first
+# (Capable's own choice; Social Work England reminds people itself before 30 November).
+CPD_REMINDER_DAYS = (60, 30, 7)
+# For this many weeks after a registration year starts, the CPD page of the new year shows last
+# year's status beside it (Capable's own choice: renewal questions come in December).
+CPD_LAST_YEAR_SHOWN_WEEKS = 6
+# The "type of CPD" choices of Social Work England's CPD record. The form itself is behind the
+# online account's login; these follow the kinds of activity its public pages list ("What counts
+# as CPD", socialworkengland.org.uk/cpd/what-counts-as-cpd/, and "Peer reflection" above). Keep
+# the keys: records store them. Check the labels against the form when it changes.
+CPD_ACTIVITY_TYPES = [
+    ("course", "Course, training or e-learning"),
+    ("event", "Conference, seminar or webinar"),
+    ("reading", "Reading, research, a podcast or a video"),
+    ("supervision", "Supervision"),
+    ("group-reflection", "Group supervision, team reflection or a discussion with peers"),
+    ("feedback", "Feedback from people with lived experience or from colleagues"),
+    ("own-practice", "Reviewing and reflecting on my own practice"),
+    ("project", "Project work, teaching, mentoring or practice education"),
+    ("programme", "A programme such as the ASYE or post-qualifying training"),
+    ("other", "Other"),
+]
+# The longest answer, in characters, each field of Social Work England's CPD form takes (Capable
+# field name: limit). The public guidance ("How to record CPD", socialworkengland.org.uk/cpd/
+# record-cpd/) publishes no limits; these are provisional, conservative values to be checked
+# against the online form, which stops at its limit when text is pasted. None means no limit.
+CPD_FIELD_LIMITS = {
+    "title": 200,
+    "description": 2000,
+    "learning": 2000,
+    "impact": 2000,
+    "peer_learning": 2000,
+}
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,7 @@ from accounts.factories import UserFactory, give_mfa
 from capabilities.models import Item
 from organisations.factories import MembershipFactory
 from organisations.models import Role
-from portfolios.cpd import REMINDER_DAYS, cpd_year_for, send_reminders
+from portfolios.cpd import cpd_year_for, reminder_days, send_reminders
 from portfolios.factories import EntryFactory, PortfolioFactory
 from portfolios.models import CpdReminder, Entry, registration_year_bounds, registration_year_for
 
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 DEADLINE = date(2026, 11, 30)
 LONG_AGO = date(2020, 1, 1)
+REMINDER_DAYS = reminder_days()
 
 
 def days_before(days: int) -> date:
@@ -102,7 +103,10 @@ def test_other_peoples_entries_are_not_counted():
             0,
             0,
             False,
-            ["Record 2 more pieces of CPD", "Include a peer reflection in at least one of them"],
+            [
+                "Record 2 more different pieces of CPD",
+                "Include a peer reflection in at least one of them",
+            ],
         ),
         (
             1,
@@ -128,15 +132,20 @@ def test_the_requirement_is_two_records_one_with_a_peer_reflection(records, peer
     assert cpd.shortfall == shortfall
 
 
-def test_a_peer_reflection_needs_the_peers_name_and_what_was_learnt():
+def test_a_peer_reflection_is_what_was_learnt_from_the_peer_not_who_they_were():
     user = UserFactory()
-    record(user, peer_name="Sam Peer", peer_learning="")
-    record(user, peer_name="", peer_learning="Something")
+    named_only = record(user, peer_name="Sam Peer", peer_role="Senior practitioner")
+    unnamed = record(user, peer_learning="Group supervision showed me a second view.")
 
     cpd = cpd_year_for(user, 2026, today=date(2026, 6, 1))
     assert cpd.records_count == 2
-    assert cpd.peer_count == 0
-    assert not cpd.met
+    assert cpd.peer_count == 1
+    assert cpd.met
+    assert cpd.status_label == "Ready to record with Social Work England"
+    assert not named_only.has_peer_reflection and unnamed.has_peer_reflection
+    # The queryset says the same as the property.
+    assert list(Entry.objects.with_peer_reflection()) == [unnamed]
+    assert not Entry.objects.filter(pk=record(user, peer_learning="  ").pk).with_peer_reflection()
 
 
 @pytest.mark.parametrize(
@@ -218,7 +227,8 @@ def test_the_page_shows_only_the_viewers_own_records(client):
     assert cpd.records_count == 1
     assert cpd.drafts_count == 1
     assert "Record 1 more piece of CPD" in text
-    assert "Not met yet" in text
+    assert "Not ready to record yet" in text
+    assert ">Met<" not in text
 
 
 def test_the_page_lays_out_each_record_in_social_work_englands_order(client):
@@ -227,6 +237,7 @@ def test_the_page_lays_out_each_record_in_social_work_englands_order(client):
         user,
         peer=True,
         title="Court skills",
+        activity_type="course",
         occurred_on=date(2026, 3, 2),
         description="A day on court skills.\nRelevant to care proceedings.",
         learning="How to give evidence.",
@@ -243,18 +254,19 @@ def test_the_page_lays_out_each_record_in_social_work_englands_order(client):
     assert "There is no minimum number of hours" in text
     assert "A day on court skills.<br>Relevant to care proceedings." in text
     labels = [
-        "Type",
+        "Type of CPD",
         "Short description and why it is relevant",
         "Date",
         "What I learnt",
         "Impact on my practice and on the people I work with",
-        "Peer reflection: peer's name",
+        "Peer reflection: what I learnt from discussing it with a peer",
+        "Peer reflection: with",
         "Social Work England standard 4",
     ]
     positions = [text.index(label, text.index("Court skills")) for label in labels]
     assert positions == sorted(positions)
     for value in [
-        "Reflection on practice",
+        "Course, training or e-learning",
         "2 March 2026",
         "How to give evidence.",
         "Clearer statements for families.",
@@ -269,7 +281,7 @@ def test_the_page_lays_out_each_record_in_social_work_englands_order(client):
     assert entry.get_absolute_url() in text
     assert bare.get_absolute_url() in text
     assert text.count("Not recorded") == 6  # the bare record: five fields and the peer reflection
-    assert "govuk-tag--green" in text and ">Met<" in text
+    assert "govuk-tag--green" in text and ">Ready to record with Social Work England<" in text
     assert "style=" not in text
 
 

@@ -158,7 +158,7 @@ def test_every_date_field_in_every_form_is_bounded():
     from organisations.wagtail_hooks import MembershipAdminForm
 
     admin_form = MembershipAdminForm()
-    for name in ("starts_on", "ends_on"):
+    for name in ("starts_on", "ends_on", "first_registered_on"):
         with pytest.raises(forms.ValidationError):
             admin_form.fields[name].clean("9999-12-31")
         unbounded.remove(f"organisations.wagtail_hooks.MembershipAdminForm.{name}")

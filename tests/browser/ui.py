@@ -273,7 +273,8 @@ class UI:
         target = self.field(label, exact=exact, within=within)
         if self.mode.keyboard:
             self._tab_to(target)
-            with self.page.expect_file_chooser() as chooser:
+            # The chooser can take a while to open on a busy machine (seen once at 10 s).
+            with self.page.expect_file_chooser(timeout=30_000) as chooser:
                 self.page.keyboard.press("Space")
             chooser.value.set_files(path)
         else:

@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_people
 from appraisals.demo import ensure_demo_appraisals
+from appraisals.voice_demo import ensure_demo_voice
 from capabilities.demo import ensure_example_framework
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
 from placements.demo import ensure_demo_placements
 from portfolios.demo import ensure_demo_portfolios
 from portfolios.demo_standards import ensure_demo_standards_evidence
+from supervision.demo import ensure_demo_supervision
 
 
 class Command(BaseCommand):
@@ -36,6 +38,10 @@ class Command(BaseCommand):
         ensure_demo_standards_evidence()
         appraisals = ensure_demo_appraisals()
         self.stdout.write(f"Demo appraisals: {appraisals} made.")
+        notes = ensure_demo_voice()
+        self.stdout.write(f"Demo practice voice: {notes} notes.")
+        supervision = ensure_demo_supervision()
+        self.stdout.write(f"Demo supervision: {supervision} sessions recorded.")
         placements = ensure_demo_placements()
         self.stdout.write(f"Demo placements: {placements} made.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisals', '0002_practice_voice_note_random_id'),
+        ('appraisals', '0003_you_said_we_did'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
