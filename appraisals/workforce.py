@@ -22,7 +22,8 @@ import dataclasses
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from capabilities.crosswalk import carry_forward
@@ -32,6 +33,7 @@ from .models import (
     Appraisal,
     AppraisalTemplate,
     DomainAssessment,
+    JudgedBy,
     Objective,
     PracticeVoiceNote,
     Stage,
@@ -292,11 +294,23 @@ def latest_judgements(organisation) -> list[dict]:
         DomainAssessment.objects.filter(
             stage__status=Stage.Status.SIGNED,
             stage__appraisal__organisation=organisation,
-            judgement_rating__isnull=False,
         )
         .exclude(stage__appraisal__status=Appraisal.Status.CANCELLED)
+        # The judgement that decides: the assessor's where the template has the assessor judge
+        # (alone, or beside the appraiser: the ASYE assessor makes the recommendation), else
+        # the appraiser's.
+        .annotate(
+            rating=Case(
+                When(
+                    stage__appraisal__template__judged_by=JudgedBy.APPRAISER,
+                    then=F("judgement_rating"),
+                ),
+                default=Coalesce("assessor_rating", "judgement_rating"),
+            )
+        )
+        .filter(rating__isnull=False)
         .values(
-            "judgement_rating",
+            "rating",
             "domain_id",
             "domain__code",
             "domain__title",
@@ -350,7 +364,7 @@ def capability_profile(organisation) -> CapabilityProfile:
     teams: dict = {}
     for row in judgements:
         scale = _scale_key(row["scale"])
-        rating = row["judgement_rating"]
+        rating = row["rating"]
         if not 0 <= rating < len(scale):
             continue  # the scale changed after the judgement: it cannot be placed
         level = row["level_id"]

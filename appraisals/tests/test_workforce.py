@@ -22,6 +22,7 @@ from appraisals.models import (
     Appraisal,
     AppraisalTemplate,
     DomainAssessment,
+    JudgedBy,
     Objective,
     PracticeVoiceNote,
     Stage,
@@ -215,6 +216,27 @@ def test_only_each_persons_latest_signed_judgement_counts(org, framework):
 
     assert row.cells == [Cell(count=0), Cell(count=0), Cell(count=5)]
     assert row.total == Cell(count=5)
+
+
+def test_where_the_assessor_judges_the_profile_counts_the_assessors_judgement(org, framework):
+    (domain_1, *_), (level_1, *_) = framework
+    template, team, manager = org["template"], org["team"], org["manager"]
+    template.judged_by = JudgedBy.ASSESSOR
+    template.save()
+    for _ in range(5):
+        person = practitioner_in(org["organisation"], team)
+        stage = judge(appraisal_for(template, person, manager, team=team, level=level_1), {})
+        # The assessor's judgement is in its own field; the appraiser has none here.
+        DomainAssessment.objects.create(stage=stage, domain=domain_1, assessor_rating=1)
+
+    row = (
+        workforce.capability_profile(org["organisation"])
+        .scale()
+        .level(level_1)
+        .overall.row(domain_1)
+    )
+
+    assert row.cells == [Cell(count=0), Cell(count=5), Cell(count=0)]
 
 
 def test_templates_with_other_scales_are_grouped_by_their_labels(org, framework):
