@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import pdf_views, start_views, template_views, views, voice_views, workforce_views
+from . import (
+    pdf_views,
+    report_views,
+    start_views,
+    template_views,
+    views,
+    voice_views,
+    workforce_views,
+)
 
 app_name = "appraisals"
 
@@ -12,6 +20,16 @@ urlpatterns = [
         "organisation/<slug:slug>/profile/explained/",
         workforce_views.profile_explained,
         name="profile-explained",
+    ),
+    path(
+        "organisation/<slug:slug>/annual-report/",
+        report_views.report_page,
+        name="annual-report",
+    ),
+    path(
+        "organisation/<slug:slug>/annual-report.<str:fmt>",
+        report_views.report_download,
+        name="annual-report-download",
     ),
     path("practice-voice/", workforce_views.practice_voice, name="practice-voice"),
     # Not under practice-voice/: those paths are untracked (CAPABLE_UNTRACKED_PATHS).
