@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, When
 from django.db.models.functions import Coalesce
@@ -119,7 +119,11 @@ def due_overdue_completed(organisation, *, today: date | None = None) -> list[Te
             overdue=Count("pk", filter=in_progress & Q(stages__due_on__lt=today), distinct=True),
             completed=Count(
                 "pk",
-                filter=Q(status=Appraisal.Status.COMPLETED, completed_at__gte=since),
+                filter=Q(
+                    status=Appraisal.Status.COMPLETED,
+                    completed_at__gte=since,
+                    completed_at__lt=_local_midnight(today) + timedelta(days=1),
+                ),
                 distinct=True,
             ),
         )

@@ -147,10 +147,12 @@ def test_the_pdf_shows_figures_hides_small_teams_and_says_what_it_cannot(org, co
     assert literal("Time for visits.") in body
 
 
-def test_a_report_of_another_year_leaves_out_this_years_replies(org):
+def test_a_report_of_an_earlier_year_leaves_out_later_replies_and_completions(org):
     report = annual_report.annual_report(org["organisation"], year=YEAR - 1)
 
-    assert WE_DID not in annual_report.render_csv(report)
+    body = annual_report.render_csv(report)
+    assert WE_DID not in body
+    assert "Assessment team,0,0,0" in body  # completed after that year ended
 
 
 @pytest.mark.parametrize("fmt", [None, "pdf", "csv"])
