@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import AccessEvent
 from appraisals import reassign, rules, services
 from appraisals.factories import team_with_people, two_stage_template
 from appraisals.models import Answer, Reassignment
@@ -71,6 +72,9 @@ def test_reassignment_is_recorded_with_its_reason(running):
         psw,
         REASON,
     )
+    # The appraisee's access log names the change, never the reason's text.
+    logged = AccessEvent.objects.filter(actor=psw, change="appraiser: reassigned")
+    assert logged.count() == 1 and REASON not in logged.get().change
 
 
 def test_the_reason_is_required_and_only_the_psw_may_reassign(running):
