@@ -6,6 +6,8 @@ Three records show the workflow at different points:
   answered and signed by both, the domains self-assessed and judged, one development objective
   mapped to a framework statement, and a short note of disagreement on the mid-year review.
 * Ravi Sandhu (Southvale): this year's annual appraisal with Jo Whitlock, at the mid-year review.
+  It was started with Kit Moreau (the PSW) as appraiser while the team had no manager in post;
+  two days later Kit reassigned the appraiser's role to Jo, with a reason kept in its history.
 * Alex Brennan (Northshire): the ASYE, started about six months ago and now at the six-month
   interim review. Pat Lindqvist, a practice educator and not Alex's line manager, is the
   assessor: she judges the domains and signs each review. The first two stages are signed by
@@ -32,9 +34,9 @@ from capabilities.models import FrameworkVersion, Item
 from organisations.models import Membership, Organisation
 from portfolios.models import Entry
 
-from . import services
+from . import reassign, services
 from .defaults import ANNUAL, ASYE, ensure_default_templates
-from .models import ASYE_SLOTS, Appraisal, Participant, SharedEvidence, Stage
+from .models import ASYE_SLOTS, Appraisal, Participant, Reassignment, SharedEvidence, Stage
 
 APPRAISEE, APPRAISER, ASSESSOR = Participant.APPRAISEE, Participant.APPRAISER, Participant.ASSESSOR
 
@@ -44,7 +46,12 @@ PEOPLE = {
     "alex": "alex.asye",
     "ravi": "ravi.practitioner",
     "jo": "jo.manager",
+    "kit": "kit.psw",
 }
+RAVI_REASSIGNED = (
+    "Jo Whitlock has started as the Family help team's manager and takes over as appraiser, as "
+    "agreed when the cycle began."
+)
 
 # How long ago each record started.
 PRIYA_DAYS_AGO = 380
@@ -266,7 +273,7 @@ ENTRY_SLOTS = {
 def demo_texts() -> list[str]:
     """Every piece of text the demo writes (the tests run the identifying-information guard
     over them)."""
-    texts = [PRIYA_DISSENT, PRIYA_OBJECTIVE, RAVI_OBJECTIVE]
+    texts = [PRIYA_DISSENT, PRIYA_OBJECTIVE, RAVI_OBJECTIVE, RAVI_REASSIGNED]
     banks = [*ANNUAL_ANSWERS.values(), ASYE_ANSWERS]
     for bank in banks:
         for answers in bank.values():
@@ -448,11 +455,23 @@ def _priya(cast: _Cast, template, today) -> Appraisal:
 
 
 def _ravi(cast: _Cast, template, today) -> Appraisal:
-    ravi, jo = cast.people["ravi"], cast.people["jo"]
+    ravi, jo, kit = cast.people["ravi"], cast.people["jo"], cast.people["kit"]
     starts_on = today - datetime.timedelta(days=RAVI_DAYS_AGO)
     appraisal = services.start_cycle(
-        template=template, appraisee=ravi, starts_on=starts_on, started_by=jo, notify=False
+        template=template,
+        appraisee=ravi,
+        starts_on=starts_on,
+        started_by=kit,
+        chosen={APPRAISER: kit},
+        notify=False,
     )
+    change = reassign.reassign(
+        appraisal=appraisal, role=APPRAISER, to=jo, reason=RAVI_REASSIGNED, by=kit
+    )
+    Reassignment.objects.filter(pk=change.pk).update(
+        made_at=_at(starts_on + datetime.timedelta(days=2))
+    )
+    appraisal.refresh_from_db()
     answers = ANNUAL_ANSWERS["ravi"]
     first = _stage(appraisal, "Objective setting")
     _answer(first, appraisal, answers["Objective setting"])

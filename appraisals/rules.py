@@ -12,18 +12,20 @@ One thing outlives a role: a former participant can still *read* (never change) 
 they signed (`appraisals_signed_in_ended_role`), listed apart on their appraisals page. What they
 read is what they signed, nothing more: the stages with a sign-off of theirs
 (`stages_signed_by`), never the stages they did not sign, the objectives, the evidence or what was
-written in the appraisal after their role ended (`role_ended_on`).
+written in the appraisal after their role ended (`role_ended_on`). Being reassigned out of an
+appraisal (`reassign`) ends the role in it the same way: the same rule, from that day.
 Templates are managed by the organisation's PSWs and admins.
 """
 
 import datetime
 
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from organisations.models import Membership, Role
 from organisations.selectors import organisations_where
 
-from .models import Appraisal, AppraisalTemplate, Participant, SignOff, Stage
+from .models import Appraisal, AppraisalTemplate, Participant, Reassignment, SignOff, Stage
 
 # The organisation roles that carry each participant role (besides the appraisee, whose own record
 # is theirs whatever their role). The ASYE assessor is the appraiser when no practice educator is.
@@ -114,15 +116,32 @@ def role_ended_on(user, appraisal) -> datetime.date | None:
     signed_as = SignOff.objects.filter(user=user, stage__appraisal=appraisal).values_list(
         "role", flat=True
     )
-    participant = set(appraisal.roles_of(user)) | set(signed_as)
+    held = appraisal.roles_of(user)
+    participant = set(held) | set(signed_as)
     roles = {r for p in participant for r in PARTICIPANT_ROLES.get(p, ())}
-    return (
+    membership_end = (
         Membership.objects.filter(
             user=user, organisation=appraisal.organisation, role__in=roles, ends_on__isnull=False
         )
         .aggregate(last=Max("ends_on"))
         .get("last")
     )
+    reassigned_on = reassigned_away_on(user, appraisal, held=held)
+    ends = [day for day in (membership_end, reassigned_on) if day is not None]
+    return min(ends) if ends else None
+
+
+def reassigned_away_on(user, appraisal, *, held=None) -> datetime.date | None:
+    """The day `user` was last reassigned out of a role in `appraisal` that they no longer hold
+    (`reassign`), or None. Their role ended that day, as if their membership had."""
+    held = appraisal.roles_of(user) if held is None else held
+    last = (
+        Reassignment.objects.filter(appraisal=appraisal, from_user=user)
+        .exclude(role__in=held)
+        .aggregate(last=Max("made_at"))
+        .get("last")
+    )
+    return timezone.localdate(last) if last else None
 
 
 def others_records_readable_by(user) -> list:

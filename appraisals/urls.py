@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     pdf_views,
+    reassign_views,
     report_views,
     start_views,
     template_views,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("<uuid:appraisal>/", views.detail, name="detail"),
     path("<uuid:appraisal>/evidence/", views.evidence, name="evidence"),
     path("<uuid:appraisal>/objectives/", views.objectives, name="objectives"),
+    path("<uuid:appraisal>/reassign/", reassign_views.reassign_participant, name="reassign"),
     path("<uuid:appraisal>/recommendation/", views.recommendation, name="recommendation"),
     path("<uuid:appraisal>/appraisal.pdf", pdf_views.appraisal_pdf, name="pdf"),
     path("<uuid:appraisal>/stages/<int:number>/", views.stage, name="stage"),

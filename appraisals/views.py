@@ -19,7 +19,7 @@ from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
 from portfolios.rules import entries_owned_by
 
-from . import former, rules, services, stage_views, voice
+from . import former, reassign, rules, services, stage_views, voice
 from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
@@ -155,6 +155,13 @@ def _detail(request, appraisal, *, objective_form=None, status=200):
             "is_appraisee": Participant.APPRAISEE in roles,
             "can_recommend": bool({Participant.ASSESSOR, Participant.APPRAISER} & set(roles)),
             "is_psw": rules.is_psw_of(request.user, appraisal.organisation),
+            # Who took part, and why it changed: not for a former participant (nothing new).
+            "reassignments": appraisal.reassignments.select_related(
+                "from_user", "to_user", "made_by"
+            )
+            if scope is None
+            else (),
+            "can_reassign": scope is None and reassign.can_reassign(request.user, appraisal),
             "recommendations": Appraisal.Recommendation.choices,
             "current_version": FrameworkVersion.objects.current("pcf"),
             "objective_form": objective_form or ObjectiveForm(),

@@ -182,6 +182,21 @@ def appraisal_start(client):
     return Page(response.content.decode(), ["12"])
 
 
+def appraisal_reassign(client):
+    appraisal = _appraisal()
+    from organisations.models import Role
+
+    psw = appraisal.organisation.memberships.get(role=Role.PRINCIPAL_SOCIAL_WORKER).user
+    _login(client, psw)
+    text = f"Moved team, see NHS {NHS}"
+    response = client.post(
+        reverse("appraisals:reassign", args=[appraisal.uuid]),
+        {"role": "appraiser", "to_user": "", "reason": text},
+    )
+    assert response.status_code == 400
+    return Page(response.content.decode(), [text])
+
+
 def appraisal_template(client):
     from appraisals.factories import team_with_people
     from organisations.factories import MembershipFactory
@@ -583,6 +598,7 @@ CASES = {
     "appraisals.forms.DissentForm": appraisal_dissent,
     "appraisals.forms.ObjectiveForm": appraisal_objective,
     "appraisals.start_views.StartForm": appraisal_start,
+    "appraisals.reassign_views.ReassignForm": appraisal_reassign,
     "appraisals.template_forms.TemplateForm": appraisal_template,
     "appraisals.workforce_views.PracticeVoiceForm": practice_voice,
     "appraisals.voice_views.VoiceReplyForm": voice_reply,

@@ -122,6 +122,14 @@ def test_the_demo_shows_three_appraisals_at_three_points(
     assert [s.status for s in stages_of(ravi_appraisal)] == ["signed", "open", "pending"]
     assert stages_of(ravi_appraisal)[1].name == "Mid-year review"
     assert ravi_appraisal.objectives.count() == 1
+    # Started with the PSW as appraiser, then reassigned to Jo with a reason (issue 14).
+    (change,) = ravi_appraisal.reassignments.all()
+    assert (change.role, change.from_user, change.to_user) == (
+        "appraiser",
+        person("kit.psw"),
+        jo,
+    )
+    assert change.made_by == person("kit.psw") and change.reason
 
     # Alex: the ASYE, at the six-month interim review.
     asye = Appraisal.objects.get(appraisee=alex)
