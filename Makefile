@@ -58,30 +58,36 @@ check: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-# The browser journeys (their own server and Chromium) run beside the rest of the suite, so the
-# two cores of a small machine both work; their report follows the suite's. With POSTGRES_TEST_URL
-# set (CI sets it when PostgreSQL answers) the suite runs a second time against that database
-# while the journeys are still going. The journeys' site always runs on its own SQLite file, and
-# the checks of rendered markup alone (page structure, the form-error pattern, the link crawl per
+# Three runs side by side, so that a small machine's cores are never idle: the browser journeys
+# (their own server and Chromium), the suite on SQLite, and (with POSTGRES_TEST_URL set: CI sets
+# it when PostgreSQL answers) the suite again on PostgreSQL. The SQLite run prints as it goes; the
+# other two reports follow it. The journeys' site always runs on its own SQLite file, and the
+# checks of rendered markup alone (page structure, the form-error pattern, the link crawl per
 # person) read the same pages through views already tested on PostgreSQL one by one, so the
-# second pass leaves those out. PYTEST_ARGS runs pytest once with those arguments instead.
+# PostgreSQL run leaves those out. PYTEST_ARGS runs pytest once with those arguments instead.
 BROWSER_LOG := $(VENV)/browser-tests.log
+POSTGRES_LOG := $(VENV)/postgres-tests.log
 POSTGRES_ONLY_SKIPS := --ignore=tests/test_page_structure.py --ignore=tests/test_form_errors.py \
 	--ignore=tests/test_crawl.py
 test: lint check browser
 ifeq ($(strip $(PYTEST_ARGS)),)
 	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest tests/browser -m browser -p no:cacheprovider \
 		> $(BROWSER_LOG) 2>&1 & browser=$$!; \
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -m "not browser"; suite=$$?; \
-	postgres=0; \
+	postgres=; \
 	if [ -n "$(POSTGRES_TEST_URL)" ]; then \
-		echo "== The suite again on PostgreSQL ($(POSTGRES_TEST_URL)) =="; \
 		DATABASE_URL="$(POSTGRES_TEST_URL)" DJANGO_SETTINGS_MODULE=cms.settings.test \
-			$(PY) -m pytest -m "not browser" -p no:cacheprovider $(POSTGRES_ONLY_SKIPS); postgres=$$?; \
+			$(PY) -m pytest -m "not browser" -p no:cacheprovider $(POSTGRES_ONLY_SKIPS) \
+			> $(POSTGRES_LOG) 2>&1 & postgres=$$!; \
+	fi; \
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -m "not browser"; suite=$$?; \
+	on_postgres=0; \
+	if [ -n "$$postgres" ]; then \
+		wait $$postgres; on_postgres=$$?; \
+		echo "== The suite on PostgreSQL ($(POSTGRES_TEST_URL)) =="; cat $(POSTGRES_LOG); \
 	fi; \
 	wait $$browser; journeys=$$?; \
 	echo "== Browser journeys (tests/browser) =="; cat $(BROWSER_LOG); \
-	[ $$suite -eq 0 ] && [ $$postgres -eq 0 ] && [ $$journeys -eq 0 ]
+	[ $$suite -eq 0 ] && [ $$on_postgres -eq 0 ] && [ $$journeys -eq 0 ]
 else
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 endif
