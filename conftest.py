@@ -7,3 +7,12 @@ from capabilities.factories import build_pcf
 def pcf(db):
     """A small published PCF-shaped framework version."""
     return build_pcf()
+
+
+@pytest.fixture
+def core_font(monkeypatch):
+    """Force the PDFs' Helvetica fallback, as on a machine without any wide-coverage TTF (its
+    text can then be read from the content stream: see `tests.pdf_text.literal`)."""
+    from portfolios import pdf
+
+    monkeypatch.setattr(pdf, "find_unicode_font", lambda: None)

@@ -26,9 +26,6 @@ from portfolios.pdf import (
     LINE,
     MUTED_COLOUR,
     NOT_RECORDED,
-    RULE_COLOUR,
-    SMALL_SIZE,
-    TEXT_COLOUR,
     PortfolioPDF,
     TextCleaner,
     _as_dict,
@@ -418,23 +415,6 @@ class AppraisalPDF(PortfolioPDF):
     def __init__(self, appraisee: str, title: str, font):
         super().__init__(appraisee, font)
         self.header_label = self.safe(title or "Appraisal")
-
-    def header(self) -> None:
-        if self.page_no() <= 1:
-            return
-        self.font(SMALL_SIZE)
-        self.set_text_color(*MUTED_COLOUR)
-        self.set_xy(self.l_margin, 9)
-        label = self._fit(self.header_label, self.epw / 2)
-        label_width = self.get_string_width(label) + 2
-        name = self._fit(self.owner_name, self.epw - label_width - 4)
-        self.cell(self.epw - label_width, 4, name)
-        self.cell(label_width, 4, label, align="R")
-        self.set_draw_color(*RULE_COLOUR)
-        self.set_line_width(0.2)
-        self.line(self.l_margin, 14, self.w - self.r_margin, 14)
-        self.set_text_color(*TEXT_COLOUR)
-        self.set_xy(self.l_margin, self.t_margin)
 
     def heading(self, text: str, size: float = 14) -> None:
         self.keep_space(LINE * 5)

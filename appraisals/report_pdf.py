@@ -29,18 +29,6 @@ class ReportPDF(PortfolioPDF):
         super().__init__(report.organisation, font)
         self.header_label = self.safe(report.title)
 
-    def header(self) -> None:
-        if self.page_no() <= 1:
-            return
-        self.font(SMALL_SIZE)
-        self.set_text_color(*MUTED_COLOUR)
-        self.set_xy(self.l_margin, 9)
-        label_width = self.get_string_width(self.header_label) + 2
-        self.cell(self.epw - label_width, 4, self._fit(self.owner_name, self.epw - label_width - 4))
-        self.cell(label_width, 4, self.header_label, align="R")
-        self.set_text_color(*TEXT_COLOUR)
-        self.set_xy(self.l_margin, self.t_margin)
-
 
 def _table(pdf: ReportPDF, table: Table) -> None:
     columns = len(table.columns)

@@ -416,13 +416,17 @@ class PortfolioPDF(FPDF):
 
     # Page furniture -------------------------------------------------------------------------
 
+    # What the running header says on the right of every page after the first (the owner's name
+    # is on the left). Other documents built on this page set their own.
+    header_label = "CPD portfolio"
+
     def header(self) -> None:
         if self.page_no() <= 1:
             return
         self.font(SMALL_SIZE)
         self.set_text_color(*MUTED_COLOUR)
         self.set_xy(self.l_margin, 9)
-        label = "CPD portfolio"
+        label = self._fit(self.header_label, self.epw / 2)
         label_width = self.get_string_width(label) + 2
         name = self._fit(self.owner_name, self.epw - label_width - 4)
         self.cell(self.epw - label_width, 4, name)

@@ -19,23 +19,13 @@ from appraisals.models import Appraisal, PracticeVoiceNote
 from appraisals.report_pdf import render_report_pdf
 from organisations.factories import MembershipFactory, OrganisationFactory
 from organisations.models import Role
-from portfolios import pdf as portfolio_pdf
+from tests.pdf_text import literal
 
 pytestmark = pytest.mark.django_db
 
 YEAR = annual_report.last_complete_year()
 SINCE, UNTIL = annual_report.year_ending(YEAR)
 WE_DID = "We moved team meetings so that Tuesday mornings are kept for visits"
-
-
-def literal(text: str) -> bytes:
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return escaped.encode("latin-1")
-
-
-@pytest.fixture
-def core_font(monkeypatch):
-    monkeypatch.setattr(portfolio_pdf, "find_unicode_font", lambda: None)
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from appraisals.models import Access, Appraisal, SharedEvidence
 from appraisals.pdf import appraisal_data, render_appraisal_pdf
 from organisations.factories import MembershipFactory, TeamFactory
 from organisations.models import Role
-from portfolios import pdf as portfolio_pdf
 from portfolios.factories import EntryFactory, PortfolioFactory
 from portfolios.models import Portfolio
+from tests.pdf_text import literal
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,6 @@ MANAGER_PLAN = "Shadow a colleague at court"
 CORRECTED = "Learn more about parenting assessments"
 REASON = "I named the wrong course"
 DISSENT = "I do not agree with the summary of my caseload"
-
-
-def literal(text: str) -> bytes:
-    """``text`` as fpdf2 writes it in a core-font content stream: latin-1, parens escaped."""
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return escaped.encode("latin-1")
-
-
-@pytest.fixture
-def core_font(monkeypatch):
-    monkeypatch.setattr(portfolio_pdf, "find_unicode_font", lambda: None)
 
 
 def start(people, **template_options) -> Appraisal:

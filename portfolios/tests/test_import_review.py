@@ -199,11 +199,6 @@ def pdf_text(content: bytes) -> bytes:
     return b"\n".join(text)
 
 
-@pytest.fixture
-def core_font(monkeypatch):
-    monkeypatch.setattr(pdf_module, "find_unicode_font", lambda: None)
-
-
 def test_an_imported_comment_in_a_reviewers_name_is_not_printed_as_theirs(client, core_font):
     UserFactory(first_name="Priya", last_name="Shah")  # a real reviewer on this site
     owner = UserFactory()

@@ -26,6 +26,7 @@ from portfolios.pdf import (
     mapping_line,
     render_portfolio_pdf,
 )
+from tests.pdf_text import literal
 
 UNICODE_HEAVY = (
     "\u201cZo\u00eb\u201d said it\u2019s fine \u2014 \u0141ukasz & Nguy\u1ec5n\u2026 "
@@ -115,12 +116,6 @@ def make_data(entries=None, coverage="default", name="Sam Okafor"):
     }
 
 
-def literal(text: str) -> bytes:
-    """``text`` as fpdf2 writes it in a core-font content stream: latin-1, parens escaped."""
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return escaped.encode("latin-1")
-
-
 def page_count(output: bytes) -> int:
     return len(re.findall(rb"/Type /Page\b", output))
 
@@ -129,12 +124,6 @@ def assert_valid_pdf(output):
     assert isinstance(output, bytes)
     assert output.startswith(b"%PDF-")
     assert output.rstrip().endswith(b"%%EOF")
-
-
-@pytest.fixture
-def core_font(monkeypatch):
-    """Force the Helvetica fallback, as on a machine without any wide-coverage TTF."""
-    monkeypatch.setattr(pdf_module, "find_unicode_font", lambda: None)
 
 
 @pytest.fixture
