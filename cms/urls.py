@@ -32,6 +32,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("invitations/", include("organisations.invitation_urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("feedback/", include("portfolios.feedback_urls")),
     path("appraisals/", include("appraisals.urls")),
     path("placements/", include("placements.urls")),
     path("supervision/", include("supervision.urls")),

@@ -282,4 +282,8 @@ def ensure_demo_portfolios(*, today: datetime.date | None = None) -> int:
                         body=rng.choice(COMMENTS),
                     )
         made += len(entries)
+    # Feedback without an account (portfolios.feedback_demo), on the portfolios made above.
+    from .feedback_demo import ensure_demo_feedback
+
+    ensure_demo_feedback(today=today)
     return made

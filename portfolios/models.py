@@ -129,8 +129,24 @@ class Entry(models.Model):
         DRAFT = "draft", "Draft"
         COMPLETE = "complete", "Complete"
 
+    class Source(models.TextChoices):
+        # Who wrote the evidence the entry carries. The owner's own words are always theirs; an
+        # entry from another source also carries words the owner did not write and cannot edit.
+        OWN = "own", "Written by the owner"
+        FEEDBACK = "feedback", "Feedback received through Capable"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="entries")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.OWN)
+    # When not the owner: the kind of person who wrote it (feedback_prompts.Audience), never a name.
+    author_kind = models.CharField("written by", max_length=30, blank=True)
+    feedback = models.OneToOneField(
+        "portfolios.FeedbackAnswer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entry",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     entry_type = models.CharField(
         "type of evidence", max_length=30, choices=Type.choices, blank=True
@@ -183,6 +199,10 @@ class Entry(models.Model):
     @property
     def has_peer_reflection(self) -> bool:
         return has_peer_reflection(self.peer_learning)
+
+    @property
+    def written_by_others(self) -> bool:
+        return self.source != self.Source.OWN
 
     @property
     def activity_type_label(self) -> str:
@@ -473,3 +493,8 @@ class ShareInvitation(models.Model):
     @property
     def is_open(self) -> bool:
         return not (self.accepted_at or self.revoked_at) and self.valid_until > timezone.now()
+
+
+# Feedback requests and answers live in their own module to keep this one short; imported here so
+# Django registers them with the app.
+from .feedback_models import FeedbackAnswer, FeedbackRequest  # noqa: E402, F401

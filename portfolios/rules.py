@@ -111,3 +111,14 @@ def entries_of_share(share):
     if share.whole_portfolio:
         return entries
     return entries.filter(pk__in=share.entries.values("pk"))
+
+
+def feedback_requests_of(user):
+    """Feedback requests and their answers are the learner's alone: nobody else sees them (not a
+    reader of their portfolio) until the learner adds an answer to an entry, which the entry's
+    readers then see with it."""
+    from .models import FeedbackRequest
+
+    if not user.is_authenticated:
+        return FeedbackRequest.objects.none()
+    return FeedbackRequest.objects.filter(portfolio__owner=user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cpd_views, interchange_views, sharing_views, views
+from . import cpd_views, feedback_views, interchange_views, sharing_views, views
 
 app_name = "portfolios"
 
@@ -29,6 +29,19 @@ urlpatterns = [
     path("invitations/<str:token>/", sharing_views.share_invitation, name="share-invitation"),
     path("shared/", views.shared_with_me, name="shared-with-me"),
     path("shared/<uuid:share>/", views.shared_portfolio, name="shared-portfolio"),
+    path("feedback/", feedback_views.feedback_list, name="feedback"),
+    path("feedback/new/", feedback_views.feedback_new, name="feedback-new"),
+    path(
+        "feedback/<uuid:request_uuid>/",
+        feedback_views.feedback_request,
+        name="feedback-request",
+    ),
+    path(
+        "feedback/<uuid:request_uuid>/stop/",
+        feedback_views.feedback_revoke,
+        name="feedback-revoke",
+    ),
+    path("feedback/<uuid:request_uuid>/add/", feedback_views.feedback_add, name="feedback-add"),
     path("cpd/", cpd_views.cpd_current, name="cpd"),
     path("cpd/<int:year>/", cpd_views.cpd_year, name="cpd-year"),
     path("export/", interchange_views.export_page, name="export"),

@@ -21,6 +21,7 @@ from cms.guard_forms import record_confirmation
 from . import coverage as coverage_service
 from . import rules, services
 from .cpd import over_limits
+from .feedback import author_label as feedback_author_label
 from .forms import (
     ACTION_COMPLETE,
     ACTION_DRAFT,
@@ -159,6 +160,7 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
         "readers": rules.readers_of(entry) if is_owner else None,
         "confirmations": entry.guard_confirmations.all() if is_owner else None,
         "too_long": over_limits(entry) if is_owner else (),
+        "author_label": feedback_author_label(entry) if entry.written_by_others else "",
     }
     return render(request, "portfolios/entry_detail.html", context, status=status)
 

@@ -192,8 +192,8 @@ MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 CAPABLE_SESSION_ACTIVITY_SECONDS = 60
 # Requests to these paths leave no trace in the session or its tracking (anonymous
-# practice-voice notes).
-CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/"]
+# practice-voice notes, feedback given through a link without an account).
+CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/", "/feedback/"]
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Email addresses (and passwords) change only through allauth's flows, which verify the new
 # address (ACCOUNT_CHANGE_EMAIL) and notify; Wagtail's account page keeps the name only.
@@ -219,6 +219,8 @@ CAPABLE_MFA_EXEMPT_PATHS = [
     "/search/",
     "/guidance/",
     "/favicon.ico",
+    # Feedback through a link, without an account: it shows nobody's records.
+    "/feedback/",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
