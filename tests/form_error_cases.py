@@ -587,11 +587,59 @@ def sign_up(client):
     return Page(html, ["Ash", "not an address"])
 
 
+def feedback_request(client):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    _login(client, MembershipFactory(role=Role.STUDENT, mfa=True).user)
+    response = client.post(
+        reverse("portfolios:feedback-new"), {"prompt": "easy-read", "days": "90"}
+    )
+    return Page(response.content.decode(), ["90"])
+
+
+def _feedback_link(client, answered=False):
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+    from portfolios import feedback
+
+    learner = MembershipFactory(role=Role.STUDENT, mfa=True).user
+    made, token = feedback.create_request(
+        owner=learner, audience="parent-carer", prompt="standard", days=7
+    )
+    if answered:
+        feedback.submit_answer(token=token, answers=[("What helped?", "Listening")])
+    return learner, made, token
+
+
+def feedback_answer(client):
+    _learner, _made, token = _feedback_link(client)
+    typed = f"You were kind, NHS {NHS}"
+    response = client.post(
+        reverse("feedback:answer", args=[token]), {"q_helped": typed, "q_differently": ""}
+    )
+    return Page(response.content.decode(), [typed])
+
+
+def feedback_add(client):
+    learner, made, _token = _feedback_link(client, answered=True)
+    _login(client, learner)
+    typed = ["Feedback on meetings", f"After a meeting, NHS {NHS}"]
+    response = client.post(
+        reverse("portfolios:feedback-add", args=[made.uuid]),
+        {"title": typed[0], "description": typed[1], "learning": ""},
+    )
+    return Page(response.content.decode(), typed)
+
+
 CASES = {
     "portfolios.forms.EntryForm": portfolio_entry,
     "portfolios.forms.CommentForm": portfolio_comment,
     "portfolios.forms.ShareForm": portfolio_share,
     "portfolios.interchange_views.ImportForm": portfolio_import,
+    "portfolios.feedback_forms.FeedbackRequestForm": feedback_request,
+    "portfolios.feedback_forms.FeedbackAnswerForm": feedback_answer,
+    "portfolios.feedback_forms.AddFeedbackForm": feedback_add,
     "accounts.forms.ProfileForm": profile,
     "appraisals.forms.StageForm": appraisal_stage,
     "appraisals.forms.AmendForm": appraisal_amend,
