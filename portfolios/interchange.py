@@ -94,6 +94,7 @@ def _entries_for_export(user):
     return (
         entries_owned_by(user)
         .order_by(F("occurred_on").asc(nulls_last=True), "created_at", "pk")
+        .select_related("feedback__request")
         .prefetch_related(
             Prefetch(
                 "mappings",
@@ -149,6 +150,23 @@ def _peer_dict(entry: Entry) -> dict | None:
     return {key: value for key, value in given.items() if value or key == "learning"}
 
 
+def _written_by_others(entry: Entry) -> dict | None:
+    """Evidence in the entry that the owner did not write (feedback received through Capable):
+    who wrote it, as a kind of person, the day it came and the words as given."""
+    if not entry.written_by_others:
+        return None
+    from .feedback import author_label
+
+    answer = entry.feedback
+    return {
+        "source": entry.source,
+        "author": author_label(entry),
+        "received_on": _iso(answer.received_on) if answer else None,
+        "typed_from_paper": answer.typed_from_paper if answer else False,
+        "answers": list(answer.answers) if answer else [],
+    }
+
+
 def _entry_dict(entry: Entry) -> dict:
     mappings = sorted(
         (_mapping_dict(mapping.item) for mapping in entry.mappings.all()),
@@ -169,6 +187,7 @@ def _entry_dict(entry: Entry) -> dict:
         "learning": entry.learning,
         "impact": entry.impact,
         "peer_reflection": _peer_dict(entry),
+        "written_by_others": _written_by_others(entry),
         "swe_standards": list(entry.swe_standards or []),
         "mappings": mappings,
         "comments": [

@@ -697,6 +697,17 @@ def _entry(pdf: PortfolioPDF, entry: dict) -> None:
     if _text(entry.get("status")).lower() == "draft":
         pdf.paragraph("Draft - not yet marked as complete", size=9.5, bold=True, line=5)
 
+    others = _as_dict(entry.get("written_by_others"))
+    if others:
+        received = _display_date(others.get("received_on"))
+        pdf.label(
+            f"Feedback received through Capable, written by {_text(others.get('author'))}, "
+            f"not by the owner{f', on {received}' if received else ''}"
+            f"{' (typed in from a paper form)' if others.get('typed_from_paper') else ''}"
+        )
+        for answer in _dicts(others.get("answers")):
+            pdf.field(_text(answer.get("question")) or "Answer", answer.get("answer"))
+
     pdf.field("Short description and why it is relevant", entry.get("description"))
     pdf.field("What I learnt", entry.get("learning"))
     pdf.field("Impact on my practice and on the people I work with", entry.get("impact"))

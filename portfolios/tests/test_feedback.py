@@ -333,3 +333,23 @@ def test_the_demo_student_has_feedback_added_with_a_reflection_one_open_and_one_
 
     call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert FeedbackRequest.objects.filter(portfolio__owner=sol).count() == 3
+
+
+def test_the_export_and_the_printed_portfolio_carry_the_feedback_and_who_wrote_it(
+    client, learner, core_font
+):
+    from portfolios.interchange import export_portfolio
+    from portfolios.pdf import render_portfolio_pdf
+    from tests.pdf_text import literal
+
+    made, token = make_link(client, learner)
+    client.post(answer_url(token), GOOD)
+    feedback.add_to_portfolio(owner=learner, answer=made.answer, values=reflection())
+    data = export_portfolio(learner)
+    [entry] = data["entries"]
+    others = entry["written_by_others"]
+    assert others["source"] == "feedback" and others["author"] == "a parent or carer"
+    assert others["answers"][0]["answer"] == GOOD["q_helped"]
+    output = render_portfolio_pdf(data, compress=False)
+    assert literal("Feedback received through Capable") in output
+    assert literal(GOOD["q_helped"]) in output
