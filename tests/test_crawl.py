@@ -193,6 +193,7 @@ AREAS = {
     "org admin": ["/organisations/northshire/"],
     "student": [
         "/portfolio/",
+        "/portfolio/feedback/",
         "/placements/",
         "/placements/providers/northshire/feedback/",
         "/appraisals/practice-voice/",
