@@ -60,7 +60,7 @@ class FeedbackAnswerForm(forms.Form):
         fields = {}
         for question in questions:
             fields[f"q_{question['key']}"] = forms.CharField(
-                label=question["text"],
+                label=question["text"] + ("" if question["required"] else " (optional)"),
                 help_text=question["hint"],
                 required=question["required"],
                 max_length=ANSWER_MAX_LENGTH,

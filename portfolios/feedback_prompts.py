@@ -70,6 +70,7 @@ PROMPTS = {
             Question(
                 "differently",
                 "What could {name} do better or differently?",
+                required=False,
             ),
             Question(
                 "anything_else",
@@ -90,7 +91,7 @@ PROMPTS = {
         ),
         questions=(
             Question("good", "What was good?", "Write as much or as little as you like."),
-            Question("better", "What could be better?"),
+            Question("better", "What could be better?", required=False),
             Question("anything_else", "Anything else?", required=False),
         ),
         easy_read=True,
@@ -112,7 +113,7 @@ PROMPTS = {
                 "What did {name} do that helped you?",
                 "You could think about when you talked, met or made plans together.",
             ),
-            Question("change", "What would you like {name} to do differently?"),
+            Question("change", "What would you like {name} to do differently?", required=False),
             Question(
                 "anything_else",
                 "Is there anything else you want to say?",

@@ -353,3 +353,13 @@ def test_the_export_and_the_printed_portfolio_carry_the_feedback_and_who_wrote_i
     output = render_portfolio_pdf(data, compress=False)
     assert literal("Feedback received through Capable") in output
     assert literal(GOOD["q_helped"]) in output
+
+
+def test_the_public_pages_leave_no_trace_in_a_signed_in_session_or_mfa_detour(rf):
+    from django.conf import settings
+
+    from accounts.middleware import untracked
+
+    for url in (answer_url("x" * 22), reverse("feedback:print", args=["x" * 22])):
+        assert untracked(rf.get(url))
+        assert url.startswith(tuple(settings.CAPABLE_MFA_EXEMPT_PATHS))
