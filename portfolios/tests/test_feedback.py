@@ -363,3 +363,28 @@ def test_the_public_pages_leave_no_trace_in_a_signed_in_session_or_mfa_detour(rf
     for url in (answer_url("x" * 22), reverse("feedback:print", args=["x" * 22])):
         assert untracked(rf.get(url))
         assert url.startswith(tuple(settings.CAPABLE_MFA_EXEMPT_PATHS))
+
+
+def test_too_many_tries_through_one_link_are_refused_with_the_answers_kept(
+    client, learner, settings
+):
+    settings.FEEDBACK_ANSWER_ATTEMPTS = 2
+    _made, token = make_link(client, learner)
+    refused = {**GOOD, "q_helped": "Ring 07700 900123"}
+    for _ in range(2):
+        assert client.post(answer_url(token), refused).status_code == 400
+    response = client.post(answer_url(token), GOOD)
+    assert response.status_code == 429 and "tried too many times" in response.text
+    assert GOOD["q_differently"] in response.text
+    assert not FeedbackAnswer.objects.exists()
+
+
+def test_answers_typed_in_from_paper_say_so(client, learner):
+    made, token = make_link(client, learner)
+    client.post(answer_url(token), {**GOOD, "typed_from_paper": "on"})
+    entry = feedback.add_to_portfolio(
+        owner=learner, answer=FeedbackAnswer.objects.get(), values=reflection()
+    )
+    client.force_login(learner)
+    assert "typed in from a paper form" in client.get(made.get_absolute_url()).text
+    assert "typed in from a paper form" in client.get(entry.get_absolute_url()).text
