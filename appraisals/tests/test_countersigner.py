@@ -3,6 +3,7 @@ appraiser's own manager countersigns, the PSW at the top; a template can make it
 a cycle proposes the people, and the starter can change any of them."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -138,6 +139,7 @@ def test_the_start_form_proposes_people_and_the_starter_overrides_one(client, hi
             template,
             practitioner,
             action="start",
+            proposed_for=re.search(r'name="proposed_for" value="([^"]*)"', page).group(1),
             appraiser=manager.pk,
             countersigner=psw.pk,
             assessor=educator.pk,
