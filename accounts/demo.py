@@ -45,6 +45,14 @@ ORGANISATIONS = [
     ),
 ]
 
+# The service each local authority's teams sit in (Team.parent), with a head of service (a line
+# manager) above the team managers: the appraiser's own manager, who countersigns by default
+# (appraisals.starting.manager_above). Organisation slug -> (service slug, service name).
+SERVICES = {
+    "northshire": ("childrens-services", "Children's services"),
+    "southvale": ("childrens-social-care", "Children's social care"),
+}
+
 # (local part of the email, first name, last name, organisation, role, team, extra fields)
 PEOPLE = [
     (
@@ -84,11 +92,21 @@ PEOPLE = [
         "Assessment and intervention",
         {},
     ),
+    ("dee.head", "Dee", "Marchetti", "northshire", Role.LINE_MANAGER, "Children's services", {}),
     ("sam.psw", "Sam", "Adeyemi", "northshire", Role.PRINCIPAL_SOCIAL_WORKER, None, {}),
     ("lee.placements", "Lee", "Harrow", "northshire", Role.PLACEMENT_LEAD, None, {}),
     ("ada.admin", "Ada", "Fairweather", "northshire", Role.ORG_ADMIN, None, {}),
     ("ravi.practitioner", "Ravi", "Sandhu", "southvale", Role.PRACTITIONER, "Family help", {}),
     ("jo.manager", "Jo", "Whitlock", "southvale", Role.LINE_MANAGER, "Family help", {}),
+    (
+        "nell.head",
+        "Nell",
+        "Farrow",
+        "southvale",
+        Role.LINE_MANAGER,
+        "Children's social care",
+        {},
+    ),
     ("kit.psw", "Kit", "Moreau", "southvale", Role.PRINCIPAL_SOCIAL_WORKER, None, {}),
     ("bea.admin", "Bea", "Castell", "southvale", Role.ORG_ADMIN, None, {}),
     (
@@ -161,12 +179,24 @@ def ensure_demo_people() -> list[DemoAccount]:
         orgs[slug], _ = Organisation.objects.get_or_create(
             slug=slug, defaults={"name": name, "kind": kind}
         )
+        service = None
+        if slug in SERVICES:
+            service_slug, service_name = SERVICES[slug]
+            service, _ = Team.objects.get_or_create(
+                organisation=orgs[slug], slug=service_slug, defaults={"name": service_name}
+            )
+            teams[(slug, service_name)] = service
         for team_name in team_names:
             teams[(slug, team_name)], _ = Team.objects.get_or_create(
                 organisation=orgs[slug],
                 slug=team_name.lower().replace(" ", "-"),
                 defaults={"name": team_name},
             )
+        if service is not None:
+            # Every team of the organisation sits in the service (also those seeded before it).
+            Team.objects.filter(
+                organisation=orgs[slug], parent__isnull=True, name__in=team_names
+            ).update(parent=service)
     accounts = []
     for local, first, last, org_slug, role, team_name, extra in PEOPLE:
         user = _account(f"{local}@{DEMO_DOMAIN}", first, last)

@@ -2,18 +2,22 @@
 
 Three records show the workflow at different points:
 
-* Priya Okafor (Northshire): last year's annual appraisal with Morgan Hale, completed. Every stage
-  answered and signed by both, the domains self-assessed and judged, one development objective
-  mapped to a framework statement, and a short note of disagreement on the mid-year review.
+* Priya Okafor (Northshire): last year's annual appraisal with Morgan Hale, completed. Northshire
+  has its annual appraisals countersigned, by default by the appraiser's own manager: Dee
+  Marchetti, head of Children's services, the service Morgan's team sits in. Every stage is
+  answered and signed by the three of them, the domains self-assessed and judged, one development
+  objective mapped to a framework statement, and a short note of disagreement on the mid-year
+  review.
 * Ravi Sandhu (Southvale): this year's annual appraisal with Jo Whitlock, at the mid-year review.
   It was started with Kit Moreau (the PSW) as appraiser while the team had no manager in post;
   two days later Kit reassigned the appraiser's role to Jo, with a reason kept in its history.
 * Alex Brennan (Northshire): the ASYE, started about six months ago and now at the six-month
   interim review. Pat Lindqvist, a practice educator and not Alex's line manager, is the
   assessor: she judges the domains and signs each review. The first two stages are signed by
-  Alex, Morgan Hale (line manager), Pat and Sam Adeyemi (the PSW countersigns). At the interim
-  review Alex has self-assessed every domain and Pat has judged six of them so far. Alex has
-  shared portfolio records into the ASYE evidence slots, and some slots are still empty.
+  Alex, Morgan Hale (line manager), Pat and Sam Adeyemi (the ASYE template has the PSW
+  countersign). At the interim review Alex has self-assessed every domain and Pat has judged six
+  of them so far. Alex has shared portfolio records into the ASYE evidence slots, and some slots
+  are still empty.
 
 Everything goes through `services`, so the workflow rules hold for the demo too. The services
 stamp each step with the current time; afterwards the dates are spread over the months the
@@ -43,6 +47,7 @@ APPRAISEE, APPRAISER, ASSESSOR = Participant.APPRAISEE, Participant.APPRAISER, P
 PEOPLE = {
     "priya": "priya.practitioner",
     "morgan": "morgan.manager",
+    "dee": "dee.head",
     "alex": "alex.asye",
     "ravi": "ravi.practitioner",
     "jo": "jo.manager",
@@ -426,6 +431,10 @@ def _settle_dates(appraisal: Appraisal, today: datetime.date) -> None:
 def _priya(cast: _Cast, template, today) -> Appraisal:
     priya, morgan = cast.people["priya"], cast.people["morgan"]
     starts_on = today - datetime.timedelta(days=PRIYA_DAYS_AGO)
+    # Northshire's annual appraisals are countersigned by the appraiser's own manager.
+    if not template.requires_countersignature:
+        template.requires_countersignature = True
+        template.save(update_fields=["requires_countersignature"])
     appraisal = services.start_cycle(
         template=template, appraisee=priya, starts_on=starts_on, started_by=morgan, notify=False
     )

@@ -1,8 +1,8 @@
 """An appraisal as a PDF: the signed record to keep, print or hand to a moderation panel.
 
-`appraisal_data(appraisal)` reads everything the record holds (people, stages, answers, domain
-assessments, sign-offs, amendments, dissent, objectives and, for the ASYE, the evidence slots and
-the recommendation) in a fixed number of queries and returns plain, JSON-ready data: the personal
+`appraisal_data(appraisal)` reads everything the record holds (people and their changes, stages,
+answers, domain assessments, sign-offs, amendments, dissent, objectives and, for the ASYE, the
+evidence slots and the recommendation) in a fixed number of queries and returns plain, JSON-ready data: the personal
 export (`portfolios.interchange`) carries it as is. `render_appraisal_pdf(data)` draws that data
 and never touches the database.
 
@@ -52,6 +52,7 @@ from .models import (
     Stage,
     TemplateQuestion,
 )
+from .reassign_models import Reassignment
 
 __all__ = [
     "appraisal_data",
@@ -123,6 +124,12 @@ def appraisals_with_related(queryset=None):
             Prefetch(
                 "evidence",
                 queryset=SharedEvidence.objects.select_related("entry").order_by("shared_at", "pk"),
+            ),
+            Prefetch(
+                "reassignments",
+                queryset=Reassignment.objects.select_related(
+                    "from_user", "to_user", "made_by"
+                ).order_by("made_at", "pk"),
             ),
         )
     )
@@ -333,6 +340,18 @@ def signed_stages_data(appraisal: Appraisal, *, user, scope: former.SignedScope)
     return data
 
 
+def _reassignment(change: Reassignment) -> dict:
+    return {
+        "role": change.role,
+        "role_label": change.role_words,
+        "from": _name(change.from_user) if change.from_user_id else "",
+        "to": _name(change.to_user),
+        "made_by": _name(change.made_by),
+        "made_at": _iso(change.made_at),
+        "reason": change.reason,
+    }
+
+
 def appraisal_data(
     appraisal: Appraisal,
     *,
@@ -375,6 +394,11 @@ def appraisal_data(
         "rating_scale": [str(r) for r in template.rating_scale or []],
         "requires_countersignature": template.requires_countersignature,
         "signers": [Participant(r).label for r in appraisal.signers()],
+        # Who took part, and why it changed, with the reason, as the appraisal page shows it;
+        # not in a former participant's copy, whose page does not show it either.
+        "reassignments": [_reassignment(r) for r in appraisal.reassignments.all()]
+        if scope is None
+        else [],
         "has_dissent": any(stage["dissents"] for stage in stages),
         "stages": stages,
         "objectives": [
@@ -627,6 +651,24 @@ def _amendment(pdf: AppraisalPDF, number: int, amendment: dict) -> None:
     _sign_offs(pdf, _dicts(amendment.get("sign_offs")), indent=5)
 
 
+def _reassignments(pdf: AppraisalPDF, changes: list[dict]) -> None:
+    """The changes of participant, as on the appraisal page."""
+    pdf.section("Changes of participant", space=30)
+    for change in changes:
+        pdf.keep_space(LINE * 2)
+        who = _text(change.get("to")) or NOT_RECORDED
+        role = _text(change.get("role_label")) or _text(change.get("role"))
+        before = _text(change.get("from"))
+        by = _text(change.get("made_by"))
+        pdf.paragraph(
+            f"{_display_date(change.get('made_at'))}: {who} became the {role}"
+            + (f" in place of {before}" if before else "")
+            + (f" (reassigned by {by})." if by else ".")
+        )
+        if _text(change.get("reason")):
+            pdf.muted(f"Reason: {_text(change.get('reason'))}", indent=5)
+
+
 def _objectives(pdf: AppraisalPDF, objectives: list[dict]) -> None:
     pdf.section("Objectives", space=40)
     if not objectives:
@@ -706,6 +748,9 @@ def render_appraisal_pdf(data: dict, *, compress: bool = True) -> bytes:
     signed_only = data.get("scope") == SIGNED_SCOPE
     _cover(pdf, data, stages)
     pdf.add_page()
+    changes = _dicts(data.get("reassignments"))
+    if changes and not signed_only:
+        _reassignments(pdf, changes)
     for stage in stages:
         _stage(pdf, stage)
     if not signed_only:

@@ -2,10 +2,11 @@
 
 An appraisal is seen by its appraisee and by the people taking part in it *while their role lasts*:
 the appraiser while they hold an active line manager role in the appraisal's organisation, the
-countersigner while they are its Principal Social Worker, the assessor while they are a practice
-educator or line manager there. The organisation's Principal Social Workers, who run the
-appraisal system and see the workforce view, see all of its appraisals. Nobody else: not another
-team's line manager, not an organisation admin, not a colleague, not someone whose role has ended.
+countersigner while they are a line manager (by default the appraiser's own manager) or its PSW,
+the assessor while they are a practice educator or line manager there. The organisation's
+Principal Social Workers, who run the appraisal system and see the workforce view, see all of its
+appraisals. Nobody else: not another team's line manager, not an organisation admin, not a
+colleague, not someone whose role has ended.
 Views answer 404 for anything `appraisals_visible_to` does not return.
 
 One thing outlives a role: a former participant can still *read* (never change) the appraisals
@@ -31,7 +32,8 @@ from .models import Appraisal, AppraisalTemplate, Participant, Reassignment, Sig
 # is theirs whatever their role). The ASYE assessor is the appraiser when no practice educator is.
 PARTICIPANT_ROLES = {
     Participant.APPRAISER: (Role.LINE_MANAGER,),
-    Participant.COUNTERSIGNER: (Role.PRINCIPAL_SOCIAL_WORKER,),
+    # By default the appraiser's own manager (`starting.manager_above`), else the PSW.
+    Participant.COUNTERSIGNER: (Role.LINE_MANAGER, Role.PRINCIPAL_SOCIAL_WORKER),
     Participant.ASSESSOR: (Role.PRACTICE_EDUCATOR, Role.LINE_MANAGER),
 }
 

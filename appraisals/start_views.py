@@ -1,6 +1,9 @@
 """Starting appraisals: for one person, Capable first proposes the appraiser, countersigner and
 assessor from memberships (`starting.default_participants`) as preselected choices, and the
-starter can change any of them; a whole team starts at once, each with their proposals."""
+starter can change any of them; a whole team starts at once, each with their proposals. If the
+person, template or date is changed once the people are shown, they are proposed again (the
+"Propose people again" button, or a start, which is then not made), so nobody starts with people
+proposed for someone else."""
 
 from django import forms
 from django.contrib import messages
@@ -51,6 +54,9 @@ class StartForm(forms.Form):
     assessor = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="As proposed", label="Assessor"
     )
+    # What the people shown were proposed for (`proposal_key`): a start for anything else is
+    # not made but proposed afresh.
+    proposed_for = forms.CharField(required=False, widget=forms.HiddenInput)
     PEOPLE = (Participant.APPRAISER, Participant.COUNTERSIGNER, Participant.ASSESSOR)
 
     def __init__(self, *args, user, **kwargs):
@@ -79,6 +85,34 @@ class StartForm(forms.Form):
         return data
 
 
+def proposal_key(data) -> str:
+    """The person, template and start date the people were proposed for."""
+    return f"{data['person'].pk}:{data['template'].pk}:{data['starts_on'].isoformat()}"
+
+
+PROPOSED_AGAIN = (
+    "Nothing was started: the person, template or start date changed after the people were "
+    "proposed. Check the people proposed now, then start."
+)
+
+
+def _propose(request, data, *, changed: bool):
+    """Step 2: the people proposed for the chosen person, template and date, preselected (the
+    starter can change any of them). Everything else typed stays as it was."""
+    proposed = services.default_participants(
+        template=data["template"], appraisee=data["person"], on=data["starts_on"]
+    )
+    posted = request.POST.copy()
+    for role in StartForm.PEOPLE:
+        posted[role] = getattr(proposed[role], "pk", "") or ""
+    posted["proposed_for"] = proposal_key(data)
+    form = StartForm(posted, user=request.user)
+    form.is_valid()
+    if changed:
+        form.add_error(None, PROPOSED_AGAIN)
+    return render(request, "appraisals/start.html", {"form": form, "choosing": True})
+
+
 @login_required
 def start(request):
     if not rules.cycle_starter_organisations(request.user).exists():
@@ -89,16 +123,12 @@ def start(request):
         data = form.cleaned_data
         try:
             if data["person"] and not choosing:
-                # First the proposals, preselected; the starter can change any of them.
-                proposed = services.default_participants(
-                    template=data["template"], appraisee=data["person"], on=data["starts_on"]
-                )
-                posted = request.POST.copy()
-                for role in StartForm.PEOPLE:
-                    posted[role] = getattr(proposed[role], "pk", "") or ""
-                form = StartForm(posted, user=request.user)
-                form.is_valid()
-                return render(request, "appraisals/start.html", {"form": form, "choosing": True})
+                # First (or again, "Propose people again") the proposals.
+                return _propose(request, data, changed=False)
+            if data["person"] and data["proposed_for"] != proposal_key(data):
+                # Without JavaScript the people shown cannot follow a change of person,
+                # template or date: propose afresh rather than start with the wrong people.
+                return _propose(request, data, changed=bool(data["proposed_for"]))
             if data["person"]:
                 appraisal = services.start_cycle(
                     template=data["template"],

@@ -7,11 +7,16 @@ a reply.
 * Every member of an organisation (any active role) reads its published replies; its PSWs also
   read and write its drafts. Anyone else gets 404 (`replies_visible_to`).
 * Writing a reply is the PSW's (`save_reply`): the notes it groups must be the organisation's.
+  Two PSWs changing the same reply do not overwrite each other unseen: the row is locked while
+  it is saved, and a change made from a reply as it stood before someone else's save
+  (`editing_since`, its `updated_at` when the form was opened) is refused (`ReplyChanged`).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -75,6 +80,20 @@ def replies_changeable_by(user):
     return VoiceReply.objects.filter(organisation__in=rules.psw_organisations(user))
 
 
+class ReplyChanged(ValidationError):
+    """The reply was saved by someone else after the form being saved was opened."""
+
+    def __init__(self, current: VoiceReply):
+        self.current = current
+        when = timezone.localtime(current.updated_at)
+        super().__init__(
+            f"Another Principal Social Worker saved this reply at {when:%H:%M} on {when.day} "
+            f"{when:%B %Y}, after you opened it, so your changes have not been saved. What you "
+            "typed is kept below, and the reply as it is now is shown above it: save again to "
+            "replace it with your version."
+        )
+
+
 @transaction.atomic
 def save_reply(
     *,
@@ -86,9 +105,12 @@ def save_reply(
     notes,
     publish: bool,
     reply: VoiceReply | None = None,
+    editing_since: datetime.datetime | None = None,
 ) -> VoiceReply:
     """Create or change a reply; publish it when `publish` (a published reply stays published,
-    and keeps the date it was first published)."""
+    and keeps the date it was first published). `editing_since` is the reply's `updated_at` as
+    the person changing it last saw it: if it has been saved since, nothing is changed
+    (`ReplyChanged`)."""
     if not rules.is_psw_of(by, organisation):
         raise PermissionDenied("Only the organisation's Principal Social Worker writes replies.")
     notes = list(notes)
@@ -98,6 +120,11 @@ def save_reply(
         reply = VoiceReply(organisation=organisation, created_by=by)
     elif reply.organisation_id != organisation.pk:
         raise PermissionDenied("This reply belongs to another organisation.")
+    else:
+        # Saves of one reply wait for each other, so each sees the one before it.
+        reply = VoiceReply.objects.select_for_update().get(pk=reply.pk)
+        if editing_since is not None and reply.updated_at != editing_since:
+            raise ReplyChanged(reply)
     reply.title, reply.you_said, reply.we_did = title, you_said, we_did
     if publish and not reply.is_published:
         reply.status = VoiceReply.Status.PUBLISHED

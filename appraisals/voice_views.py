@@ -2,6 +2,8 @@
 Worker published to practice voice; the PSW writes them, grouping notes under a theme. Thin
 views: who may see and write what is `appraisals.voice`."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,12 +55,25 @@ class VoiceReplyForm(GuardedFormMixin, forms.Form):
         "never the notes themselves.",
         error_messages={"invalid_choice": "Choose notes sent to this organisation"},
     )
+    # When the reply being changed was last saved, as the form was opened (`voice.save_reply`).
+    editing_since = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["notes"]
         field.queryset = voice.notes_of(organisation)
         field.label_from_instance = _note_label
+
+    def clean_editing_since(self):
+        value = self.cleaned_data["editing_since"]
+        if not value:
+            return None
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(
+                "This page is out of date: open the reply again to change it"
+            ) from None
 
 
 def _note_label(note) -> str:
@@ -113,6 +128,15 @@ def you_said_we_did(request):
     )
 
 
+def _form_page(request, form, organisation, reply, *, current=None, status=None):
+    return render(
+        request,
+        "appraisals/you_said_we_did_form.html",
+        {"form": form, "organisation": organisation, "reply": reply, "current": current},
+        status=status or (400 if form.is_bound else 200),
+    )
+
+
 def _save(request, form, organisation, reply):
     try:
         saved = voice.save_reply(
@@ -120,10 +144,23 @@ def _save(request, form, organisation, reply):
             by=request.user,
             reply=reply,
             publish=request.POST.get("action") == "publish",
+            editing_since=form.cleaned_data["editing_since"],
             **{name: form.cleaned_data[name] for name in ("title", "you_said", "we_did", "notes")},
         )
     except PermissionDenied:
         raise Http404 from None
+    except voice.ReplyChanged as changed:
+        # Someone else saved first: what this person typed stays in the form, beside the reply
+        # as it is now; saving again (from the version now shown) replaces it.
+        current = changed.current
+        data = request.POST.copy()
+        data["editing_since"] = current.updated_at.isoformat()
+        form = VoiceReplyForm(
+            data, organisation=organisation, confirmed_fingerprints=confirmed_fingerprints(current)
+        )
+        form.is_valid()
+        form.add_error(None, changed.message)
+        return _form_page(request, form, organisation, current, current=current, status=409)
     record_confirmation(record=saved, findings=form.guard_confirmed, by=request.user)
     if saved.is_published:
         messages.success(
@@ -147,12 +184,7 @@ def reply_create(request, slug):
     form = VoiceReplyForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         return _save(request, form, organisation, None)
-    return render(
-        request,
-        "appraisals/you_said_we_did_form.html",
-        {"form": form, "organisation": organisation, "reply": None},
-        status=400 if form.is_bound else 200,
-    )
+    return _form_page(request, form, organisation, None)
 
 
 @login_required
@@ -169,14 +201,10 @@ def reply_edit(request, reply):
             "you_said": reply.you_said,
             "we_did": reply.we_did,
             "notes": list(reply.notes.values_list("pk", flat=True)),
+            "editing_since": reply.updated_at.isoformat(),
         },
         confirmed_fingerprints=confirmed_fingerprints(reply),
     )
     if request.method == "POST" and form.is_valid():
         return _save(request, form, organisation, reply)
-    return render(
-        request,
-        "appraisals/you_said_we_did_form.html",
-        {"form": form, "organisation": organisation, "reply": reply},
-        status=400 if form.is_bound else 200,
-    )
+    return _form_page(request, form, organisation, reply)

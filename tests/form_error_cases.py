@@ -517,6 +517,49 @@ def voice_reply(client):
     return Page(response.content.decode(), typed)
 
 
+def voice_reply_changed(client):
+    """A reply saved by another PSW after this one opened it: refused, what was typed kept."""
+    from appraisals import voice
+    from organisations.factories import MembershipFactory
+    from organisations.models import Role
+
+    psw = MembershipFactory(role=Role.PRINCIPAL_SOCIAL_WORKER, mfa=True)
+    reply = voice.save_reply(
+        organisation=psw.organisation,
+        by=psw.user,
+        title="Time to record",
+        you_said="Said",
+        we_did="Done",
+        notes=[],
+        publish=True,
+    )
+    opened = reply.updated_at.isoformat()
+    voice.save_reply(
+        organisation=psw.organisation,
+        by=psw.user,
+        reply=reply,
+        title="Time to record",
+        you_said="Said",
+        we_did="Done sooner",
+        notes=[],
+        publish=True,
+    )
+    _login(client, psw.user)
+    typed = ["Recording time", "People said evenings go on recording", "Two afternoons a week"]
+    response = client.post(
+        reverse("appraisals:you-said-we-did-edit", args=[reply.uuid]),
+        {
+            "title": typed[0],
+            "you_said": typed[1],
+            "we_did": typed[2],
+            "editing_since": opened,
+            "action": "publish",
+        },
+    )
+    assert response.status_code == 409
+    return Page(response.content.decode(), typed)
+
+
 def sign_in(client):
     response = client.post(reverse("account_login"), {"login": "", "password": ""})
     html = response.content.decode()
@@ -650,6 +693,7 @@ CASES = {
     "appraisals.template_forms.TemplateForm": appraisal_template,
     "appraisals.workforce_views.PracticeVoiceForm": practice_voice,
     "appraisals.voice_views.VoiceReplyForm": voice_reply,
+    "appraisals: a reply saved by someone else since it was opened": voice_reply_changed,
     "supervision.forms.SupervisionForm": supervision_record,
     "placements.views.AuditPartForm": audit_part,
     "placements.views.ModerationForm": audit_moderation,

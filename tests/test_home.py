@@ -25,6 +25,9 @@ EXPECTED = {
     "priya.practitioner": ["comment", "comment", "comment"],
     "morgan.manager": ["Six-month interim review", "CPD", "shared", "shared"],
     "sam.psw": ["Six-month interim review", "CPD"],
+    # Heads of service: Dee countersigned Priya's completed appraisal; nothing is owed.
+    "dee.head": ["CPD"],
+    "nell.head": ["CPD"],
     "tara.tutor": ["audit", "audit", "audit", "shared"],
     "sol.student": ["comment", "comment", "comment"],
     "ravi.practitioner": ["Mid-year review", "CPD"],

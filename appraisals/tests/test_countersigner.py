@@ -3,15 +3,18 @@ appraiser's own manager countersigns, the PSW at the top; a template can make it
 a cycle proposes the people, and the starter can change any of them."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from appraisals import services
-from appraisals.factories import team_with_people, two_stage_template
-from appraisals.models import Appraisal, CountersignerFrom
+from accounts.factories import give_mfa
+from appraisals import rules, services
+from appraisals.factories import answer_required, team_with_people, two_stage_template
+from appraisals.models import Appraisal, CountersignerFrom, Stage
 from organisations.factories import MembershipFactory, TeamFactory
-from organisations.models import Role
+from organisations.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +139,7 @@ def test_the_start_form_proposes_people_and_the_starter_overrides_one(client, hi
             template,
             practitioner,
             action="start",
+            proposed_for=re.search(r'name="proposed_for" value="([^"]*)"', page).group(1),
             appraiser=manager.pk,
             countersigner=psw.pk,
             assessor=educator.pk,
@@ -183,3 +187,62 @@ def test_a_team_sits_in_a_service_of_its_own_organisation_and_never_inside_itsel
     team.parent = elsewhere
     with pytest.raises(ValidationError, match="same organisation"):
         team.full_clean()
+
+
+def _signed_by_appraisee_and_appraiser(appraisal):
+    first = appraisal.stages.get(order=1)
+    answer_required(first)
+    services.sign_off(stage=first, user=appraisal.appraisee, role="appraisee")
+    services.sign_off(stage=first, user=appraisal.appraiser, role="appraiser")
+    return first
+
+
+def test_a_line_manager_countersigner_opens_the_appraisal_and_signs(client, hierarchy, pcf):
+    team, service, practitioner, manager, head, psw = hierarchy
+    give_mfa(head)
+    appraisal = countersigned(team, practitioner, manager)
+    assert appraisal.countersigner == head
+    first = _signed_by_appraisee_and_appraiser(appraisal)
+    assert rules.appraisals_visible_to(head).filter(pk=appraisal.pk).exists()
+    assert list(rules.appraisals_run_by(head)) == [appraisal]
+    client.force_login(head)
+    assert client.get(appraisal.get_absolute_url()).status_code == 200
+    assert client.get(first.get_absolute_url()).status_code == 200
+    response = client.post(
+        f"/appraisals/{appraisal.uuid}/stages/1/sign/", {"role": "countersigner"}
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == Stage.Status.SIGNED
+    assert first.sign_offs.filter(user=head, role="countersigner").exists()
+
+
+def test_a_countersigner_whose_manager_role_ended_no_longer_opens_it(client, hierarchy, pcf):
+    team, service, practitioner, manager, head, psw = hierarchy
+    give_mfa(head)
+    appraisal = countersigned(team, practitioner, manager)
+    first = _signed_by_appraisee_and_appraiser(appraisal)
+    services.sign_off(stage=first, user=head, role="countersigner")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Membership.objects.filter(user=head, role=Role.LINE_MANAGER).update(ends_on=yesterday)
+    assert not rules.appraisals_visible_to(head).exists()
+    assert not rules.appraisals_run_by(head).exists()
+    # What they signed stays readable, read-only; nothing new.
+    assert list(rules.appraisals_signed_in_ended_role(head)) == [appraisal]
+    assert rules.role_ended_on(head, appraisal) == yesterday
+    client.force_login(head)
+    assert client.get(appraisal.get_absolute_url()).status_code == 200
+    assert (
+        client.post(
+            f"/appraisals/{appraisal.uuid}/stages/2/sign/", {"role": "countersigner"}
+        ).status_code
+        == 404
+    )
+
+
+def test_a_countersigner_holding_no_manager_or_psw_role_there_does_not_see_it(hierarchy, pcf):
+    team, service, practitioner, manager, head, psw = hierarchy
+    appraisal = countersigned(team, practitioner, manager)
+    assert list(rules.appraisals_visible_to(head)) == [appraisal]
+    Membership.objects.filter(user=head).update(role=Role.ORG_ADMIN)
+    assert not rules.appraisals_visible_to(head).exists()

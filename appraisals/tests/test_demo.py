@@ -81,7 +81,7 @@ def test_the_demo_shows_three_appraisals_at_three_points(
     # Priya: last year's annual appraisal, completed.
     done = Appraisal.objects.get(appraisee=priya)
     assert done.template.name == "Annual appraisal" and done.organisation.slug == "northshire"
-    assert done.appraiser == morgan
+    assert done.appraiser == morgan and done.countersigner == person("dee.head")
     assert done.status == Appraisal.Status.COMPLETED and done.completed_at is not None
     assert 360 <= (today - done.starts_on).days <= 400
     signed = stages_of(done)
@@ -91,6 +91,7 @@ def test_the_demo_shows_three_appraisals_at_three_points(
         assert set(stage.sign_offs.values_list("role", "user")) == {
             ("appraisee", priya.pk),
             ("appraiser", morgan.pk),
+            ("countersigner", person("dee.head").pk),
         }
     # The sign-offs are spread over the year, in order, none in the future.
     dates = [stage.sign_offs.earliest("signed_at").signed_at for stage in signed]
@@ -195,3 +196,40 @@ def test_the_demo_needs_the_framework_and_the_people(db):
     ensure_demo_people()
     assert ensure_demo_appraisals() == 0
     assert not Appraisal.objects.exists()
+
+
+def test_the_demo_teams_sit_in_a_service_whose_head_countersigns(demo_world, client):
+    """Each demo local authority's teams sit in a service led by a line manager: the team
+    managers' own manager, who countersigns their appraisals by default, not the PSW."""
+    from organisations.models import Membership, Role, Team
+
+    for org, head_local, manager_local, service_name in (
+        ("northshire", "dee.head", "morgan.manager", "Children's services"),
+        ("southvale", "nell.head", "jo.manager", "Children's social care"),
+    ):
+        service = (
+            Team.objects.filter(organisation__slug=org, parent__isnull=True, children__isnull=False)
+            .distinct()
+            .get()
+        )
+        assert service.name == service_name
+        assert set(Team.objects.filter(organisation__slug=org).exclude(pk=service.pk)) == set(
+            service.children.all()
+        )
+        head, manager = person(head_local), person(manager_local)
+        assert Membership.objects.get(user=head).role == Role.LINE_MANAGER
+        assert Membership.objects.get(user=head).team == service
+        team = Membership.objects.get(user=manager).team
+        assert team.parent == service
+        assert services.manager_above(manager, team, organisation=service.organisation) == head
+    # Seeding again leaves the hierarchy as it is.
+    ensure_demo_people()
+    assert Team.objects.filter(parent__isnull=True, children__isnull=False).distinct().count() == 2
+
+    ensure_demo_appraisals()
+    priya_appraisal = Appraisal.objects.get(appraisee=person("priya.practitioner"))
+    dee = person("dee.head")
+    assert priya_appraisal.countersigner == dee != person("sam.psw")
+    # The head of service opens what they countersigned.
+    client.force_login(dee)
+    assert client.get(priya_appraisal.get_absolute_url()).status_code == 200

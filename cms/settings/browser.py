@@ -50,6 +50,3 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # used once: accepting the codes either side of the current one lets the harness use the next.
 MFA_TOTP_TOLERANCE = 1
 SITE_URL_FROM_REQUEST = True
-# A fast hasher, as in the test settings: signing in is every journey's first step, and the
-# production hasher's 1.5 million rounds cost seconds a sign-in on a busy test machine.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
