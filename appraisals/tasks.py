@@ -156,6 +156,25 @@ def areas_for(user) -> list[Area]:
                 "Appraisals where you are appraiser, countersigner or assessor.",
             )
         )
+    if rules.cohort_organisations(user).exists():
+        areas.append(
+            Area(
+                "ASYE cohort",
+                reverse("appraisals:asye-cohort"),
+                "People I support",
+                "Every ASYE programme: each review point, who owes what, chasing, the "
+                "recommendation and the panel's decision.",
+            )
+        )
+    if rules.coordinator_organisations(user).exists():
+        areas.append(
+            Area(
+                "Start an ASYE programme",
+                reverse("appraisals:start"),
+                "People I support",
+                "For a newly qualified social worker in the ASYE, or a whole team's.",
+            )
+        )
     if rules.psw_organisations(user).exists():
         areas.append(
             Area(
