@@ -13,9 +13,7 @@ class Chase(models.Model):
     )
     chased_at = models.DateTimeField()
     chased_on = models.DateField(help_text="The local date of the chase: one a stage a day.")
-    people = models.PositiveSmallIntegerField(
-        default=0, help_text="How many people were reminded."
-    )
+    people = models.PositiveSmallIntegerField(default=0, help_text="How many people were reminded.")
 
     class Meta:
         ordering = ["stage", "-chased_at", "-pk"]

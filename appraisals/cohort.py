@@ -144,7 +144,9 @@ def chase(*, stage: Stage, by, today: datetime.date | None = None) -> Chase:
         people, outstanding = reminders.still_to_act(stage)
         people = [p for p in dict.fromkeys(people) if p is not None]
         if not people:
-            raise ValidationError(f"Nobody owes anything at {stage.name}: there is nobody to chase.")
+            raise ValidationError(
+                f"Nobody owes anything at {stage.name}: there is nobody to chase."
+            )
         try:
             with transaction.atomic():
                 chased = Chase.objects.create(
@@ -158,9 +160,7 @@ def chase(*, stage: Stage, by, today: datetime.date | None = None) -> Chase:
             earlier = stage.chases.filter(chased_on=today).select_related("chased_by").first()
             raise ValidationError(_already(stage, earlier)) from None
         transaction.on_commit(
-            lambda: notifications.chased(
-                stage, people, by=by, today=today, outstanding=outstanding
-            )
+            lambda: notifications.chased(stage, people, by=by, today=today, outstanding=outstanding)
         )
     return chased
 

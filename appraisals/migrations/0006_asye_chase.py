@@ -6,26 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisals', '0005_reassignment'),
+        ("appraisals", "0005_reassignment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Chase',
+            name="Chase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chased_at', models.DateTimeField()),
-                ('chased_on', models.DateField(help_text='The local date of the chase: one a stage a day.')),
-                ('people', models.PositiveSmallIntegerField(default=0, help_text='How many people were reminded.')),
-                ('chased_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chases', to='appraisals.stage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chased_at", models.DateTimeField()),
+                (
+                    "chased_on",
+                    models.DateField(help_text="The local date of the chase: one a stage a day."),
+                ),
+                (
+                    "people",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="How many people were reminded."
+                    ),
+                ),
+                (
+                    "chased_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chases",
+                        to="appraisals.stage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stage', '-chased_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('stage', 'chased_on'), name='chase_once_a_day')],
+                "ordering": ["stage", "-chased_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("stage", "chased_on"), name="chase_once_a_day")
+                ],
             },
         ),
     ]

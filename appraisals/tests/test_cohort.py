@@ -112,7 +112,9 @@ def test_the_recommendation_and_panel_decision_show(world, client):
     assert "<strong>Pass</strong>" in page and "<strong>Extend</strong>" in page
 
 
-def test_the_query_count_does_not_grow_with_the_cohort(world, client, django_assert_max_num_queries):
+def test_the_query_count_does_not_grow_with_the_cohort(
+    world, client, django_assert_max_num_queries
+):
     def measure():
         client.get(URL)  # warm the session and header caches
         with CaptureQueriesContext(connection) as queries:

@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_team_parent'),
+        ("organisations", "0003_team_parent"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='invitation',
-            name='role',
-            field=models.CharField(choices=[('student', 'Student'), ('practitioner', 'Practitioner'), ('practice-educator', 'Practice educator'), ('onsite-supervisor', 'On-site supervisor'), ('line-manager', 'Line manager'), ('psw', 'Principal Social Worker'), ('asye-coordinator', 'ASYE coordinator'), ('hei-tutor', 'HEI tutor'), ('placement-lead', 'Placement lead'), ('org-admin', 'Organisation admin')], max_length=30),
+            model_name="invitation",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("student", "Student"),
+                    ("practitioner", "Practitioner"),
+                    ("practice-educator", "Practice educator"),
+                    ("onsite-supervisor", "On-site supervisor"),
+                    ("line-manager", "Line manager"),
+                    ("psw", "Principal Social Worker"),
+                    ("asye-coordinator", "ASYE coordinator"),
+                    ("hei-tutor", "HEI tutor"),
+                    ("placement-lead", "Placement lead"),
+                    ("org-admin", "Organisation admin"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('student', 'Student'), ('practitioner', 'Practitioner'), ('practice-educator', 'Practice educator'), ('onsite-supervisor', 'On-site supervisor'), ('line-manager', 'Line manager'), ('psw', 'Principal Social Worker'), ('asye-coordinator', 'ASYE coordinator'), ('hei-tutor', 'HEI tutor'), ('placement-lead', 'Placement lead'), ('org-admin', 'Organisation admin')], max_length=30),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("student", "Student"),
+                    ("practitioner", "Practitioner"),
+                    ("practice-educator", "Practice educator"),
+                    ("onsite-supervisor", "On-site supervisor"),
+                    ("line-manager", "Line manager"),
+                    ("psw", "Principal Social Worker"),
+                    ("asye-coordinator", "ASYE coordinator"),
+                    ("hei-tutor", "HEI tutor"),
+                    ("placement-lead", "Placement lead"),
+                    ("org-admin", "Organisation admin"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
