@@ -70,6 +70,17 @@ def cohort_organisations(user):
     return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.ASYE_COORDINATOR)
 
 
+def running_roles(user) -> set[str]:
+    """Which of PSW and ASYE coordinator `user` is today, anywhere (one query: for the home)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.active()
+        .filter(user=user, role__in=(Role.PRINCIPAL_SOCIAL_WORKER, Role.ASYE_COORDINATOR))
+        .values_list("role", flat=True)
+    )
+
+
 def asye_cohorts_visible_to(user):
     """The ASYE programmes on the cohort pages `user` opens (and may chase): every one of the
     organisations where they are PSW or ASYE coordinator."""

@@ -5,6 +5,7 @@ their signature, and the appraisal areas their roles let them open."""
 from django.urls import reverse
 
 from cms.home import Area, Task, is_overdue
+from organisations.models import Role
 
 from . import rules, services, voice
 from .models import (
@@ -156,7 +157,8 @@ def areas_for(user) -> list[Area]:
                 "Appraisals where you are appraiser, countersigner or assessor.",
             )
         )
-    if rules.cohort_organisations(user).exists():
+    running = rules.running_roles(user)
+    if running:
         areas.append(
             Area(
                 "ASYE cohort",
@@ -166,7 +168,7 @@ def areas_for(user) -> list[Area]:
                 "recommendation and the panel's decision.",
             )
         )
-    if rules.coordinator_organisations(user).exists():
+    if Role.ASYE_COORDINATOR in running:
         areas.append(
             Area(
                 "Start an ASYE programme",
@@ -175,7 +177,7 @@ def areas_for(user) -> list[Area]:
                 "For a newly qualified social worker in the ASYE, or a whole team's.",
             )
         )
-    if rules.psw_organisations(user).exists():
+    if Role.PRINCIPAL_SOCIAL_WORKER in running:
         areas.append(
             Area(
                 "Workforce view",

@@ -106,6 +106,7 @@ ROLES = {
     "on-site supervisor": "oli.supervisor",
     "line manager": "morgan.manager",
     "PSW": "sam.psw",
+    "ASYE coordinator": "nia.coordinator",
     "placement lead (LA)": "lee.placements",
     "placement lead (HEI)": "hal.placements",
     "org admin": "ada.admin",
