@@ -173,9 +173,11 @@ AREAS = {
     "PSW": [
         "/appraisals/",
         "/appraisals/organisation/",
+        "/appraisals/asye/cohort/",
         "/appraisals/templates/",
         "/appraisals/you-said-we-did/",
     ],
+    "ASYE coordinator": ["/appraisals/", "/appraisals/asye/cohort/", "/appraisals/start/"],
     "placement lead (LA)": [
         "/placements/",
         "/placements/providers/northshire/",
