@@ -16,6 +16,7 @@ from accounts.audit import record_reads
 from cms.messages import report_refusal
 
 from . import cohort, rules
+from .models import AppraisalTemplate
 
 
 def _organisations(user) -> list:
@@ -55,7 +56,7 @@ def cohort_page(request):
             "rows": rows,
             "today": timezone.localdate(),
             "can_start": rules.templates_startable_by(request.user)
-            .filter(organisation=organisation, kind="asye", is_active=True)
+            .filter(organisation=organisation, kind=AppraisalTemplate.Kind.ASYE, is_active=True)
             .exists(),
         },
     )

@@ -18,6 +18,7 @@ from appraisals.tasks import areas_for, tasks_for
 from appraisals.tests.coordinator_world import START, coordinator_of, make_world
 from organisations.factories import MembershipFactory, OrganisationFactory
 from organisations.models import STAFF_ROLES, Membership, Role
+from portfolios.factories import EntryFactory, PortfolioFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,37 @@ def test_the_home_links_to_the_cohort_and_to_starting_an_asye(world, client):
     client.force_login(world.coordinator)
     page = client.get("/home/").content.decode()
     assert 'href="/appraisals/asye/cohort/"' in page and 'href="/appraisals/start/"' in page
+
+
+def test_the_coordinator_reads_no_portfolio_evidence(world, client):
+    """Running the cohort is not reading people's portfolios: the evidence slots show what fills
+    them, with no link to an entry the coordinator may not open."""
+    entry = EntryFactory(portfolio=PortfolioFactory(owner=world.newcomer), title="Home visit note")
+    services.share_evidence(
+        appraisal=world.asye, user=world.newcomer, entry=entry, slot="observation"
+    )
+    client.force_login(world.coordinator)
+    page = client.get(world.asye.get_absolute_url()).content.decode()
+    assert "Home visit note" in page and entry.get_absolute_url() not in page
+    assert client.get(entry.get_absolute_url()).status_code == 404
+    # The assessor, who takes part, follows the link.
+    client.force_login(world.asye.assessor)
+    assert entry.get_absolute_url() in client.get(world.asye.get_absolute_url()).content.decode()
+
+
+def test_a_coordinator_of_two_organisations_chooses_the_cohort(world, client):
+    other = make_world()
+    MembershipFactory(
+        user=world.coordinator,
+        organisation=other.organisation,
+        role=Role.ASYE_COORDINATOR,
+        starts_on=datetime.date(2020, 1, 1),
+    )
+    client.force_login(world.coordinator)
+    response = client.get("/appraisals/asye/cohort/", {"organisation": other.organisation.slug})
+    assert [row.appraisal for row in response.context["rows"]] == [other.asye]
+    response = client.get("/appraisals/asye/cohort/", {"organisation": world.organisation.slug})
+    assert [row.appraisal for row in response.context["rows"]] == [world.asye]
+    stranger = make_world()
+    response = client.get("/appraisals/asye/cohort/", {"organisation": stranger.organisation.slug})
+    assert response.status_code == 404
