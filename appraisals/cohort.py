@@ -116,7 +116,7 @@ def chase(*, stage: Stage, by, today: datetime.date | None = None) -> Chase:
     today = today or timezone.localdate()
     with transaction.atomic():
         stage = (
-            Stage.objects.select_for_update()
+            Stage.objects.select_for_update(of=("self",))
             .select_related(
                 "template_stage",
                 "appraisal__template",
