@@ -32,10 +32,18 @@ class ReviewPoint:
     last_chase: Chase | None
     chaseable: bool
     progress: list[dict] = field(default_factory=list)
+    # (participant role, person) of each signer who has not signed the open review yet.
+    to_sign: list[tuple[str, object]] = field(default_factory=list)
 
     @property
     def owing(self) -> list[dict]:
         return [entry for entry in self.progress if entry["owes"]]
+
+    @property
+    def anyone_owes(self) -> bool:
+        """Whether anyone still has to do something here (answer, assess or sign): there is
+        someone to chase."""
+        return bool(self.owing or self.to_sign)
 
 
 @dataclass
@@ -78,6 +86,7 @@ def cohort(user, organisation, *, today: datetime.date | None = None) -> list[Co
         "template_stage__questions",
         "answers",
         "domain_assessments",
+        "sign_offs",
         Prefetch("chases", queryset=Chase.objects.select_related("chased_by")),
     )
     appraisals = (
@@ -96,15 +105,20 @@ def cohort(user, organisation, *, today: datetime.date | None = None) -> list[Co
             stage.appraisal = appraisal  # already fetched: progress reads its people from it
             state = state_of(stage, today)
             chases = list(stage.chases.all())
-            points.append(
-                ReviewPoint(
-                    stage=stage,
-                    state=state,
-                    last_chase=chases[0] if chases else None,
-                    chaseable=is_chaseable(stage, today),
-                    progress=services.progress(stage) if state in (OPEN, OVERDUE) else [],
-                )
+            point = ReviewPoint(
+                stage=stage,
+                state=state,
+                last_chase=chases[0] if chases else None,
+                chaseable=is_chaseable(stage, today),
             )
+            if state in (OPEN, OVERDUE):
+                point.progress = services.progress(stage)
+                signed = {s.role for s in stage.sign_offs.all() if s.amendment_id is None}
+                people = appraisal.participants()
+                point.to_sign = [
+                    (role, people[role]) for role in appraisal.signers() if role not in signed
+                ]
+            points.append(point)
         rows.append(CohortRow(appraisal=appraisal, points=points))
     return rows
 

@@ -92,6 +92,7 @@ def test_the_page_shows_who_owes_what_and_logs_each_read(world, client):
     page = response.content.decode()
     assert f"{world.manager} (appraiser): answer needed" in page
     assert f"{world.newcomer} (appraisee): answer needed" in page
+    assert f"Still to sign: {world.newcomer} (appraisee), {world.manager} (appraiser)" in page
     assert AccessEvent.objects.filter(
         actor=world.coordinator,
         owner=world.newcomer,
@@ -144,7 +145,7 @@ def test_the_query_count_does_not_grow_with_the_cohort(
     # adds the framework's domains, `services.domains_for`: one or two queries for each such
     # open review point; none is open here.)
     assert four == one, (one, four)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(URL)
 
 
@@ -233,3 +234,19 @@ def test_a_signed_review_is_not_chased(world):
         services.sign_off(stage=stage, user=world.asye.participants()[role], role=role)
     with pytest.raises(ValidationError, match="cannot be chased"):
         cohort.chase(stage=first_stage(world.asye), by=world.coordinator)
+
+
+def test_a_review_waiting_only_for_signatures_is_chased(world, client):
+    """Everything answered, nobody signed yet: the signers still owe their signatures, so the
+    page offers the chase and the chase reaches them."""
+    stage = first_stage(world.asye)
+    answer_required(stage)
+    services.sign_off(stage=stage, user=world.newcomer, role="appraisee")
+    client.force_login(world.coordinator)
+    response = client.get(URL)
+    point = response.context["rows"][0].open_point
+    assert point.owing == [] and point.to_sign == [("appraiser", world.manager)]
+    page = response.content.decode()
+    assert f"Still to sign: {world.manager} (appraiser)" in page
+    assert chase_url(world.asye) in page
+    assert cohort.chase(stage=stage, by=world.coordinator).people == 1
