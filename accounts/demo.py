@@ -94,6 +94,7 @@ PEOPLE = [
     ),
     ("dee.head", "Dee", "Marchetti", "northshire", Role.LINE_MANAGER, "Children's services", {}),
     ("sam.psw", "Sam", "Adeyemi", "northshire", Role.PRINCIPAL_SOCIAL_WORKER, None, {}),
+    ("nia.coordinator", "Nia", "Osborne", "northshire", Role.ASYE_COORDINATOR, None, {}),
     ("lee.placements", "Lee", "Harrow", "northshire", Role.PLACEMENT_LEAD, None, {}),
     ("ada.admin", "Ada", "Fairweather", "northshire", Role.ORG_ADMIN, None, {}),
     ("ravi.practitioner", "Ravi", "Sandhu", "southvale", Role.PRACTITIONER, "Family help", {}),

@@ -17,7 +17,8 @@ Three records show the workflow at different points:
   Alex, Morgan Hale (line manager), Pat and Sam Adeyemi (the ASYE template has the PSW
   countersign). At the interim review Alex has self-assessed every domain and Pat has judged six
   of them so far. Alex has shared portfolio records into the ASYE evidence slots, and some slots
-  are still empty.
+  are still empty. Nia Osborne, Northshire's ASYE coordinator, chased the interim review
+  yesterday (it is due within the week), so her cohort page says "chased on …".
 
 Everything goes through `services`, so the workflow rules hold for the demo too. The services
 stamp each step with the current time; afterwards the dates are spread over the months the
@@ -38,9 +39,17 @@ from capabilities.models import FrameworkVersion, Item
 from organisations.models import Membership, Organisation
 from portfolios.models import Entry
 
-from . import reassign, services
+from . import cohort, reassign, services
 from .defaults import ANNUAL, ASYE, ensure_default_templates
-from .models import ASYE_SLOTS, Appraisal, Participant, Reassignment, SharedEvidence, Stage
+from .models import (
+    ASYE_SLOTS,
+    Appraisal,
+    Chase,
+    Participant,
+    Reassignment,
+    SharedEvidence,
+    Stage,
+)
 
 APPRAISEE, APPRAISER, ASSESSOR = Participant.APPRAISEE, Participant.APPRAISER, Participant.ASSESSOR
 
@@ -52,6 +61,7 @@ PEOPLE = {
     "ravi": "ravi.practitioner",
     "jo": "jo.manager",
     "kit": "kit.psw",
+    "nia": "nia.coordinator",
 }
 RAVI_REASSIGNED = (
     "Jo Whitlock has started as the Family help team's manager and takes over as appraiser, as "
@@ -536,6 +546,22 @@ def _alex(cast: _Cast, template, today) -> Appraisal:
     return appraisal
 
 
+def _chase_alex(cast: _Cast, today) -> None:
+    """Nia, the ASYE coordinator, chased Alex's open review yesterday (once: not again on a later
+    run)."""
+    appraisal = Appraisal.objects.filter(
+        appraisee=cast.people["alex"], status=Appraisal.Status.IN_PROGRESS
+    ).first()
+    if appraisal is None or Chase.objects.filter(stage__appraisal=appraisal).exists():
+        return
+    stage = appraisal.stages.filter(status=Stage.Status.OPEN).first()
+    if stage is None or not cohort.is_chaseable(stage, today):
+        return
+    chased = cohort.chase(stage=stage, by=cast.people["nia"], today=today)
+    yesterday = today - datetime.timedelta(days=1)
+    Chase.objects.filter(pk=chased.pk).update(chased_on=yesterday, chased_at=_at(yesterday, 11))
+
+
 def ensure_demo_appraisals(*, today: datetime.date | None = None) -> int:
     """Create the demo appraisals that do not exist yet (and the default templates of the two
     demo local authorities). Returns how many appraisals were made."""
@@ -564,6 +590,7 @@ def ensure_demo_appraisals(*, today: datetime.date | None = None) -> int:
             appraisal = make(cast, template, today)
             _settle_dates(appraisal, today)
             made += 1
+        _chase_alex(cast, today)
         # The records are invented: drop the emails the services queued about them.
         del connection.run_on_commit[queued:]
     return made

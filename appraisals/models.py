@@ -589,5 +589,6 @@ class PracticeVoiceNote(models.Model):
 
 # “You said, we did” lives in its own module to keep this one short; imported here so Django
 # registers it with the app.
+from .chase_models import Chase  # noqa: E402, F401
 from .reassign_models import Reassignment  # noqa: E402, F401
 from .voice_models import VoiceReply  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Emails about appraisals: a stage opens, someone signs. Reminders before and after a stage's
-due date are sent by the `send_appraisal_reminders` command."""
+due date are sent by the `send_appraisal_reminders` command; an ASYE coordinator's chase from the
+cohort page (`cohort.chase`) sends one too."""
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -66,3 +67,18 @@ def due_soon(stage, people, *, today=None, outstanding=()) -> int:
 def overdue(stage, people, *, today=None, outstanding=()) -> int:
     """The stage is past its due date; `people` still have to act (and the appraiser hears)."""
     return _reminder("overdue", stage, people, today=today, outstanding=outstanding)
+
+
+def chased(stage, people, *, by, today=None, outstanding=()) -> int:
+    """`by` (the ASYE coordinator or PSW) chases the review point: `people` still owe something
+    in it."""
+    today = today or timezone.localdate()
+    context = {
+        "stage": stage,
+        "appraisal": stage.appraisal,
+        "chased_by": by,
+        "days": (stage.due_on - today).days,
+        "days_late": (today - stage.due_on).days,
+        "outstanding": list(outstanding),
+    }
+    return _send("chased", context, people)

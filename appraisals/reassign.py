@@ -1,7 +1,7 @@
 """Reassigning a participant of an appraisal in progress (issue 14).
 
-The organisation's Principal Social Worker may put someone else in the appraiser's,
-countersigner's or assessor's place, with a reason. The change is kept in the appraisal's history
+The organisation's Principal Social Worker (and, in an ASYE programme, its ASYE coordinator) may
+put someone else in the appraiser's, countersigner's or assessor's place, with a reason. The change is kept in the appraisal's history
 (`Reassignment`), shown on its page, and logged in the appraisee's access log (who changed whom,
 never the reason's text). From then on the new person holds the role, with its access and tasks
 (both follow the appraisal's named participants). The person reassigned becomes a former
@@ -20,16 +20,18 @@ ROLES = (Participant.APPRAISER, Participant.COUNTERSIGNER, Participant.ASSESSOR)
 
 
 def reassigner_organisations(user):
-    """Organisations where `user` may reassign participants: their PSWs."""
+    """Organisations where `user` may reassign participants of every appraisal: their PSWs.
+    (ASYE coordinators reassign in the ASYE programmes only: `rules.may_reassign_in`.)"""
     return rules.psw_organisations(user)
 
 
 def appraisals_reassignable_by(user):
-    """Appraisals in progress whose participants `user` may reassign."""
+    """Appraisals in progress whose participants `user` may reassign: the PSW's, and the ASYE
+    programmes an ASYE coordinator coordinates."""
     if not user.is_authenticated:
         return Appraisal.objects.none()
     return Appraisal.objects.filter(
-        organisation__in=reassigner_organisations(user), status=Appraisal.Status.IN_PROGRESS
+        rules.may_reassign_in(user), status=Appraisal.Status.IN_PROGRESS
     )
 
 
@@ -41,7 +43,10 @@ def can_reassign(user, appraisal: Appraisal) -> bool:
 def reassign(*, appraisal: Appraisal, role: str, to, reason: str, by) -> Reassignment:
     """Put `to` in `role` of `appraisal` in place of whoever holds it, because of `reason`."""
     if not can_reassign(by, appraisal):
-        raise PermissionDenied("Only the Principal Social Worker can reassign in this appraisal.")
+        raise PermissionDenied(
+            "Only the Principal Social Worker (or, in an ASYE, its coordinator) can reassign "
+            "in this appraisal."
+        )
     errors = {}
     if role not in ROLES:
         errors["role"] = "Choose the role to reassign"

@@ -16,6 +16,11 @@ read is what they signed, nothing more: the stages with a sign-off of theirs
 written in the appraisal after their role ended (`role_ended_on`). Being reassigned out of an
 appraisal (`reassign`) ends the role in it the same way: the same rule, from that day.
 Templates are managed by the organisation's PSWs and admins.
+
+The organisation's ASYE coordinators run its ASYE cohort (`appraisals_coordinated_by`): while their
+role lasts they see every ASYE programme of the organisation (never an annual appraisal or any
+other kind), start ASYE programmes for people in the ASYE there, chase, reassign participants and
+record the moderation panel's decision. They take no part: they never answer, judge or sign.
 """
 
 import datetime
@@ -42,14 +47,108 @@ def psw_organisations(user):
     return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER)
 
 
+def coordinator_organisations(user):
+    """Organisations where `user` is an ASYE coordinator today."""
+    return organisations_where(user, Role.ASYE_COORDINATOR)
+
+
+def _coordinated(user) -> Q:
+    """The ASYE programmes of the organisations `user` coordinates the ASYE in."""
+    return Q(
+        organisation__in=coordinator_organisations(user),
+        template__kind=AppraisalTemplate.Kind.ASYE,
+    )
+
+
+def appraisals_coordinated_by(user):
+    """Every ASYE programme of the organisations where `user` is an ASYE coordinator."""
+    if not user.is_authenticated:
+        return Appraisal.objects.none()
+    return Appraisal.objects.filter(_coordinated(user))
+
+
+def cohort_organisations(user):
+    """Organisations whose ASYE cohort page `user` opens: their PSWs and ASYE coordinators."""
+    return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.ASYE_COORDINATOR)
+
+
+def running_roles(user) -> set[str]:
+    """Which of PSW and ASYE coordinator `user` is today, anywhere (one query: for the home)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.active()
+        .filter(user=user, role__in=(Role.PRINCIPAL_SOCIAL_WORKER, Role.ASYE_COORDINATOR))
+        .values_list("role", flat=True)
+    )
+
+
+def asye_cohorts_visible_to(user):
+    """The ASYE programmes on the cohort pages `user` opens (and may chase): every one of the
+    organisations where they are PSW or ASYE coordinator."""
+    if not user.is_authenticated:
+        return Appraisal.objects.none()
+    return Appraisal.objects.filter(
+        organisation__in=cohort_organisations(user), template__kind=AppraisalTemplate.Kind.ASYE
+    )
+
+
+def may_record_panel_decision(user, appraisal) -> bool:
+    """The moderation panel's decision on an ASYE is recorded by a PSW of its organisation or
+    by one of its ASYE coordinators."""
+    if is_psw_of(user, appraisal.organisation):
+        return True
+    return appraisals_coordinated_by(user).filter(pk=appraisal.pk).exists()
+
+
+def may_reassign_in(user) -> Q:
+    """The appraisals whose participants `user` may reassign (while in progress): every one of
+    the organisations where they are PSW, and the ASYE programmes they coordinate."""
+    return Q(organisation__in=psw_organisations(user)) | _coordinated(user)
+
+
 def template_manager_organisations(user):
     """Organisations whose appraisal templates `user` manages: their PSWs and admins."""
     return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.ORG_ADMIN)
 
 
 def cycle_starter_organisations(user):
-    """Organisations where `user` may start appraisals: PSWs and line managers."""
-    return organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER)
+    """Organisations where `user` may start appraisals: PSWs and line managers (any template),
+    ASYE coordinators (ASYE programmes only: `templates_startable_by`)."""
+    return organisations_where(
+        user, Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER, Role.ASYE_COORDINATOR
+    )
+
+
+def templates_startable_by(user):
+    """The templates `user` may start a cycle of (in use or not): every template of the
+    organisations where they are PSW or line manager, the ASYE templates where they are ASYE
+    coordinator."""
+    if not user.is_authenticated:
+        return AppraisalTemplate.objects.none()
+    return AppraisalTemplate.objects.filter(
+        Q(
+            organisation__in=organisations_where(
+                user, Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER
+            )
+        )
+        | Q(organisation__in=coordinator_organisations(user), kind=AppraisalTemplate.Kind.ASYE)
+    )
+
+
+def appraisees_startable_by(user):
+    """The practitioner roles `user` may start a cycle for: every practitioner of the
+    organisations where they are PSW or line manager; those in the ASYE where they are ASYE
+    coordinator."""
+    return Membership.objects.active().filter(
+        Q(
+            organisation__in=organisations_where(
+                user, Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER
+            )
+        )
+        | Q(organisation__in=coordinator_organisations(user), asye=True),
+        role=Role.PRACTITIONER,
+    )
 
 
 def _taking_part_now(user) -> Q:
@@ -73,7 +172,10 @@ def appraisals_visible_to(user):
     if not user.is_authenticated:
         return Appraisal.objects.none()
     return Appraisal.objects.filter(
-        Q(appraisee=user) | _taking_part_now(user) | Q(organisation__in=psw_organisations(user))
+        Q(appraisee=user)
+        | _taking_part_now(user)
+        | Q(organisation__in=psw_organisations(user))
+        | _coordinated(user)
     )
 
 
@@ -148,8 +250,13 @@ def reassigned_away_on(user, appraisal, *, held=None) -> datetime.date | None:
 
 def others_records_readable_by(user) -> list:
     """For MFA (`accounts.mfa`): what lets `user` read someone else's appraisal. A PSW reads
-    every appraisal of the organisation; others those they take part in or signed."""
-    return [psw_organisations(user), appraisals_readable_by(user).exclude(appraisee=user)]
+    every appraisal of the organisation, an ASYE coordinator every ASYE programme there; others
+    those they take part in or signed."""
+    return [
+        psw_organisations(user),
+        coordinator_organisations(user),
+        appraisals_readable_by(user).exclude(appraisee=user),
+    ]
 
 
 def templates_managed_by(user):

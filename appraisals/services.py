@@ -128,7 +128,8 @@ def missing_answers(stage: Stage) -> list[tuple[TemplateQuestion, str]]:
     """(question, role) pairs that must still be answered before the stage can be signed."""
     appraisal = stage.appraisal
     present = {role for role, person in appraisal.participants().items() if person}
-    answered = set(stage.answers.values_list("question_id", "role"))
+    # .all(): the cohort page prefetches the answers of many stages at once.
+    answered = {(answer.question_id, answer.role) for answer in stage.answers.all()}
     missing = []
     for question in stage.template_stage.questions.all():
         for role in question.must_answer():
@@ -535,9 +536,12 @@ def record_recommendation(*, appraisal: Appraisal, user, recommendation: str) ->
 
 @transaction.atomic
 def confirm_by_panel(*, appraisal: Appraisal, user, decision: str) -> None:
-    """The moderation panel's decision, recorded by a PSW of the organisation."""
-    if not rules.is_psw_of(user, appraisal.organisation):
-        raise PermissionDenied("A Principal Social Worker records the panel's decision.")
+    """The moderation panel's decision, recorded by a PSW of the organisation or an ASYE
+    coordinator (`rules.may_record_panel_decision`)."""
+    if not rules.may_record_panel_decision(user, appraisal):
+        raise PermissionDenied(
+            "A Principal Social Worker or ASYE coordinator records the panel's decision."
+        )
     if appraisal.status != Appraisal.Status.COMPLETED or not appraisal.recommendation:
         raise ValidationError("The panel confirms a completed ASYE with a recommendation.")
     if decision not in Appraisal.Recommendation.values:

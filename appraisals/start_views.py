@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from accounts.models import User
 from cms.forms import GovUKDateField
-from organisations.models import Membership, Role, Team
+from organisations.models import Membership, Team
 
 from . import rules, services
 from .models import AppraisalTemplate, Participant
@@ -68,13 +68,12 @@ class StartForm(forms.Form):
                 .filter(organisation__in=organisations, role__in=services.CHOOSABLE[role])
                 .values("user")
             ).order_by("last_name", "first_name")
-        self.fields["template"].queryset = AppraisalTemplate.objects.filter(
-            organisation__in=organisations, is_active=True
-        ).select_related("organisation")
+        # An ASYE coordinator (who may start nothing else) sees ASYE templates and people.
+        self.fields["template"].queryset = (
+            rules.templates_startable_by(user).filter(is_active=True).select_related("organisation")
+        )
         self.fields["person"].queryset = User.objects.filter(
-            pk__in=Membership.objects.active()
-            .filter(organisation__in=organisations, role=Role.PRACTITIONER)
-            .values("user")
+            pk__in=rules.appraisees_startable_by(user).values("user")
         ).order_by("last_name", "first_name")
         self.fields["team"].queryset = Team.objects.filter(organisation__in=organisations)
 

@@ -170,12 +170,11 @@ def start_cycle(
 ) -> Appraisal:
     """Start `template` for `appraisee`. The people are proposed from memberships
     (`default_participants`); `chosen` (role -> person) replaces any of the proposals."""
-    if (
-        not rules.cycle_starter_organisations(started_by)
-        .filter(pk=template.organisation_id)
-        .exists()
-    ):
-        raise PermissionDenied("Only a line manager or PSW of the organisation starts appraisals.")
+    if not rules.templates_startable_by(started_by).filter(pk=template.pk).exists():
+        raise PermissionDenied(
+            "Only a line manager or PSW of the organisation starts appraisals (an ASYE "
+            "coordinator, ASYE programmes)."
+        )
     if not template.is_active:
         raise ValidationError("This template is no longer in use.")
     if template.is_asye and not (

@@ -5,6 +5,7 @@ their signature, and the appraisal areas their roles let them open."""
 from django.urls import reverse
 
 from cms.home import Area, Task, is_overdue
+from organisations.models import Role
 
 from . import rules, services, voice
 from .models import (
@@ -156,7 +157,27 @@ def areas_for(user) -> list[Area]:
                 "Appraisals where you are appraiser, countersigner or assessor.",
             )
         )
-    if rules.psw_organisations(user).exists():
+    running = rules.running_roles(user)
+    if running:
+        areas.append(
+            Area(
+                "ASYE cohort",
+                reverse("appraisals:asye-cohort"),
+                "People I support",
+                "Every ASYE programme: each review point, who owes what, chasing, the "
+                "recommendation and the panel's decision.",
+            )
+        )
+    if Role.ASYE_COORDINATOR in running:
+        areas.append(
+            Area(
+                "Start an ASYE programme",
+                reverse("appraisals:start"),
+                "People I support",
+                "For a newly qualified social worker in the ASYE, or a whole team's.",
+            )
+        )
+    if Role.PRINCIPAL_SOCIAL_WORKER in running:
         areas.append(
             Area(
                 "Workforce view",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    cohort_views,
     pdf_views,
     reassign_views,
     report_views,
@@ -17,6 +18,12 @@ urlpatterns = [
     path("", views.appraisal_list, name="index"),
     path("start/", start_views.start, name="start"),
     path("organisation/", workforce_views.organisation, name="organisation"),
+    path("asye/cohort/", cohort_views.cohort_page, name="asye-cohort"),
+    path(
+        "asye/cohort/<uuid:appraisal>/stages/<int:number>/chase/",
+        cohort_views.chase,
+        name="asye-chase",
+    ),
     path(
         "organisation/<slug:slug>/profile/explained/",
         workforce_views.profile_explained,

@@ -112,6 +112,7 @@ def appraisal_list(request):
             "signed_before": signed_before,
             "can_start": rules.cycle_starter_organisations(user).exists(),
             "is_psw": rules.psw_organisations(user).exists(),
+            "sees_cohort": rules.cohort_organisations(user).exists(),
             "manages_templates": rules.template_manager_organisations(user).exists(),
             "offers_voice": offers_voice,
             "offers_replies": offers_replies,
@@ -154,7 +155,8 @@ def _detail(request, appraisal, *, objective_form=None, status=200):
             "show_panel": scope is None or appraisal.panel_confirmed_by_id == request.user.pk,
             "is_appraisee": Participant.APPRAISEE in roles,
             "can_recommend": bool({Participant.ASSESSOR, Participant.APPRAISER} & set(roles)),
-            "is_psw": rules.is_psw_of(request.user, appraisal.organisation),
+            "can_record_panel": not appraisal.read_only
+            and rules.may_record_panel_decision(request.user, appraisal),
             # Who took part, and why it changed: not for a former participant (nothing new).
             "reassignments": appraisal.reassignments.select_related(
                 "from_user", "to_user", "made_by"

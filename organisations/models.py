@@ -92,6 +92,9 @@ class Role(models.TextChoices):
     ONSITE_SUPERVISOR = "onsite-supervisor", "On-site supervisor"
     LINE_MANAGER = "line-manager", "Line manager"
     PRINCIPAL_SOCIAL_WORKER = "psw", "Principal Social Worker"
+    # Runs the ASYE cohort: starts programmes, sees every review point, chases, records the
+    # panel's decision (appraisals.rules); never answers, judges or signs.
+    ASYE_COORDINATOR = "asye-coordinator", "ASYE coordinator"
     HEI_TUTOR = "hei-tutor", "HEI tutor"
     PLACEMENT_LEAD = "placement-lead", "Placement lead"
     ORG_ADMIN = "org-admin", "Organisation admin"

@@ -106,6 +106,7 @@ ROLES = {
     "on-site supervisor": "oli.supervisor",
     "line manager": "morgan.manager",
     "PSW": "sam.psw",
+    "ASYE coordinator": "nia.coordinator",
     "placement lead (LA)": "lee.placements",
     "placement lead (HEI)": "hal.placements",
     "org admin": "ada.admin",
@@ -172,9 +173,11 @@ AREAS = {
     "PSW": [
         "/appraisals/",
         "/appraisals/organisation/",
+        "/appraisals/asye/cohort/",
         "/appraisals/templates/",
         "/appraisals/you-said-we-did/",
     ],
+    "ASYE coordinator": ["/appraisals/", "/appraisals/asye/cohort/", "/appraisals/start/"],
     "placement lead (LA)": [
         "/placements/",
         "/placements/providers/northshire/",

@@ -48,6 +48,8 @@ EXPECTED = {
     "cam.admin": [],
     "jo.manager": ["Mid-year review", "CPD"],
     "rue.board": [],
+    # The ASYE coordinator answers, judges and signs nothing: no tasks, only the cohort.
+    "nia.coordinator": [],
     "uma.admin": ["partnership review"],
 }
 
@@ -123,6 +125,10 @@ def test_areas_follow_roles(seeded):
     assert "Northshire County Council" not in labels("bea.admin")
     assert "Workforce view" in labels("sam.psw")
     assert "Workforce view" not in labels("priya.practitioner")
+    assert {"ASYE cohort", "Start an ASYE programme"} <= labels("nia.coordinator")
+    assert "Workforce view" not in labels("nia.coordinator")
+    assert "ASYE cohort" in labels("sam.psw")
+    assert "ASYE cohort" not in labels("morgan.manager")
     assert "Appraisal templates" in labels("sam.psw")
     assert "Appraisal templates" not in labels("priya.practitioner")
     assert "Your supervision" in labels("priya.practitioner")

@@ -8,12 +8,13 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN, ensure_demo_people
-from appraisals import services
+from appraisals import rules, services
 from appraisals.demo import demo_texts, ensure_demo_appraisals
 from appraisals.models import (
     Answer,
     Appraisal,
     AppraisalTemplate,
+    Chase,
     DomainAssessment,
     Objective,
     SharedEvidence,
@@ -179,6 +180,35 @@ def test_the_demo_shows_three_appraisals_at_three_points(
     ]
     for text in written + demo_texts():
         assert not check_fields({"text": text}), text
+
+
+def test_the_demo_coordinator_runs_the_cohort_and_chased_alex(
+    demo_world, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        ensure_demo_appraisals()
+    assert callbacks == [] and mail.outbox == []  # the demo chase emailed nobody
+    nia, alex = person("nia.coordinator"), person("alex.asye")
+    membership = nia.memberships.get()
+    assert (membership.role, membership.organisation.slug) == ("asye-coordinator", "northshire")
+    # She chased Alex's open review yesterday, once; a second run does not chase again.
+    (chase,) = Chase.objects.all()
+    assert chase.chased_by == nia and chase.stage.appraisal.appraisee == alex
+    assert chase.stage.status == Stage.Status.OPEN
+    assert chase.chased_on == timezone.localdate() - datetime.timedelta(days=1)
+    ensure_demo_appraisals()
+    assert Chase.objects.count() == 1
+
+    client.force_login(nia)
+    response = client.get("/appraisals/asye/cohort/")
+    assert response.status_code == 200
+    assert [row.appraisal.appraisee for row in response.context["rows"]] == [alex]
+    page = response.content.decode()
+    assert f"Chased on {chase.chased_on:%-d %b %Y} by {nia}" in page
+    assert "Chase<span" in page  # chased yesterday: it can be chased again today
+    # She sees Alex's ASYE, and no annual appraisal.
+    visible = {a.template.kind for a in rules.appraisals_visible_to(nia)}
+    assert visible == {"asye"}
 
 
 def test_the_demo_is_made_once(demo_world):
