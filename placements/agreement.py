@@ -17,7 +17,6 @@ from organisations.models import Organisation, PepsStage, Role
 
 from . import rules
 from .models import (
-    PLACEMENT_DAYS,
     Cohort,
     Placement,
     PlacementKind,
@@ -175,7 +174,7 @@ def propose_placement(
         onsite_supervisor=onsite_supervisor,
         hei_tutor=hei_tutor,
         kind=kind,
-        days_required=PLACEMENT_DAYS[PlacementKind(kind)],
+        days_required=cohort.programme.days_for(kind),
         starts_on=starts_on,
         ends_on=ends_on,
     )

@@ -192,15 +192,63 @@ class PartnershipSide(models.Model):
 # Programmes, cohorts and placements
 
 
+class PlacementKind(models.TextChoices):
+    """Each kind's length is its programme's setting (`Programme.days_for`)."""
+
+    FIRST = "first", "First placement"
+    FINAL = "final", "Final placement"
+    SKILLS = "skills", "Skills days"
+
+
 class Programme(models.Model):
+    """A qualifying programme of an HEI, with the placement rules it sets. The defaults follow
+    Social Work England's expectations: 200 days of practice learning in all, made of 30 skills
+    days, a 70-day first placement and a 100-day final placement."""
+
     hei = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
     name = models.CharField(max_length=200)
+    first_placement_days = models.PositiveSmallIntegerField("days in a first placement", default=70)
+    final_placement_days = models.PositiveSmallIntegerField(
+        "days in a final placement", default=100
+    )
+    skills_days = models.PositiveSmallIntegerField("skills days", default=30)
+    practice_days_total = models.PositiveSmallIntegerField(
+        "days of practice learning in all",
+        default=200,
+        help_text="What a student needs across the programme (Social Work England asks for 200).",
+    )
+    half_days_allowed = models.BooleanField(
+        "half days may be logged", default=True, help_text="If not, each date logged is a full day."
+    )
+    final_needs_designation = models.BooleanField(
+        "final placements need an Approved Practice Setting or teaching organisation",
+        default=False,
+    )
+    statutory_placement_required = models.BooleanField(
+        "a placement with statutory tasks is required", default=True
+    )
 
     class Meta:
         ordering = ["hei", "name"]
 
     def __str__(self):
         return f"{self.name} ({self.hei})"
+
+    def days_for(self, kind: str) -> int:
+        """The length this programme sets for a placement of `kind`."""
+        return {
+            PlacementKind.FIRST: self.first_placement_days,
+            PlacementKind.FINAL: self.final_placement_days,
+            PlacementKind.SKILLS: self.skills_days,
+        }[PlacementKind(kind)]
+
+    @property
+    def rules_text(self) -> str:
+        """The placement lengths in words, for choosing a cohort."""
+        return (
+            f"first placement {self.first_placement_days} days, final "
+            f"{self.final_placement_days}, {self.practice_days_total} in all"
+        )
 
 
 class Cohort(models.Model):
@@ -213,15 +261,6 @@ class Cohort(models.Model):
 
     def __str__(self):
         return f"{self.programme.name}, {self.name}"
-
-
-class PlacementKind(models.TextChoices):
-    FIRST = "first", "First placement (70 days)"
-    FINAL = "final", "Final placement (100 days)"
-    SKILLS = "skills", "Skills days"
-
-
-PLACEMENT_DAYS = {PlacementKind.FIRST: 70, PlacementKind.FINAL: 100, PlacementKind.SKILLS: 30}
 
 
 class Placement(models.Model):

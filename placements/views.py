@@ -136,8 +136,15 @@ class MembershipChoiceField(forms.ModelChoiceField):
         return f"{membership.user} ({detail}, {membership.organisation})"
 
 
+class CohortChoiceField(forms.ModelChoiceField):
+    """A cohort, labelled with its programme's placement lengths (the programme's settings)."""
+
+    def label_from_instance(self, cohort):
+        return f"{cohort} ({cohort.programme.rules_text})"
+
+
 class PlacementForm(ServiceErrorsMixin, forms.Form):
-    cohort = forms.ModelChoiceField(
+    cohort = CohortChoiceField(
         queryset=Cohort.objects.none(),
         empty_label="Choose a cohort",
         error_messages={"required": "Choose the student's cohort"},
@@ -151,6 +158,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         choices=PlacementKind.choices,
         widget=forms.RadioSelect,
         label="Kind of placement",
+        help_text="Its length is the one the cohort's programme sets.",
         error_messages={"required": "Choose the kind of placement"},
     )
     provider_team = forms.ModelChoiceField(
