@@ -11,6 +11,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Organisation, PepsStage, Role
@@ -18,11 +19,16 @@ from organisations.models import Organisation, PepsStage, Role
 from . import rules
 from .models import (
     Cohort,
+    DesignationKind,
     Placement,
     PlacementKind,
     StudentUnit,
 )
 from .steps import (
+    HEI_SIDE,
+    PROVIDER_SIDE,
+    SIDE_LEADS,
+    SIDE_NAMES,
     SUPERVISOR_ROLES,
     Status,
     _active,
@@ -31,6 +37,8 @@ from .steps import (
     _lock,
     _log_change,
     _status_change,
+    has_agreed,
+    sides_to_agree,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -90,6 +98,16 @@ def propose_placement(
         fail("kind", "Choose the kind of placement")
     if not provider.is_employer:
         fail("provider_team", "A placement is with a team of an employer")
+    elif (
+        kind == PlacementKind.FINAL
+        and cohort.programme.final_needs_designation
+        and not designation_status(provider)
+    ):
+        fail(
+            "provider_team",
+            f"{provider} is not a current Approved Practice Setting or teaching organisation, "
+            f"which {cohort.programme.name} requires for a final placement",
+        )
     if not cohort.students.filter(pk=student.pk).exists():
         fail("student", f"{student} is not a student in {cohort}")
     if not _active().filter(user=hei_tutor, organisation=hei, role=Role.HEI_TUTOR).exists():
@@ -163,7 +181,12 @@ def propose_placement(
 
     if errors:
         raise ValidationError(errors)
+    # Proposing counts as the proposer's own side agreeing (the HEI's, if they lead both).
+    side = HEI_SIDE if hei.pk in leads else PROVIDER_SIDE
+    now = timezone.now()
     return Placement.objects.create(
+        proposed_by=by,
+        **{f"{side}_agreed_by": by, f"{side}_agreed_at": now},
         student=student,
         cohort=cohort,
         provider_team=provider_team,
@@ -194,12 +217,44 @@ def unit_occupancy(unit: StudentUnit, starts_on: date, ends_on: date, *, exclude
     return max((sum(1 for s, e in spans if s <= day <= e) for day in days), default=0)
 
 
+def designation_status(organisation) -> list[str]:
+    """The designations the organisation holds today, by name (empty if none): shown when a
+    placement is proposed, and required for a final placement where the programme says so."""
+    from .designations import current_designation
+
+    return [kind.label for kind in DesignationKind if current_designation(organisation, kind.value)]
+
+
 @transaction.atomic
 def agree(*, placement: Placement, by) -> Placement:
+    """Agree the placement for one side (the provider or the HEI). It is agreed once both sides
+    have; one person's click counts for one side only, and the proposer's side agreed when
+    they proposed."""
     _lock(placement)
     roles = _check("agree", by, placement)
+    sides = sides_to_agree(by, placement, roles)
+    if not sides:
+        mine = [s for s in SIDE_LEADS if getattr(placement, f"{s}_agreed_by_id") == by.pk]
+        if mine:
+            others = [SIDE_NAMES[s] for s in SIDE_LEADS if s not in mine]
+            raise PermissionDenied(
+                f"You have agreed for {SIDE_NAMES[mine[0]]}: a placement lead of "
+                f"{' and '.join(others)} agrees for them."
+            )
+        raise PermissionDenied(
+            "Your side has already agreed: the placement waits for the other side."
+        )
+    side = sides[0]
+    setattr(placement, f"{side}_agreed_by", by)
+    setattr(placement, f"{side}_agreed_at", timezone.now())
+    fields = [f"{side}_agreed_by", f"{side}_agreed_at"]
     before = placement.status
-    placement.status = Status.AGREED
-    placement.save(update_fields=["status"])
-    _log_change(placement, by, roles, _status_change(placement, before))
+    if all(has_agreed(placement, s) for s in SIDE_LEADS):
+        placement.status = Status.AGREED
+        fields.append("status")
+    placement.save(update_fields=fields)
+    change = f"agreed for {SIDE_NAMES[side]}"
+    if placement.status != before:
+        change += f"; {_status_change(placement, before)}"
+    _log_change(placement, by, roles, change)
     return placement

@@ -229,8 +229,8 @@ PLANS = [
         Placement.Status.PROPOSED,
         in_unit=True,
     ),
-    # Southvale: Pat Lindqvist educates from outside, Ravi Sandhu supervises on site. Southvale
-    # has no placement lead in the demo, so the provider's part of the audit stays open.
+    # Southvale: Pat Lindqvist educates from outside, Ravi Sandhu supervises on site. Southvale's
+    # placement lead agreed the placement but has not sent the provider's part of the audit.
     Plan(
         "gem.student",
         ("uni-northshire", "2023 intake"),
@@ -276,6 +276,13 @@ PLANS = [
 TUTORS = {"uni-northshire": "tara.tutor", "southvale-university": "gil.tutor"}
 # Who proposes and agrees: the HEI's placement lead where it has one, else the provider's.
 LEADS = {"uni-northshire": "hal.placements", "northshire": "lee.placements"}
+# Placement leads who agree placements for their side (and take no part in the audits).
+AGREEING_LEADS = {
+    **LEADS,
+    "southvale-university": "una.placements",
+    "southvale": "wyn.placements",
+    "brightpath": "bo.placements",
+}
 
 FINAL_REPORT = (
     "The student built trusting working relationships quickly and used supervision well to "
@@ -493,7 +500,9 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
     )
     if plan.state == Placement.Status.PROPOSED:
         return placement
-    services.agree(placement=placement, by=lead)
+    # Proposing counted for the proposer's side; a lead of the other side agrees for theirs.
+    other = plan.provider if university in LEADS else university
+    services.agree(placement=placement, by=people[AGREEING_LEADS[other]])
     if plan.state == Placement.Status.AGREED:
         return placement
     services.start(placement=placement, by=lead)

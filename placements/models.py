@@ -314,6 +314,19 @@ class Placement(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    # Both sides agree: the provider's placement lead and the HEI's. Proposing counts for the
+    # proposer's side only; one person never agrees for both.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider_agreed_at = models.DateTimeField(null=True, blank=True)
+    hei_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hei_agreed_at = models.DateTimeField(null=True, blank=True)
     ended_reason = models.TextField(blank=True)
     learning_agreement_on = models.DateField(null=True, blank=True)
     midpoint_review_on = models.DateField(null=True, blank=True)

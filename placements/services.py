@@ -4,6 +4,7 @@ module per stage of the lifecycle beside this one (see `steps` for the overview)
 
 from .agreement import (
     agree,
+    designation_status,
     peps_stage_of,
     propose_placement,
     unit_occupancy,
@@ -53,9 +54,11 @@ from .steps import (
     TUTOR,
     Status,
     Step,
+    has_agreed,
     may,
     next_step,
     roles_in,
+    sides_to_agree,
     steps_for,
 )
 
@@ -81,8 +84,10 @@ __all__ = [
     "complete",
     "criterion_field",
     "days_logged",
+    "designation_status",
     "end_early",
     "extend",
+    "has_agreed",
     "log_days",
     "may",
     "may_update_action",
@@ -101,6 +106,7 @@ __all__ = [
     "section_field",
     "send_action_reminders",
     "share_portfolio_with_assessors",
+    "sides_to_agree",
     "start",
     "steps_for",
     "submit_audit_part",

@@ -98,7 +98,7 @@ STEPS: dict[str, Step] = {
     "agree": Step(
         "Agree the placement",
         LEADS,
-        "A placement lead of the provider or of the HEI agrees a placement.",
+        "A placement lead of the provider and one of the HEI each agree a placement.",
         (Status.PROPOSED,),
         "Only a proposed placement can be agreed.",
     ),
@@ -177,7 +177,35 @@ def may(step: str, roles, placement: Placement) -> bool:
 def steps_for(user, placement: Placement, roles=None) -> set[str]:
     """The steps `user` may take on this placement now."""
     roles = roles_in(user, placement) if roles is None else roles
-    return {name for name in STEPS if may(name, roles, placement)}
+    steps = {name for name in STEPS if may(name, roles, placement)}
+    if "agree" in steps and not sides_to_agree(user, placement, roles):
+        steps.discard("agree")
+    return steps
+
+
+# The two sides that agree a placement: the role that agrees for each, and its name.
+PROVIDER_SIDE = "provider"
+HEI_SIDE = "hei"
+SIDE_LEADS = {PROVIDER_SIDE: PROVIDER_LEAD, HEI_SIDE: HEI_LEAD}
+SIDE_NAMES = {PROVIDER_SIDE: "the provider", HEI_SIDE: "the HEI"}
+
+
+def has_agreed(placement: Placement, side: str) -> bool:
+    return getattr(placement, f"{side}_agreed_at") is not None
+
+
+def sides_to_agree(user, placement: Placement, roles=None) -> list[str]:
+    """The sides `user` may still agree for: a side whose placement lead they are and which has
+    not agreed yet. Nobody agrees for both sides: once someone has agreed for one side (proposing
+    counts for the proposer's side), they agree for no other."""
+    roles = roles_in(user, placement) if roles is None else roles
+    if user.pk in (placement.provider_agreed_by_id, placement.hei_agreed_by_id):
+        return []
+    return [
+        side
+        for side, lead in SIDE_LEADS.items()
+        if lead in roles and not has_agreed(placement, side)
+    ]
 
 
 def _check(step: str, user, placement: Placement) -> frozenset[str]:
@@ -227,7 +255,8 @@ def next_step(placement: Placement) -> str:
     """What the placement waits for, in words (no queries beyond `placement.audit` and its
     parts, which lists prefetch)."""
     if placement.status == Status.PROPOSED:
-        return "Waiting to be agreed by the provider and the HEI"
+        waiting = [SIDE_NAMES[side] for side in SIDE_LEADS if not has_agreed(placement, side)]
+        return f"Waiting to be agreed by {' and '.join(waiting)}"
     if placement.status == Status.AGREED:
         if not placement.learning_agreement_on:
             return "Learning agreement, then start"

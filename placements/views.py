@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from accounts.audit import record_access
 from accounts.models import User
@@ -19,11 +20,14 @@ from cms.messages import report_refusal
 from organisations.models import Membership, Organisation, Role, Team
 
 from . import rules, services
+from .designations import GRANTED
 from .models import (
     ActionItem,
     Audit,
     AuditParty,
     Cohort,
+    Designation,
+    DesignationKind,
     Placement,
     PlacementKind,
     StudentUnit,
@@ -54,6 +58,9 @@ def _placement(request, uuid) -> Placement:
             "co_assessor",
             "onsite_supervisor",
             "hei_tutor",
+            "proposed_by",
+            "provider_agreed_by",
+            "hei_agreed_by",
         ),
         uuid=uuid,
     )
@@ -143,6 +150,36 @@ class CohortChoiceField(forms.ModelChoiceField):
         return f"{cohort} ({cohort.programme.rules_text})"
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    """A team, labelled with its employer and the designations the employer holds today (set
+    `designations`: {organisation id: [designation names]})."""
+
+    designations: dict = {}
+
+    def label_from_instance(self, team):
+        held = self.designations.get(team.organisation_id)
+        status = " and ".join(held) if held else "no Approved Practice Setting or teaching status"
+        return f"{team.name}, {team.organisation} ({status})"
+
+
+def designations_held(organisations) -> dict:
+    """{organisation id: names of the designations it holds today}, in one query."""
+    today = timezone.localdate()
+    held: dict = {}
+    current = (
+        Designation.objects.filter(
+            organisation__in=organisations, status__in=GRANTED, starts_on__lte=today
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values_list("organisation_id", "kind")
+        .distinct()
+        .order_by("organisation_id", "kind")
+    )
+    for organisation, kind in current:
+        held.setdefault(organisation, []).append(DesignationKind(kind).label)
+    return held
+
+
 class PlacementForm(ServiceErrorsMixin, forms.Form):
     cohort = CohortChoiceField(
         queryset=Cohort.objects.none(),
@@ -161,10 +198,12 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         help_text="Its length is the one the cohort's programme sets.",
         error_messages={"required": "Choose the kind of placement"},
     )
-    provider_team = forms.ModelChoiceField(
+    provider_team = TeamChoiceField(
         queryset=Team.objects.none(),
         empty_label="Choose a team",
         label="Team",
+        help_text="Each team's employer is shown with its Approved Practice Setting and teaching "
+        "organisation status today.",
         error_messages={"required": "Choose the team the student joins"},
     )
     unit = forms.ModelChoiceField(
@@ -219,6 +258,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         self.fields["provider_team"].queryset = Team.objects.filter(
             organisation__in=employers
         ).select_related("organisation")
+        self.fields["provider_team"].designations = designations_held(employers)
         self.fields["unit"].queryset = StudentUnit.objects.filter(
             team__organisation__in=employers
         ).select_related("team__organisation")
@@ -422,6 +462,9 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         "audit": getattr(placement, "audit", None),
         "next_step": services.next_step(placement),
         "is_student": placement.student_id == request.user.pk,
+        "designations": services.designation_status(placement.provider)
+        if placement.status == Placement.Status.PROPOSED
+        else None,
     }
 
 

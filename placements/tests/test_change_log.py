@@ -48,7 +48,7 @@ def test_lifecycle_steps_are_logged_as_changes(world, placement):
         world["student"],
         Action.CHANGE,
     )
-    assert agreed.change == "status: proposed → agreed"
+    assert agreed.change == "agreed for the provider; status: proposed → agreed"
     assert agreed.organisation == world["provider"]
     assert started.change == "status: agreed → in progress"
     assert started.ip_address is None and started.path == ""  # no request in a service

@@ -359,7 +359,7 @@ def test_each_step_is_refused_to_people_who_do_not_take_it(world, step, who):
 @pytest.mark.parametrize(
     ("step", "who"),
     [
-        ("agree", "hei_lead"),
+        ("agree", "provider_lead"),
         ("start", "tutor"),
         ("learning_agreement", "pe"),
         ("midpoint", "tutor"),
