@@ -155,7 +155,7 @@ def propose_placement(
             Placement.objects.filter(
                 student=student, starts_on__lte=ends_on, ends_on__gte=starts_on
             )
-            .exclude(status=Status.ENDED_EARLY)
+            .exclude(status__in=Placement.EXITS)
             .order_by("starts_on")
             .first()
         )
@@ -205,10 +205,10 @@ def propose_placement(
 
 def unit_occupancy(unit: StudentUnit, starts_on: date, ends_on: date, *, exclude=None) -> int:
     """The most students placed in the unit on any one day between the two dates (placements
-    ended early do not count)."""
+    that ended early, were withdrawn or were cancelled do not count)."""
     others = Placement.objects.filter(
         unit=unit, starts_on__lte=ends_on, ends_on__gte=starts_on
-    ).exclude(status=Status.ENDED_EARLY)
+    ).exclude(status__in=Placement.EXITS)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     spans = list(others.values_list("starts_on", "ends_on"))

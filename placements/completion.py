@@ -9,6 +9,7 @@ from django.db import transaction
 from accounts.models import AccessEvent
 
 from .audits import open_audit
+from .days import days_confirmed, days_needed
 from .models import (
     Audit,
     Placement,
@@ -51,6 +52,15 @@ def complete(*, placement: Placement, by) -> Audit:
         raise ValidationError(
             "The practice educator must record the final report and recommendation first."
         )
+    confirmed, needed = days_confirmed(placement), days_needed(placement)
+    if confirmed < needed:
+        raise ValidationError(
+            {
+                "days": f"{confirmed} of the {needed} days needed are confirmed. The practice "
+                "educator or on-site supervisor confirms the days logged; the HEI can reduce "
+                "the days needed, with a reason."
+            }
+        )
     before = placement.status
     placement.status = Status.COMPLETED
     placement.save(update_fields=["status"])
@@ -58,17 +68,18 @@ def complete(*, placement: Placement, by) -> Audit:
     return open_audit(placement)
 
 
-@transaction.atomic
-def end_early(*, placement: Placement, by, reason: str) -> Audit | None:
-    """End the placement before its time. A placement that had started gets a quality audit
-    (returned); one that never started does not."""
+def _stop(
+    *, placement: Placement, by, reason: str, step: str, status: str, why: str
+) -> Audit | None:
+    """Stop the placement before it is completed, with a reason. A placement that had started
+    gets a quality audit (returned); one that never started does not."""
     _lock(placement)
-    roles = _check("end_early", by, placement)
+    roles = _check(step, by, placement)
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why the placement is ending early"})
+        raise ValidationError({"reason": why})
     had_started = placement.status == Status.IN_PROGRESS
     before = placement.status
-    placement.status = Status.ENDED_EARLY
+    placement.status = status
     placement.ended_reason = reason.strip()
     placement.save(update_fields=["status", "ended_reason"])
     _log_change(
@@ -79,6 +90,46 @@ def end_early(*, placement: Placement, by, reason: str) -> Audit | None:
         action=AccessEvent.Action.END,
     )
     return open_audit(placement) if had_started else None
+
+
+@transaction.atomic
+def end_early(*, placement: Placement, by, reason: str) -> Audit | None:
+    """End the placement before its time (the setting can no longer offer it, illness...)."""
+    return _stop(
+        placement=placement,
+        by=by,
+        reason=reason,
+        step="end_early",
+        status=Status.ENDED_EARLY,
+        why="Say why the placement is ending early",
+    )
+
+
+@transaction.atomic
+def withdraw(*, placement: Placement, by, reason: str) -> Audit | None:
+    """The HEI withdraws the student from the placement (they leave or pause the programme, or
+    the HEI removes them), before or during it."""
+    return _stop(
+        placement=placement,
+        by=by,
+        reason=reason,
+        step="withdraw",
+        status=Status.WITHDRAWN,
+        why="Say why the student is being withdrawn",
+    )
+
+
+@transaction.atomic
+def cancel(*, placement: Placement, by, reason: str) -> None:
+    """Call the placement off before it starts (either side)."""
+    _stop(
+        placement=placement,
+        by=by,
+        reason=reason,
+        step="cancel",
+        status=Status.CANCELLED,
+        why="Say why the placement is being cancelled",
+    )
 
 
 @transaction.atomic

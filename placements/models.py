@@ -270,6 +270,8 @@ class Placement(models.Model):
         IN_PROGRESS = "in-progress", "In progress"
         COMPLETED = "completed", "Completed"
         ENDED_EARLY = "ended-early", "Ended early"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CANCELLED = "cancelled", "Cancelled"
 
     class Recommendation(models.TextChoices):
         PASS = "pass", "Pass"
@@ -311,6 +313,10 @@ class Placement(models.Model):
     days_required = models.PositiveSmallIntegerField()
     extension_days = models.PositiveSmallIntegerField(default=0)
     extension_reason = models.TextField(blank=True)
+    reduction_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days the HEI has taken off what is needed to complete."
+    )
+    reduction_reason = models.TextField(blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
@@ -327,13 +333,19 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     hei_agreed_at = models.DateTimeField(null=True, blank=True)
-    ended_reason = models.TextField(blank=True)
+    ended_reason = models.TextField(
+        blank=True, help_text="Why it ended early, was withdrawn or was cancelled."
+    )
     learning_agreement_on = models.DateField(null=True, blank=True)
     midpoint_review_on = models.DateField(null=True, blank=True)
     final_report = models.TextField(blank=True)
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
     hei_decision = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The ways a placement stops before it is completed; each keeps its reason in ended_reason.
+    # A placement that has stopped no longer holds its dates (for the student or a unit).
+    EXITS = (Status.ENDED_EARLY, Status.WITHDRAWN, Status.CANCELLED)
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -361,6 +373,11 @@ class DaysLog(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A day counts once the practice educator, co-assessor or on-site supervisor confirms it.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["placement", "on"]

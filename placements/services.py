@@ -26,15 +26,23 @@ from .audits import (
     update_action,
 )
 from .completion import (
+    cancel,
     complete,
     end_early,
     record_final_report,
     record_hei_decision,
+    withdraw,
 )
-from .progress import (
+from .days import (
+    confirm_days,
+    days_confirmed,
     days_logged,
+    days_needed,
     extend,
     log_days,
+    reduce,
+)
+from .progress import (
     record_learning_agreement,
     record_midpoint,
     share_portfolio_with_assessors,
@@ -81,9 +89,13 @@ __all__ = [
     "agree",
     "audit_view_for",
     "can_moderate",
+    "cancel",
     "complete",
+    "confirm_days",
     "criterion_field",
+    "days_confirmed",
     "days_logged",
+    "days_needed",
     "designation_status",
     "end_early",
     "extend",
@@ -102,6 +114,7 @@ __all__ = [
     "record_hei_decision",
     "record_learning_agreement",
     "record_midpoint",
+    "reduce",
     "roles_in",
     "section_field",
     "send_action_reminders",
@@ -112,4 +125,5 @@ __all__ = [
     "submit_audit_part",
     "unit_occupancy",
     "update_action",
+    "withdraw",
 ]

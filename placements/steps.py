@@ -144,6 +144,20 @@ STEPS: dict[str, Step] = {
         (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS),
         "This placement has already finished.",
     ),
+    "withdraw": Step(
+        "Withdraw the student",
+        frozenset({TUTOR, HEI_LEAD}),
+        "Only the HEI tutor or the HEI's placement lead withdraws a student from a placement.",
+        (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS),
+        "This placement has already finished.",
+    ),
+    "cancel": Step(
+        "Cancel the placement",
+        LEADS | {TUTOR},
+        "A placement lead or the HEI tutor cancels a placement.",
+        (Status.PROPOSED, Status.AGREED),
+        "A placement is cancelled before it starts; once started it ends early instead.",
+    ),
     "hei_decision": Step(
         "Record the HEI's decision",
         frozenset({TUTOR, HEI_LEAD}),
@@ -153,10 +167,24 @@ STEPS: dict[str, Step] = {
     ),
     "log_days": Step(
         "Log days",
-        frozenset({STUDENT, EDUCATOR, ONSITE}),
-        "The student, the practice educator or the on-site supervisor logs days.",
+        frozenset({STUDENT}),
+        "The student logs their days; the practice educator or on-site supervisor confirms them.",
         (Status.IN_PROGRESS,),
         "Days are logged while the placement is in progress.",
+    ),
+    "confirm_days": Step(
+        "Confirm days",
+        frozenset({EDUCATOR, CO_ASSESSOR, ONSITE}),
+        "The practice educator, the co-assessor or the on-site supervisor confirms days.",
+        (Status.IN_PROGRESS,),
+        "Days are confirmed while the placement is in progress.",
+    ),
+    "reduce": Step(
+        "Reduce the days needed",
+        frozenset({TUTOR, HEI_LEAD}),
+        "Only the HEI tutor or the HEI's placement lead reduces the days a placement needs.",
+        (Status.AGREED, Status.IN_PROGRESS),
+        "The days needed are reduced once the placement is agreed and before it ends.",
     ),
     "extend": Step(
         "Extend the placement",

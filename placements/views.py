@@ -40,6 +40,8 @@ STATUS_ORDER = [
     Placement.Status.PROPOSED,
     Placement.Status.COMPLETED,
     Placement.Status.ENDED_EARLY,
+    Placement.Status.WITHDRAWN,
+    Placement.Status.CANCELLED,
 ]
 
 
@@ -353,7 +355,13 @@ class DaysForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
         max_digits=3,
         decimal_places=1,
         help_text="1 for a full day, 0.5 for half a day",
-        error_messages={"required": "Enter the number of days", "invalid": "Enter a number"},
+        error_messages={
+            "required": "Enter the number of days",
+            "invalid": "Enter the number of days as a number, like 1 or 0.5",
+            "max_digits": "Enter a number of days up to 1",
+            "max_whole_digits": "Enter a number of days up to 1",
+            "max_decimal_places": "Enter a whole or a half day: 1 or 0.5",
+        },
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=200)
 
@@ -371,11 +379,44 @@ class ExtendForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     )
 
 
+class ReduceForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    days = forms.IntegerField(
+        label="Days to take off",
+        min_value=1,
+        error_messages={
+            "required": "Enter the days to take off",
+            "invalid": "Enter a whole number of days",
+            "min_value": "Enter a number of days more than 0",
+        },
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the placement is being reduced"},
+    )
+
+
 class EndEarlyForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the placement ending early?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the placement is ending early"},
+    )
+
+
+class WithdrawForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the student being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the student is being withdrawn"},
+    )
+
+
+class CancelForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the placement being cancelled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the placement is being cancelled"},
     )
 
 
@@ -421,11 +462,29 @@ FORM_STEPS = {
         lambda p, by, d: services.extend(placement=p, by=by, days=d["days"], reason=d["reason"]),
         "The placement is extended.",
     ),
+    "reduce": (
+        ReduceForm,
+        "reduce",
+        lambda p, by, d: services.reduce(placement=p, by=by, days=d["days"], reason=d["reason"]),
+        "The days needed are reduced.",
+    ),
     "end_early": (
         EndEarlyForm,
         "end",
         lambda p, by, d: services.end_early(placement=p, by=by, reason=d["reason"]),
         "The placement has ended early.",
+    ),
+    "withdraw": (
+        WithdrawForm,
+        "withdraw",
+        lambda p, by, d: services.withdraw(placement=p, by=by, reason=d["reason"]),
+        "The student is withdrawn from the placement.",
+    ),
+    "cancel": (
+        CancelForm,
+        "cancel",
+        lambda p, by, d: services.cancel(placement=p, by=by, reason=d["reason"]),
+        "The placement is cancelled.",
     ),
 }
 
@@ -444,8 +503,13 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
             forms_by_step[step] = (
                 bound if bound is not None and bound.prefix == prefix else form_class(prefix=prefix)
             )
-    days = list(placement.days_log.select_related("recorded_by"))
+    days = list(placement.days_log.select_related("recorded_by", "confirmed_by"))
     logged = sum((entry.days for entry in days), start=0)
+    confirmed = sum((entry.days for entry in days if entry.confirmed_at), start=0)
+    if "log_days" in forms_by_step and not placement.cohort.programme.half_days_allowed:
+        forms_by_step["log_days"].fields[
+            "days"
+        ].help_text = "1 for each day: your programme counts whole days only"
     return {
         "placement": placement,
         "roles": roles,
@@ -458,10 +522,14 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         "forms": forms_by_step,
         "days": days,
         "logged": logged,
+        "confirmed": confirmed,
+        "unconfirmed": logged - confirmed,
+        "needed": services.days_needed(placement),
         "remaining": placement.days_allowed - logged,
         "audit": getattr(placement, "audit", None),
         "next_step": services.next_step(placement),
         "is_student": placement.student_id == request.user.pk,
+        "exits": Placement.EXITS,
         "designations": services.designation_status(placement.provider)
         if placement.status == Placement.Status.PROPOSED
         else None,
@@ -492,6 +560,17 @@ def _detail_post(request, placement, roles):
                 f"{'person' if len(made) == 1 else 'people'} assessing this placement. You can "
                 "see and stop each share on your portfolio's sharing page.",
             )
+        return redirect(placement)
+    if step == "confirm_days":
+        entry = request.POST.get("entry")
+        try:
+            count = services.confirm_days(
+                placement=placement, by=request.user, entries=[entry] if entry else None
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _problem(request, error)
+        else:
+            messages.success(request, f"{count} {'entry' if count == 1 else 'entries'} confirmed.")
         return redirect(placement)
     if step in BUTTON_STEPS:
         call, message = BUTTON_STEPS[step]
