@@ -22,6 +22,7 @@ from .models import (
     DesignationKind,
     Placement,
     PlacementKind,
+    SettingType,
     StudentUnit,
 )
 from .steps import (
@@ -64,6 +65,7 @@ def propose_placement(
     practice_educator,
     hei_tutor,
     kind: str,
+    setting_type: str,
     starts_on: date,
     ends_on: date,
     onsite_supervisor=None,
@@ -96,6 +98,8 @@ def propose_placement(
         dates_ok = False
     if kind not in PlacementKind.values:
         fail("kind", "Choose the kind of placement")
+    if setting_type not in SettingType.values:
+        fail("setting_type", "Choose the kind of setting")
     if not provider.is_employer:
         fail("provider_team", "A placement is with a team of an employer")
     elif (
@@ -197,6 +201,7 @@ def propose_placement(
         onsite_supervisor=onsite_supervisor,
         hei_tutor=hei_tutor,
         kind=kind,
+        setting_type=setting_type,
         days_required=cohort.programme.days_for(kind),
         starts_on=starts_on,
         ends_on=ends_on,

@@ -56,6 +56,7 @@ from .models import (
     Placement,
     PlacementKind,
     Programme,
+    SettingType,
     StudentUnit,
 )
 
@@ -280,6 +281,12 @@ PLANS = [
 TUTORS = {"uni-northshire": "tara.tutor", "southvale-university": "gil.tutor"}
 # Who proposes and agrees: the HEI's placement lead where it has one, else the provider's.
 LEADS = {"uni-northshire": "hal.placements", "northshire": "lee.placements"}
+# The kind of setting each demo provider offers.
+SETTING_TYPES = {
+    "northshire": SettingType.LA_CHILDREN,
+    "southvale": SettingType.LA_CHILDREN,
+    "brightpath": SettingType.VOLUNTARY,
+}
 # Placement leads who agree placements for their side (and take no part in the audits).
 AGREEING_LEADS = {
     **LEADS,
@@ -541,6 +548,7 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
         practice_educator=educator,
         hei_tutor=tutor,
         kind=plan.kind,
+        setting_type=SETTING_TYPES[plan.provider],
         starts_on=starts_on,
         ends_on=starts_on + timedelta(days=plan.length),
         onsite_supervisor=people[plan.onsite] if plan.onsite else None,

@@ -200,6 +200,21 @@ class PlacementKind(models.TextChoices):
     SKILLS = "skills", "Skills days"
 
 
+class SettingType(models.TextChoices):
+    """The kind of setting a placement is in, for the programme's checks: at least two
+    contrasting settings, and a statutory one where the programme asks for it."""
+
+    LA_CHILDREN = "la-children", "Local authority children's services (statutory)"
+    LA_ADULTS = "la-adults", "Local authority adult services (statutory)"
+    HEALTH = "health", "Health services"
+    VOLUNTARY = "voluntary", "Voluntary or community organisation"
+    OTHER = "other", "Other (for example education, justice or housing)"
+
+
+# Settings where students take on statutory tasks (assessments and interventions under law).
+STATUTORY_SETTINGS = frozenset({SettingType.LA_CHILDREN, SettingType.LA_ADULTS})
+
+
 class Programme(models.Model):
     """A qualifying programme of an HEI, with the placement rules it sets. The defaults follow
     Social Work England's expectations: 200 days of practice learning in all, made of 30 skills
@@ -310,6 +325,9 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements_tutored"
     )
     kind = models.CharField(max_length=10, choices=PlacementKind.choices)
+    setting_type = models.CharField(
+        max_length=20, choices=SettingType.choices, blank=True, help_text="Blank if not recorded."
+    )
     days_required = models.PositiveSmallIntegerField()
     extension_days = models.PositiveSmallIntegerField(default=0)
     extension_reason = models.TextField(blank=True)

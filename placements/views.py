@@ -30,6 +30,7 @@ from .models import (
     DesignationKind,
     Placement,
     PlacementKind,
+    SettingType,
     StudentUnit,
 )
 
@@ -200,6 +201,14 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         help_text="Its length is the one the cohort's programme sets.",
         error_messages={"required": "Choose the kind of placement"},
     )
+    setting_type = forms.ChoiceField(
+        choices=SettingType.choices,
+        widget=forms.RadioSelect,
+        label="Kind of setting",
+        help_text="The programme checks that each student has contrasting settings, and a "
+        "statutory one where it asks for it.",
+        error_messages={"required": "Choose the kind of setting"},
+    )
     provider_team = TeamChoiceField(
         queryset=Team.objects.none(),
         empty_label="Choose a team",
@@ -290,6 +299,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
             "provider_team": data["provider_team"],
             "unit": data.get("unit"),
             "kind": data["kind"],
+            "setting_type": data["setting_type"],
             "starts_on": data["starts_on"],
             "ends_on": data["ends_on"],
             **person,

@@ -27,6 +27,7 @@ def propose(world, **overrides):
         "practice_educator": world["pe"],
         "hei_tutor": world["tutor"],
         "kind": PlacementKind.FIRST,
+        "setting_type": "la-children",
         "starts_on": START,
         "ends_on": START + timedelta(days=150),
     }

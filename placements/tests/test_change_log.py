@@ -29,6 +29,7 @@ def placement(world):
         practice_educator=world["pe"],
         hei_tutor=world["tutor"],
         kind=PlacementKind.FIRST,
+        setting_type="la-children",
         starts_on=START,
         ends_on=START + 150 * DAY,
     )

@@ -41,6 +41,7 @@ def propose(world, **overrides):
         "practice_educator": world["pe"],
         "hei_tutor": world["tutor"],
         "kind": PlacementKind.FIRST,
+        "setting_type": "la-children",
         "starts_on": START,
         "ends_on": END,
     }
@@ -566,6 +567,7 @@ def test_proposing_through_the_page(client, world):
         "cohort": world["cohort"].pk,
         "student": world["student"].pk,
         "kind": PlacementKind.FINAL,
+        "setting_type": "la-children",
         "provider_team": world["team"].pk,
         "practice_educator": membership["pe1"],
         "hei_tutor": membership["tutor"],

@@ -37,6 +37,7 @@ def test_a_placement_takes_its_length_from_the_programme(world, kind, days):
         practice_educator=world["pe"],
         hei_tutor=world["tutor"],
         kind=kind,
+        setting_type="la-children",
         starts_on=START,
         ends_on=START + timedelta(days=150),
     )
