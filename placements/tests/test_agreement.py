@@ -139,3 +139,9 @@ def test_the_agree_button_counts_for_the_pressers_side_only(client, world):
     client.post(placement.get_absolute_url(), {"step": "agree"})
     placement.refresh_from_db()
     assert placement.status == Placement.Status.AGREED
+
+
+def test_proposing_without_a_kind_of_setting_is_refused_naming_it(world):
+    with pytest.raises(ValidationError) as error:
+        propose(world, setting_type="")
+    assert error.value.message_dict["setting_type"] == ["Choose the kind of setting"]
