@@ -2,7 +2,8 @@
 partnerships (Munro recommendation 12).
 
 Rules about what may happen (placement rules, audit parts, designation decisions) live in
-`services.py`; who may see what lives in `rules.py`.
+one module per stage (`agreement`, `progress`, `days`, `completion`, `audits`, gathered in
+`services`) and in `designations`; who may see what lives in `rules.py`.
 """
 
 import uuid

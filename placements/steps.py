@@ -4,10 +4,12 @@ the student's access log). A step taken by someone else is a PermissionDenied, a
 of order a ValidationError.
 
 The lifecycle: proposed → agreed → in progress → completed, or ended early from any of the
-first three. Each stage has its module beside this one: `agreement` (proposing and agreeing),
-`progress` (start, learning agreement, midpoint, days), `completion` (final report, completing,
-ending, the HEI's decision) and `audits` (the quality audit and its actions). `services`
-re-exports them all for existing callers.
+first three (withdrawn and cancelled too, see `completion`). Each stage has its module beside
+this one: `agreement` (proposing and agreeing, both sides), `progress` (start, learning
+agreement, midpoint), `days` (logging, confirming, extensions and reductions), `completion`
+(final report, completing, ending early, withdrawing, cancelling, the HEI's decision) and
+`audits` (the quality audit and its actions); `programme` checks a student's placements
+together against their programme. `services` re-exports the stages for existing callers.
 """
 
 from __future__ import annotations
