@@ -110,6 +110,7 @@ PEOPLE = [
     ),
     ("kit.psw", "Kit", "Moreau", "southvale", Role.PRINCIPAL_SOCIAL_WORKER, None, {}),
     ("bea.admin", "Bea", "Castell", "southvale", Role.ORG_ADMIN, None, {}),
+    ("wyn.placements", "Wyn", "Tallis", "southvale", Role.PLACEMENT_LEAD, None, {}),
     (
         "noor.educator",
         "Noor",
@@ -120,12 +121,14 @@ PEOPLE = [
         {"peps_stage": 1, "registration_number": "SW900002"},
     ),
     ("cam.admin", "Cam", "Ellison", "brightpath", Role.ORG_ADMIN, None, {}),
+    ("bo.placements", "Bo", "Lindgren", "brightpath", Role.PLACEMENT_LEAD, None, {}),
     ("sol.student", "Sol", "Varga", "uni-northshire", Role.STUDENT, None, {}),
     ("mia.student", "Mia", "Thorne", "southvale-university", Role.STUDENT, None, {}),
     ("tara.tutor", "Tara", "Quinn", "uni-northshire", Role.HEI_TUTOR, None, {}),
     ("hal.placements", "Hal", "Osei", "uni-northshire", Role.PLACEMENT_LEAD, None, {}),
     ("uma.admin", "Uma", "Reyes", "uni-northshire", Role.ORG_ADMIN, None, {}),
     ("gil.tutor", "Gil", "Baptiste", "southvale-university", Role.HEI_TUTOR, None, {}),
+    ("una.placements", "Una", "Fairley", "southvale-university", Role.PLACEMENT_LEAD, None, {}),
     ("vic.admin", "Vic", "Ashby", "southvale-university", Role.ORG_ADMIN, None, {}),
     ("rue.board", "Rue", "Kingsley", "practice-learning-board", Role.ORG_ADMIN, None, {}),
 ]

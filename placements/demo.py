@@ -7,7 +7,10 @@ What it sets up, with the organisations and people of `accounts.demo`:
   Varga and Mia Thorne;
 * Northshire's Student unit (four places, headed by Pat Lindqvist);
 * a year of placements at Northshire, Southvale and Brightpath in every state: proposed,
-  agreed, in progress, completed and ended early;
+  agreed, in progress, completed and ended early; each agreed by both sides, and with its days:
+  a completed placement has all its days confirmed, one in progress (Sol Varga's) has days the
+  student logged, the earlier confirmed by the educator or on-site supervisor and the latest
+  still waiting;
 * their quality audits at every stage: open with no part in yet, open with some parts in,
   fully submitted and waiting
   for moderation, and moderated with actions for the provider (one of them overdue);
@@ -45,6 +48,7 @@ from .models import (
     Audit,
     AuditParty,
     Cohort,
+    DaysLog,
     Designation,
     DesignationKind,
     Partnership,
@@ -52,6 +56,7 @@ from .models import (
     Placement,
     PlacementKind,
     Programme,
+    SettingType,
     StudentUnit,
 )
 
@@ -229,8 +234,8 @@ PLANS = [
         Placement.Status.PROPOSED,
         in_unit=True,
     ),
-    # Southvale: Pat Lindqvist educates from outside, Ravi Sandhu supervises on site. Southvale
-    # has no placement lead in the demo, so the provider's part of the audit stays open.
+    # Southvale: Pat Lindqvist educates from outside, Ravi Sandhu supervises on site. Southvale's
+    # placement lead agreed the placement but has not sent the provider's part of the audit.
     Plan(
         "gem.student",
         ("uni-northshire", "2023 intake"),
@@ -276,6 +281,19 @@ PLANS = [
 TUTORS = {"uni-northshire": "tara.tutor", "southvale-university": "gil.tutor"}
 # Who proposes and agrees: the HEI's placement lead where it has one, else the provider's.
 LEADS = {"uni-northshire": "hal.placements", "northshire": "lee.placements"}
+# The kind of setting each demo provider offers.
+SETTING_TYPES = {
+    "northshire": SettingType.LA_CHILDREN,
+    "southvale": SettingType.LA_CHILDREN,
+    "brightpath": SettingType.VOLUNTARY,
+}
+# Placement leads who agree placements for their side (and take no part in the audits).
+AGREEING_LEADS = {
+    **LEADS,
+    "southvale-university": "una.placements",
+    "southvale": "wyn.placements",
+    "brightpath": "bo.placements",
+}
 
 FINAL_REPORT = (
     "The student built trusting working relationships quickly and used supervision well to "
@@ -283,6 +301,13 @@ FINAL_REPORT = (
     "with analysis that linked what they saw to research and to the PCF. They are ready for the "
     "next stage of their training."
 )
+
+# Days in the demo: a placement ended early had this many confirmed; one in progress has
+# DAYS_LOGGED logged by the student, of which the first DAYS_CONFIRMED are confirmed.
+ENDED_EARLY_DAYS = 24
+DAYS_LOGGED = 12
+DAYS_CONFIRMED = 9
+
 ENDED_REASON = (
     "The team was reorganised part way through and could no longer offer the learning "
     "opportunities agreed in the learning agreement. The student is continuing in another "
@@ -465,6 +490,44 @@ def _run_audit(plan: Plan, audit: Audit, placement: Placement, people, today: da
     )
 
 
+def _confirmed_days(placement: Placement, educator: User, count: int) -> None:
+    """`count` days of a finished placement, logged by the student and confirmed by the
+    educator: written in one go rather than through `services.log_days` a day at a time (which
+    only takes days up to today, one by one), so the seed stays quick."""
+    now = timezone.now()
+    DaysLog.objects.bulk_create(
+        DaysLog(
+            placement=placement,
+            on=placement.starts_on + timedelta(days=n),
+            days=1,
+            recorded_by=placement.student,
+            confirmed_by=educator,
+            confirmed_at=now,
+        )
+        for n in range(count)
+    )
+
+
+def _days_so_far(placement: Placement, confirmer: User) -> None:
+    """A placement in progress: the student has logged days (one a half day, where the
+    programme counts halves) and the educator or on-site supervisor has confirmed the earlier
+    ones; the latest wait to be confirmed. Through the services, as a person would."""
+    entries = []
+    for n in range(DAYS_LOGGED):
+        half = n == 3 and placement.cohort.programme.half_days_allowed
+        entries.append(
+            services.log_days(
+                placement=placement,
+                by=placement.student,
+                on=placement.starts_on + timedelta(days=n),
+                days="0.5" if half else 1,
+            )
+        )
+    services.confirm_days(
+        placement=placement, by=confirmer, entries=[e.pk for e in entries[:DAYS_CONFIRMED]]
+    )
+
+
 def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement | None:
     student = people[plan.student]
     if Placement.objects.filter(student=student).exists():
@@ -485,6 +548,7 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
         practice_educator=educator,
         hei_tutor=tutor,
         kind=plan.kind,
+        setting_type=SETTING_TYPES[plan.provider],
         starts_on=starts_on,
         ends_on=starts_on + timedelta(days=plan.length),
         onsite_supervisor=people[plan.onsite] if plan.onsite else None,
@@ -493,7 +557,9 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
     )
     if plan.state == Placement.Status.PROPOSED:
         return placement
-    services.agree(placement=placement, by=lead)
+    # Proposing counted for the proposer's side; a lead of the other side agrees for theirs.
+    other = plan.provider if university in LEADS else university
+    services.agree(placement=placement, by=people[AGREEING_LEADS[other]])
     if plan.state == Placement.Status.AGREED:
         return placement
     services.start(placement=placement, by=lead)
@@ -501,10 +567,13 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
         placement=placement, by=educator, on=starts_on + timedelta(days=7)
     )
     if plan.state == Placement.Status.IN_PROGRESS:
+        _days_so_far(placement, people[plan.onsite] if plan.onsite else educator)
         return placement
     if plan.state == Placement.Status.ENDED_EARLY:
+        _confirmed_days(placement, educator, ENDED_EARLY_DAYS)
         audit = services.end_early(placement=placement, by=lead, reason=ENDED_REASON)
     else:
+        _confirmed_days(placement, educator, placement.days_required)
         services.record_midpoint(
             placement=placement, by=educator, on=starts_on + timedelta(days=plan.length // 2)
         )

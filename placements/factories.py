@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from organisations.factories import MembershipFactory, OrganisationFactory, TeamFactory
 from organisations.models import Organisation, PepsStage, Role
 
-from .models import PLACEMENT_DAYS, Cohort, Partnership, Placement, PlacementKind, Programme
+from .models import Cohort, Partnership, Placement, PlacementKind, Programme, SettingType
 
 
 class HEIFactory(OrganisationFactory):
@@ -69,7 +69,8 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     practice_educator_stage = PepsStage.STAGE_2
     hei_tutor = factory.LazyAttribute(lambda o: _member(o.cohort.programme.hei, Role.HEI_TUTOR))
     kind = PlacementKind.FIRST
-    days_required = factory.LazyAttribute(lambda o: PLACEMENT_DAYS[PlacementKind(o.kind)])
+    setting_type = SettingType.LA_CHILDREN
+    days_required = factory.LazyAttribute(lambda o: o.cohort.programme.days_for(o.kind))
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=140))
 

@@ -2,7 +2,8 @@
 partnerships (Munro recommendation 12).
 
 Rules about what may happen (placement rules, audit parts, designation decisions) live in
-`services.py`; who may see what lives in `rules.py`.
+one module per stage (`agreement`, `progress`, `days`, `completion`, `audits`, gathered in
+`services`) and in `designations`; who may see what lives in `rules.py`.
 """
 
 import uuid
@@ -192,15 +193,78 @@ class PartnershipSide(models.Model):
 # Programmes, cohorts and placements
 
 
+class PlacementKind(models.TextChoices):
+    """Each kind's length is its programme's setting (`Programme.days_for`)."""
+
+    FIRST = "first", "First placement"
+    FINAL = "final", "Final placement"
+    SKILLS = "skills", "Skills days"
+
+
+class SettingType(models.TextChoices):
+    """The kind of setting a placement is in, for the programme's checks: at least two
+    contrasting settings, and a statutory one where the programme asks for it."""
+
+    LA_CHILDREN = "la-children", "Local authority children's services (statutory)"
+    LA_ADULTS = "la-adults", "Local authority adult services (statutory)"
+    HEALTH = "health", "Health services"
+    VOLUNTARY = "voluntary", "Voluntary or community organisation"
+    OTHER = "other", "Other (for example education, justice or housing)"
+
+
+# Settings where students take on statutory tasks (assessments and interventions under law).
+STATUTORY_SETTINGS = frozenset({SettingType.LA_CHILDREN, SettingType.LA_ADULTS})
+
+
 class Programme(models.Model):
+    """A qualifying programme of an HEI, with the placement rules it sets. The defaults follow
+    Social Work England's expectations: 200 days of practice learning in all, made of 30 skills
+    days, a 70-day first placement and a 100-day final placement."""
+
     hei = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
     name = models.CharField(max_length=200)
+    first_placement_days = models.PositiveSmallIntegerField("days in a first placement", default=70)
+    final_placement_days = models.PositiveSmallIntegerField(
+        "days in a final placement", default=100
+    )
+    skills_days = models.PositiveSmallIntegerField("skills days", default=30)
+    practice_days_total = models.PositiveSmallIntegerField(
+        "days of practice learning in all",
+        default=200,
+        help_text="What a student needs across the programme (Social Work England asks for 200).",
+    )
+    half_days_allowed = models.BooleanField(
+        "half days may be logged", default=True, help_text="If not, each date logged is a full day."
+    )
+    final_needs_designation = models.BooleanField(
+        "final placements need an Approved Practice Setting or teaching organisation",
+        default=False,
+    )
+    statutory_placement_required = models.BooleanField(
+        "a placement with statutory tasks is required", default=True
+    )
 
     class Meta:
         ordering = ["hei", "name"]
 
     def __str__(self):
         return f"{self.name} ({self.hei})"
+
+    def days_for(self, kind: str) -> int:
+        """The length this programme sets for a placement of `kind`."""
+        return {
+            PlacementKind.FIRST: self.first_placement_days,
+            PlacementKind.FINAL: self.final_placement_days,
+            PlacementKind.SKILLS: self.skills_days,
+        }[PlacementKind(kind)]
+
+    @property
+    def rules_text(self) -> str:
+        """The placement lengths in words, for choosing a cohort."""
+        return (
+            f"first placement {self.first_placement_days} days, final "
+            f"{self.final_placement_days}, {self.practice_days_total} in all"
+        )
 
 
 class Cohort(models.Model):
@@ -215,15 +279,6 @@ class Cohort(models.Model):
         return f"{self.programme.name}, {self.name}"
 
 
-class PlacementKind(models.TextChoices):
-    FIRST = "first", "First placement (70 days)"
-    FINAL = "final", "Final placement (100 days)"
-    SKILLS = "skills", "Skills days"
-
-
-PLACEMENT_DAYS = {PlacementKind.FIRST: 70, PlacementKind.FINAL: 100, PlacementKind.SKILLS: 30}
-
-
 class Placement(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -231,6 +286,8 @@ class Placement(models.Model):
         IN_PROGRESS = "in-progress", "In progress"
         COMPLETED = "completed", "Completed"
         ENDED_EARLY = "ended-early", "Ended early"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CANCELLED = "cancelled", "Cancelled"
 
     class Recommendation(models.TextChoices):
         PASS = "pass", "Pass"
@@ -269,19 +326,45 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements_tutored"
     )
     kind = models.CharField(max_length=10, choices=PlacementKind.choices)
+    setting_type = models.CharField(
+        max_length=20, choices=SettingType.choices, blank=True, help_text="Blank if not recorded."
+    )
     days_required = models.PositiveSmallIntegerField()
     extension_days = models.PositiveSmallIntegerField(default=0)
     extension_reason = models.TextField(blank=True)
+    reduction_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days the HEI has taken off what is needed to complete."
+    )
+    reduction_reason = models.TextField(blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
-    ended_reason = models.TextField(blank=True)
+    # Both sides agree: the provider's placement lead and the HEI's. Proposing counts for the
+    # proposer's side only; one person never agrees for both.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider_agreed_at = models.DateTimeField(null=True, blank=True)
+    hei_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hei_agreed_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.TextField(
+        blank=True, help_text="Why it ended early, was withdrawn or was cancelled."
+    )
     learning_agreement_on = models.DateField(null=True, blank=True)
     midpoint_review_on = models.DateField(null=True, blank=True)
     final_report = models.TextField(blank=True)
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
     hei_decision = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The ways a placement stops before it is completed; each keeps its reason in ended_reason.
+    # A placement that has stopped no longer holds its dates (for the student or a unit).
+    EXITS = (Status.ENDED_EARLY, Status.WITHDRAWN, Status.CANCELLED)
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -309,6 +392,11 @@ class DaysLog(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A day counts once the practice educator, co-assessor or on-site supervisor confirms it.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["placement", "on"]

@@ -177,3 +177,37 @@ def others_records_readable_by(user) -> list:
         placement_lead_organisations(user),
         awarding_bodies_of(user),
     ]
+
+
+def progress_students_visible_to(user):
+    """Students whose programme-level progress `user` may read: themselves (once in a cohort),
+    students whose placement they tutor today, and the students in the cohorts of an HEI where
+    they are placement lead."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if not user.is_authenticated:
+        return User.objects.none()
+    tutored = Placement.objects.filter(_named_role_conditions(user)["hei_tutor"])
+    leads = placement_lead_organisations(user)
+    return User.objects.filter(
+        Q(pk=user.pk, cohorts__isnull=False)
+        | Q(pk__in=tutored.values("student"))
+        | Q(cohorts__programme__hei__in=leads)
+    ).distinct()
+
+
+def progress_programmes_visible_to(user, student):
+    """The student's programmes whose progress `user` may read: all of them for the student,
+    those of the placements they tutor for a tutor, those of their HEIs for a placement lead."""
+    from .models import Programme
+
+    programmes = Programme.objects.filter(cohorts__students=student)
+    if user.pk != student.pk:
+        tutored = Placement.objects.filter(
+            _named_role_conditions(user)["hei_tutor"], student=student
+        ).values("cohort__programme")
+        programmes = programmes.filter(
+            Q(pk__in=tutored) | Q(hei__in=placement_lead_organisations(user))
+        )
+    return programmes.select_related("hei").distinct().order_by("name", "pk")

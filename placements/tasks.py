@@ -193,6 +193,21 @@ def areas_for(user) -> list[Area]:
                 header_rank=3,
             )
         )
+    # One query: whether the person may follow anyone's progress, and whether only their own.
+    students = list(rules.progress_students_visible_to(user).values_list("pk", flat=True)[:2])
+    if students:
+        own_only = students == [user.pk]
+        areas.append(
+            Area(
+                "Practice learning progress" if not own_only else "Your practice learning",
+                reverse("placements:progress", kwargs={"student": user.uuid})
+                if own_only
+                else reverse("placements:progress-list"),
+                GROUP,
+                "Days, contrasting settings and statutory tasks across "
+                + ("your placements." if own_only else "each student's placements."),
+            )
+        )
     if (
         rules.designations_visible_to(user).exists()
         or organisations_where(

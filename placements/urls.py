@@ -1,12 +1,21 @@
 from django.urls import path
 
-from . import designation_views, partnership_views, provider_views, register_views, views
+from . import (
+    designation_views,
+    partnership_views,
+    progress_views,
+    provider_views,
+    register_views,
+    views,
+)
 
 app_name = "placements"
 
 urlpatterns = [
     path("", views.placement_list, name="index"),
     path("new/", views.placement_create, name="create"),
+    path("progress/", progress_views.progress_list, name="progress-list"),
+    path("progress/<uuid:student>/", progress_views.progress, name="progress"),
     path("designations/", designation_views.designation_list, name="designations"),
     path("designations/new/", designation_views.designation_create, name="designation-create"),
     path(

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from accounts.audit import record_access
 from accounts.models import User
@@ -19,13 +20,17 @@ from cms.messages import report_refusal
 from organisations.models import Membership, Organisation, Role, Team
 
 from . import rules, services
+from .designations import GRANTED
 from .models import (
     ActionItem,
     Audit,
     AuditParty,
     Cohort,
+    Designation,
+    DesignationKind,
     Placement,
     PlacementKind,
+    SettingType,
     StudentUnit,
 )
 
@@ -36,6 +41,8 @@ STATUS_ORDER = [
     Placement.Status.PROPOSED,
     Placement.Status.COMPLETED,
     Placement.Status.ENDED_EARLY,
+    Placement.Status.WITHDRAWN,
+    Placement.Status.CANCELLED,
 ]
 
 
@@ -54,6 +61,9 @@ def _placement(request, uuid) -> Placement:
             "co_assessor",
             "onsite_supervisor",
             "hei_tutor",
+            "proposed_by",
+            "provider_agreed_by",
+            "hei_agreed_by",
         ),
         uuid=uuid,
     )
@@ -136,8 +146,45 @@ class MembershipChoiceField(forms.ModelChoiceField):
         return f"{membership.user} ({detail}, {membership.organisation})"
 
 
+class CohortChoiceField(forms.ModelChoiceField):
+    """A cohort, labelled with its programme's placement lengths (the programme's settings)."""
+
+    def label_from_instance(self, cohort):
+        return f"{cohort} ({cohort.programme.rules_text})"
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    """A team, labelled with its employer and the designations the employer holds today (set
+    `designations`: {organisation id: [designation names]})."""
+
+    designations: dict = {}
+
+    def label_from_instance(self, team):
+        held = self.designations.get(team.organisation_id)
+        status = " and ".join(held) if held else "no Approved Practice Setting or teaching status"
+        return f"{team.name}, {team.organisation} ({status})"
+
+
+def designations_held(organisations) -> dict:
+    """{organisation id: names of the designations it holds today}, in one query."""
+    today = timezone.localdate()
+    held: dict = {}
+    current = (
+        Designation.objects.filter(
+            organisation__in=organisations, status__in=GRANTED, starts_on__lte=today
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values_list("organisation_id", "kind")
+        .distinct()
+        .order_by("organisation_id", "kind")
+    )
+    for organisation, kind in current:
+        held.setdefault(organisation, []).append(DesignationKind(kind).label)
+    return held
+
+
 class PlacementForm(ServiceErrorsMixin, forms.Form):
-    cohort = forms.ModelChoiceField(
+    cohort = CohortChoiceField(
         queryset=Cohort.objects.none(),
         empty_label="Choose a cohort",
         error_messages={"required": "Choose the student's cohort"},
@@ -151,12 +198,23 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         choices=PlacementKind.choices,
         widget=forms.RadioSelect,
         label="Kind of placement",
+        help_text="Its length is the one the cohort's programme sets.",
         error_messages={"required": "Choose the kind of placement"},
     )
-    provider_team = forms.ModelChoiceField(
+    setting_type = forms.ChoiceField(
+        choices=SettingType.choices,
+        widget=forms.RadioSelect,
+        label="Kind of setting",
+        help_text="The programme checks that each student has contrasting settings, and a "
+        "statutory one where it asks for it.",
+        error_messages={"required": "Choose the kind of setting"},
+    )
+    provider_team = TeamChoiceField(
         queryset=Team.objects.none(),
         empty_label="Choose a team",
         label="Team",
+        help_text="Each team's employer is shown with its Approved Practice Setting and teaching "
+        "organisation status today.",
         error_messages={"required": "Choose the team the student joins"},
     )
     unit = forms.ModelChoiceField(
@@ -211,6 +269,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         self.fields["provider_team"].queryset = Team.objects.filter(
             organisation__in=employers
         ).select_related("organisation")
+        self.fields["provider_team"].designations = designations_held(employers)
         self.fields["unit"].queryset = StudentUnit.objects.filter(
             team__organisation__in=employers
         ).select_related("team__organisation")
@@ -240,6 +299,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
             "provider_team": data["provider_team"],
             "unit": data.get("unit"),
             "kind": data["kind"],
+            "setting_type": data["setting_type"],
             "starts_on": data["starts_on"],
             "ends_on": data["ends_on"],
             **person,
@@ -305,7 +365,13 @@ class DaysForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
         max_digits=3,
         decimal_places=1,
         help_text="1 for a full day, 0.5 for half a day",
-        error_messages={"required": "Enter the number of days", "invalid": "Enter a number"},
+        error_messages={
+            "required": "Enter the number of days",
+            "invalid": "Enter the number of days as a number, like 1 or 0.5",
+            "max_digits": "Enter a number of days up to 1",
+            "max_whole_digits": "Enter a number of days up to 1",
+            "max_decimal_places": "Enter a whole or a half day: 1 or 0.5",
+        },
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=200)
 
@@ -323,11 +389,44 @@ class ExtendForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     )
 
 
+class ReduceForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    days = forms.IntegerField(
+        label="Days to take off",
+        min_value=1,
+        error_messages={
+            "required": "Enter the days to take off",
+            "invalid": "Enter a whole number of days",
+            "min_value": "Enter a number of days more than 0",
+        },
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the placement is being reduced"},
+    )
+
+
 class EndEarlyForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the placement ending early?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the placement is ending early"},
+    )
+
+
+class WithdrawForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the student being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the student is being withdrawn"},
+    )
+
+
+class CancelForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the placement being cancelled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the placement is being cancelled"},
     )
 
 
@@ -373,11 +472,29 @@ FORM_STEPS = {
         lambda p, by, d: services.extend(placement=p, by=by, days=d["days"], reason=d["reason"]),
         "The placement is extended.",
     ),
+    "reduce": (
+        ReduceForm,
+        "reduce",
+        lambda p, by, d: services.reduce(placement=p, by=by, days=d["days"], reason=d["reason"]),
+        "The days needed are reduced.",
+    ),
     "end_early": (
         EndEarlyForm,
         "end",
         lambda p, by, d: services.end_early(placement=p, by=by, reason=d["reason"]),
         "The placement has ended early.",
+    ),
+    "withdraw": (
+        WithdrawForm,
+        "withdraw",
+        lambda p, by, d: services.withdraw(placement=p, by=by, reason=d["reason"]),
+        "The student is withdrawn from the placement.",
+    ),
+    "cancel": (
+        CancelForm,
+        "cancel",
+        lambda p, by, d: services.cancel(placement=p, by=by, reason=d["reason"]),
+        "The placement is cancelled.",
     ),
 }
 
@@ -396,8 +513,13 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
             forms_by_step[step] = (
                 bound if bound is not None and bound.prefix == prefix else form_class(prefix=prefix)
             )
-    days = list(placement.days_log.select_related("recorded_by"))
+    days = list(placement.days_log.select_related("recorded_by", "confirmed_by"))
     logged = sum((entry.days for entry in days), start=0)
+    confirmed = sum((entry.days for entry in days if entry.confirmed_at), start=0)
+    if "log_days" in forms_by_step and not placement.cohort.programme.half_days_allowed:
+        forms_by_step["log_days"].fields[
+            "days"
+        ].help_text = "1 for each day: your programme counts whole days only"
     return {
         "placement": placement,
         "roles": roles,
@@ -410,10 +532,17 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         "forms": forms_by_step,
         "days": days,
         "logged": logged,
+        "confirmed": confirmed,
+        "unconfirmed": logged - confirmed,
+        "needed": services.days_needed(placement),
         "remaining": placement.days_allowed - logged,
         "audit": getattr(placement, "audit", None),
         "next_step": services.next_step(placement),
         "is_student": placement.student_id == request.user.pk,
+        "exits": Placement.EXITS,
+        "designations": services.designation_status(placement.provider)
+        if placement.status == Placement.Status.PROPOSED
+        else None,
     }
 
 
@@ -441,6 +570,17 @@ def _detail_post(request, placement, roles):
                 f"{'person' if len(made) == 1 else 'people'} assessing this placement. You can "
                 "see and stop each share on your portfolio's sharing page.",
             )
+        return redirect(placement)
+    if step == "confirm_days":
+        entry = request.POST.get("entry")
+        try:
+            count = services.confirm_days(
+                placement=placement, by=request.user, entries=[entry] if entry else None
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _problem(request, error)
+        else:
+            messages.success(request, f"{count} {'entry' if count == 1 else 'entries'} confirmed.")
         return redirect(placement)
     if step in BUTTON_STEPS:
         call, message = BUTTON_STEPS[step]

@@ -10,6 +10,17 @@ from organisations.wagtail_hooks import SuperuserOnlyPermissionPolicy
 
 from .models import AuditTemplate, Cohort, Criterion, Partnership, Programme, StudentUnit
 
+# The placement rules a programme sets.
+PROGRAMME_SETTINGS = [
+    "first_placement_days",
+    "final_placement_days",
+    "skills_days",
+    "practice_days_total",
+    "half_days_allowed",
+    "final_needs_designation",
+    "statutory_placement_required",
+]
+
 for _model in (Programme, Cohort, StudentUnit, Partnership, Criterion, AuditTemplate):
     register_permission_policy(_model, SuperuserOnlyPermissionPolicy(_model))
 
@@ -37,7 +48,13 @@ class PlacementsGroup(ModelViewSetGroup):
     menu_icon = "date"
     menu_order = 220
     items = (
-        _viewset(Programme, "programmes", ["hei", "name"], ["name", "hei"], filters=["hei"]),
+        _viewset(
+            Programme,
+            "programmes",
+            ["hei", "name", *PROGRAMME_SETTINGS],
+            ["name", "hei"],
+            filters=["hei"],
+        ),
         _viewset(Cohort, "cohorts", ["programme", "name", "students"], ["name", "programme"]),
         _viewset(StudentUnit, "units", ["team", "head", "capacity"], ["team", "head", "capacity"]),
         _viewset(

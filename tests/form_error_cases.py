@@ -284,6 +284,19 @@ def placement_step(step, who, data, typed):
     return case
 
 
+def placement_cancel(client):
+    from placements.factories import placement_world
+    from placements.tests.test_placements import propose
+
+    world = placement_world()
+    placement = propose(world)
+    _login(client, world["provider_lead"])
+    typed = f"Team closing, NHS {NHS}"
+    response = client.post(placement.get_absolute_url(), {"step": "cancel", "cancel-reason": typed})
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed])
+
+
 def placement_decision(client):
     from placements import services
     from placements.factories import placement_world
@@ -701,7 +714,7 @@ CASES = {
         "learning_agreement", "tutor", {"la-on_day": "30", "la-on_month": "2"}, ["30"]
     ),
     "placements.views.DaysForm": placement_step(
-        "log_days", "onsite", {"days-days": "1", "days-note": f"NHS {NHS}"}, [f"NHS {NHS}"]
+        "log_days", "student", {"days-days": "1", "days-note": f"NHS {NHS}"}, [f"NHS {NHS}"]
     ),
     "placements.views.ExtendForm": placement_step(
         "extend", "hei_lead", {"extend-days": "0", "extend-reason": "Illness"}, ["Illness"]
@@ -713,6 +726,13 @@ CASES = {
         "final_report", "pe", {"report-text": f"Worked with NHS {NHS}"}, [f"Worked with NHS {NHS}"]
     ),
     "placements.views.DecisionForm": placement_decision,
+    "placements.views.WithdrawForm": placement_step(
+        "withdraw", "tutor", {"withdraw-reason": f"Left, NHS {NHS}"}, [f"Left, NHS {NHS}"]
+    ),
+    "placements.views.CancelForm": placement_cancel,
+    "placements.views.ReduceForm": placement_step(
+        "reduce", "hei_lead", {"reduce-days": "0", "reduce-reason": "Illness"}, ["Illness"]
+    ),
     "placements.views.PlacementForm": placement_create,
     "placements.partnership_views.SideCommentsForm": partnership_side,
     "placements.partnership_views.ActionForm": partnership_action,

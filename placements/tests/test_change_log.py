@@ -29,6 +29,7 @@ def placement(world):
         practice_educator=world["pe"],
         hei_tutor=world["tutor"],
         kind=PlacementKind.FIRST,
+        setting_type="la-children",
         starts_on=START,
         ends_on=START + 150 * DAY,
     )
@@ -48,7 +49,7 @@ def test_lifecycle_steps_are_logged_as_changes(world, placement):
         world["student"],
         Action.CHANGE,
     )
-    assert agreed.change == "status: proposed → agreed"
+    assert agreed.change == "agreed for the provider; status: proposed → agreed"
     assert agreed.organisation == world["provider"]
     assert started.change == "status: agreed → in progress"
     assert started.ip_address is None and started.path == ""  # no request in a service
@@ -69,23 +70,14 @@ def test_lifecycle_steps_are_logged_as_changes(world, placement):
     )
 
 
-def test_logging_days_is_a_change_of_the_students_record(client, world, placement):
+def test_confirming_days_is_a_change_of_the_students_record(client, world, placement):
+    on = START + 3 * DAY
+    services.log_days(placement=placement, by=world["student"], on=on, days="0.5")
     before = AccessEvent.objects.count()
     client.force_login(world["pe"])
-    on = START + 3 * DAY
-    response = client.post(
-        placement.get_absolute_url(),
-        {
-            "step": "log_days",
-            "days-on_day": on.day,
-            "days-on_month": on.month,
-            "days-on_year": on.year,
-            "days-days": "0.5",
-            "days-note": "",
-        },
-    )
+    response = client.post(placement.get_absolute_url(), {"step": "confirm_days"})
     assert response.status_code == 302
-    assert placement.days_log.count() == 1
+    assert placement.days_log.get().confirmed_by == world["pe"]
     event = AccessEvent.objects.exclude(action=Action.READ).order_by("-pk").first()
     assert AccessEvent.objects.count() == before + 1
     assert (event.actor, event.owner, event.action) == (
@@ -93,7 +85,7 @@ def test_logging_days_is_a_change_of_the_students_record(client, world, placemen
         world["student"],
         Action.CHANGE,
     )
-    assert event.change == f"logged 0.5 days on {on.isoformat()}"
+    assert event.change == "confirmed 0.5 days"
     assert event.organisation == world["provider"]
 
 

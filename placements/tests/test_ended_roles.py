@@ -86,28 +86,24 @@ def _in_progress(world, **people):
     )
 
 
-def _log_a_day(client, placement):
-    on = placement.starts_on + datetime.timedelta(days=3)
-    return client.post(
-        placement.get_absolute_url(),
-        {
-            "step": "log_days",
-            "days-on_day": on.day,
-            "days-on_month": on.month,
-            "days-on_year": on.year,
-            "days-days": "0.5",
-            "days-note": "",
-        },
+def _confirm_a_day(client, placement):
+    """The student has logged a day; the client confirms it."""
+    DaysLog.objects.create(
+        placement=placement,
+        on=placement.starts_on + datetime.timedelta(days=3),
+        days=1,
+        recorded_by=placement.student,
     )
+    return client.post(placement.get_absolute_url(), {"step": "confirm_days"})
 
 
 @pytest.mark.parametrize("who", ["pe", "onsite"])
-def test_a_current_educator_or_supervisor_opens_the_placement_and_logs_days(client, world, who):
+def test_a_current_educator_or_supervisor_opens_the_placement_and_confirms_days(client, world, who):
     placement = _in_progress(world)
     client.force_login(world[who])
     assert client.get(placement.get_absolute_url()).status_code == 200
-    assert _log_a_day(client, placement).status_code == 302
-    assert DaysLog.objects.filter(placement=placement).count() == 1
+    assert _confirm_a_day(client, placement).status_code == 302
+    assert DaysLog.objects.get(placement=placement).confirmed_by == world[who]
     assert requires_mfa(world[who])
 
 
@@ -118,12 +114,12 @@ def test_an_ended_educator_or_supervisor_loses_the_placement(client, world, who)
     _end_roles(person)
     client.force_login(person)
     assert client.get(placement.get_absolute_url()).status_code == 404
-    assert _log_a_day(client, placement).status_code == 404
-    assert not DaysLog.objects.filter(placement=placement).exists()
+    assert _confirm_a_day(client, placement).status_code == 404
+    assert not DaysLog.objects.filter(placement=placement, confirmed_at__isnull=False).exists()
     assert not placements_visible_to(person).exists()
     assert services.roles_in(person, placement) == frozenset()
     with pytest.raises(PermissionDenied):
-        services.log_days(placement=placement, by=person, on=placement.starts_on, days=1)
+        services.confirm_days(placement=placement, by=person)
     assert not requires_mfa(person)
 
 
@@ -187,7 +183,7 @@ def test_an_off_site_educator_counts_while_a_practice_educator_anywhere(client, 
     _end_roles(educator)
     MembershipFactory(user=educator, organisation=elsewhere, role=Role.PRACTITIONER)
     assert client.get(placement.get_absolute_url()).status_code == 404
-    assert _log_a_day(client, placement).status_code == 404
+    assert _confirm_a_day(client, placement).status_code == 404
     assert services.roles_in(educator, placement) == frozenset()
 
 

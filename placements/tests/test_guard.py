@@ -196,7 +196,7 @@ def test_a_designation_decision_with_an_nhs_number_is_refused(client, designatio
 @pytest.mark.parametrize(
     ("step", "who", "data"),
     [
-        ("log_days", "onsite", {"days-days": "1", "days-note": f"NHS {NHS}"}),
+        ("log_days", "student", {"days-days": "1", "days-note": f"NHS {NHS}"}),
         ("extend", "hei_lead", {"extend-days": "2", "extend-reason": f"NHS {NHS}"}),
         ("end_early", "provider_lead", {"end-reason": f"Illness, NHS {NHS}"}),
         (

@@ -41,6 +41,7 @@ def propose(world, **overrides):
         "practice_educator": world["pe"],
         "hei_tutor": world["tutor"],
         "kind": PlacementKind.FIRST,
+        "setting_type": "la-children",
         "starts_on": START,
         "ends_on": END,
     }
@@ -66,8 +67,24 @@ def in_progress(world, **overrides) -> Placement:
     return placement
 
 
+def confirm_all_days(placement, world) -> None:
+    """The days the placement needs, logged by the student and confirmed by the educator."""
+    DaysLog.objects.bulk_create(
+        DaysLog(
+            placement=placement,
+            on=placement.starts_on + n * DAY,
+            days=1,
+            recorded_by=world["student"],
+            confirmed_by=world["pe"],
+            confirmed_at=timezone.now(),
+        )
+        for n in range(placement.days_required)
+    )
+
+
 def ready_to_complete(world, **overrides) -> Placement:
     placement = in_progress(world, **overrides)
+    confirm_all_days(placement, world)
     services.record_learning_agreement(placement=placement, by=world["tutor"], on=START + DAY)
     services.record_midpoint(placement=placement, by=world["pe"], on=START + 40 * DAY)
     services.record_final_report(
@@ -259,6 +276,7 @@ def test_the_lifecycle_runs_in_order_and_completing_opens_the_audit(world):
     services.record_final_report(
         placement=placement, by=world["pe"], text="Good", recommendation="pass"
     )
+    confirm_all_days(placement, world)
     audit = services.complete(placement=placement, by=world["tutor"])
     placement.refresh_from_db()
     assert placement.status == Placement.Status.COMPLETED
@@ -304,7 +322,8 @@ WRONG_PEOPLE = [
     ("complete", ["student", "pe", "onsite"]),
     ("end_early", ["student", "pe"]),
     ("hei_decision", ["student", "pe", "provider_lead"]),
-    ("log_days", ["tutor", "provider_lead", "hei_lead"]),
+    ("log_days", ["tutor", "provider_lead", "hei_lead", "pe", "onsite"]),
+    ("confirm_days", ["student", "tutor", "provider_lead", "hei_lead"]),
     ("extend", ["student", "pe", "provider_lead"]),
 ]
 
@@ -326,6 +345,7 @@ def take(step, placement, by):
             placement=placement, by=by, decision="pass"
         ),
         "log_days": lambda: services.log_days(placement=placement, by=by, on=START, days=1),
+        "confirm_days": lambda: services.confirm_days(placement=placement, by=by),
         "extend": lambda: services.extend(placement=placement, by=by, days=5, reason="Illness"),
     }
     return calls[step]()
@@ -359,7 +379,7 @@ def test_each_step_is_refused_to_people_who_do_not_take_it(world, step, who):
 @pytest.mark.parametrize(
     ("step", "who"),
     [
-        ("agree", "hei_lead"),
+        ("agree", "provider_lead"),
         ("start", "tutor"),
         ("learning_agreement", "pe"),
         ("midpoint", "tutor"),
@@ -367,7 +387,8 @@ def test_each_step_is_refused_to_people_who_do_not_take_it(world, step, who):
         ("complete", "provider_lead"),
         ("end_early", "tutor"),
         ("hei_decision", "hei_lead"),
-        ("log_days", "onsite"),
+        ("log_days", "student"),
+        ("confirm_days", "onsite"),
         ("extend", "hei_lead"),
     ],
 )
@@ -386,6 +407,10 @@ def test_and_allowed_to_the_people_who_do(world, step, who):
         recommendation="pass",
     )
     placement.refresh_from_db()
+    if step == "complete":
+        confirm_all_days(placement, world)
+    if step == "confirm_days":
+        services.log_days(placement=placement, by=world["student"], on=START, days=1)
     take(step, placement, world[who])  # raises if refused
 
 
@@ -405,7 +430,7 @@ def test_days_cannot_exceed_the_length_without_an_extension_then_can_up_to_it(wo
     student = world["student"]
     fill_days(placement, 69, student)
     services.log_days(placement=placement, by=student, on=START + 69 * DAY, days=Decimal("0.5"))
-    services.log_days(placement=placement, by=world["pe"], on=START + 70 * DAY, days="0.5")
+    services.log_days(placement=placement, by=student, on=START + 70 * DAY, days="0.5")
     assert services.days_logged(placement) == 70
     with pytest.raises(ValidationError) as error:
         services.log_days(placement=placement, by=student, on=START + 71 * DAY, days=1)
@@ -430,7 +455,7 @@ def test_one_date_holds_at_most_one_day_and_days_are_logged_once_they_happen(wor
     placement = in_progress(world)
     services.log_days(placement=placement, by=world["student"], on=START, days="0.5")
     with pytest.raises(ValidationError) as error:
-        services.log_days(placement=placement, by=world["pe"], on=START, days=1)
+        services.log_days(placement=placement, by=world["student"], on=START, days=1)
     assert "on" in refused(error)
     for bad in ("0", "-1", "1.5", "abc", "0.25"):
         with pytest.raises(ValidationError) as error:
@@ -542,6 +567,7 @@ def test_proposing_through_the_page(client, world):
         "cohort": world["cohort"].pk,
         "student": world["student"].pk,
         "kind": PlacementKind.FINAL,
+        "setting_type": "la-children",
         "provider_team": world["team"].pk,
         "practice_educator": membership["pe1"],
         "hei_tutor": membership["tutor"],

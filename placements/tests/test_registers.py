@@ -124,7 +124,7 @@ def test_placement_rows_hold_every_column(client, region):
         "Cohort": "2025 intake",
         "Provider": "Provider One",
         "Team": "Alder team",
-        "Kind": "First placement (70 days)",
+        "Kind": "First placement",
         "Starts on": placement.starts_on.isoformat(),
         "Ends on": placement.ends_on.isoformat(),
         "Status": "Completed",

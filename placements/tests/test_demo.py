@@ -1,0 +1,61 @@
+"""The demo placements: agreed by both sides, with days logged and confirmed, and a student
+whose practice learning progress shows confirmed and unconfirmed days."""
+
+import pytest
+
+from accounts.demo import DEMO_DOMAIN, ensure_demo_people
+from accounts.models import User
+from placements import services
+from placements.demo import DAYS_CONFIRMED, DAYS_LOGGED, ensure_demo_placements
+from placements.models import Placement
+
+pytestmark = pytest.mark.django_db
+
+
+def person(local):
+    return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+
+
+@pytest.fixture
+def demo(db):
+    ensure_demo_people()
+    ensure_demo_placements()
+
+
+def test_every_placement_past_proposal_was_agreed_by_two_people(demo):
+    placements = Placement.objects.exclude(status=Placement.Status.PROPOSED)
+    assert placements.exists()
+    for placement in placements:
+        assert placement.provider_agreed_at and placement.hei_agreed_at, placement
+        assert placement.provider_agreed_by_id != placement.hei_agreed_by_id, placement
+        assert placement.proposed_by_id in (
+            placement.provider_agreed_by_id,
+            placement.hei_agreed_by_id,
+        )
+        assert placement.setting_type
+
+
+def test_completed_placements_have_their_days_confirmed(demo):
+    for placement in Placement.objects.filter(status=Placement.Status.COMPLETED):
+        assert services.days_confirmed(placement) >= services.days_needed(placement), placement
+
+
+def test_sol_shows_confirmed_and_unconfirmed_days_and_programme_status(client, demo):
+    sol = person("sol.student")
+    placement = Placement.objects.get(student=sol)
+    assert placement.days_log.count() == DAYS_LOGGED
+    assert placement.days_log.filter(confirmed_at__isnull=False).count() == DAYS_CONFIRMED
+    client.force_login(sol)
+    page = client.get(placement.get_absolute_url()).content.decode()
+    assert "more logged and waiting to be confirmed" in page
+    progress = client.get(f"/placements/progress/{sol.uuid}/")
+    assert progress.status_code == 200
+    html = progress.content.decode()
+    assert "Days of practice learning" in html and "Contrasting settings" in html
+    assert "Not met yet" in html
+
+
+def test_the_demo_runs_again_without_change(demo):
+    before = Placement.objects.count()
+    ensure_demo_placements()
+    assert Placement.objects.count() == before
