@@ -10,10 +10,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.models import User
+from capabilities.models import Framework, Item
 from cms.forms import GovUKDateField
 from organisations.models import Membership, Role, Team
 
-from . import rules, services
+from . import frameworks, rules, services
 from .models import AppraisalTemplate, Participant
 
 
@@ -51,7 +52,33 @@ class StartForm(forms.Form):
     assessor = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="As proposed", label="Assessor"
     )
+    # Also shown once a person is chosen, for a template that lists no frameworks: what they
+    # are judged against, preselected with the default for their role.
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.none(),
+        required=False,
+        empty_label="As proposed",
+        label="Judged against",
+        help_text="The template's frameworks decide, if it lists any. Otherwise the person's "
+        "role proposes one: the practice leader standards for a Principal Social Worker, the "
+        "practice supervisor standards for managers and supervisors, the PCF for practitioners.",
+    )
+    level = forms.ModelChoiceField(
+        queryset=Item.objects.none(),
+        required=False,
+        empty_label="The template's level",
+        label="PCF level",
+        help_text="Used when they are judged against the PCF.",
+    )
     PEOPLE = (Participant.APPRAISER, Participant.COUNTERSIGNER, Participant.ASSESSOR)
+    # Anyone in these roles can be appraised (issue 14).
+    APPRAISED = (
+        Role.PRACTITIONER,
+        Role.PRACTICE_EDUCATOR,
+        Role.ONSITE_SUPERVISOR,
+        Role.LINE_MANAGER,
+        Role.PRINCIPAL_SOCIAL_WORKER,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,16 +94,23 @@ class StartForm(forms.Form):
         ).select_related("organisation")
         self.fields["person"].queryset = User.objects.filter(
             pk__in=Membership.objects.active()
-            .filter(organisation__in=organisations, role=Role.PRACTITIONER)
+            .filter(organisation__in=organisations, role__in=self.APPRAISED)
             .values("user")
         ).order_by("last_name", "first_name")
         self.fields["team"].queryset = Team.objects.filter(organisation__in=organisations)
+        self.fields["framework"].queryset = frameworks.choosable_frameworks()
+        self.fields["level"].queryset = frameworks.pcf_levels()
 
     def clean(self):
         data = super().clean()
         if bool(data.get("person")) == bool(data.get("team")):
             self.add_error("person", "Choose one person or one team")
         return data
+
+
+def _sets_own_frameworks(form) -> bool:
+    template = getattr(form, "cleaned_data", {}).get("template")
+    return bool(template and template.frameworks.exists())
 
 
 @login_required
@@ -96,9 +130,22 @@ def start(request):
                 posted = request.POST.copy()
                 for role in StartForm.PEOPLE:
                     posted[role] = getattr(proposed[role], "pk", "") or ""
+                sets_own = data["template"].frameworks.exists()
+                if not sets_own:
+                    proposed_framework = frameworks.default_framework(
+                        organisation=data["template"].organisation,
+                        appraisee=data["person"],
+                        on=data["starts_on"],
+                    )
+                    posted["framework"] = getattr(proposed_framework, "pk", "") or ""
+                    posted["level"] = data["template"].target_level_id or ""
                 form = StartForm(posted, user=request.user)
                 form.is_valid()
-                return render(request, "appraisals/start.html", {"form": form, "choosing": True})
+                return render(
+                    request,
+                    "appraisals/start.html",
+                    {"form": form, "choosing": True, "sets_own_frameworks": sets_own},
+                )
             if data["person"]:
                 appraisal = services.start_cycle(
                     template=data["template"],
@@ -106,6 +153,8 @@ def start(request):
                     starts_on=data["starts_on"],
                     started_by=request.user,
                     chosen={role: data[role] for role in StartForm.PEOPLE},
+                    framework=data["framework"],
+                    target_level=data["level"],
                 )
                 messages.success(request, f"Started {appraisal}.")
                 return redirect(appraisal)
@@ -127,4 +176,12 @@ def start(request):
                 form.add_error(None, "; ".join(error.messages))
         except PermissionDenied as error:
             form.add_error(None, str(error))
-    return render(request, "appraisals/start.html", {"form": form, "choosing": choosing})
+    return render(
+        request,
+        "appraisals/start.html",
+        {
+            "form": form,
+            "choosing": choosing,
+            "sets_own_frameworks": _sets_own_frameworks(form),
+        },
+    )

@@ -295,11 +295,7 @@ def _save_stage(request, appraisal, stage):
     if not roles:
         raise Http404
     questions = {q.pk: q for q in stage.template_stage.questions.all()}
-    domains = (
-        {d.pk: d for d in services.domains_for(appraisal)}
-        if stage.template_stage.assesses_domains
-        else {}
-    )
+    domains = {item.pk: item for item in services.items_for(stage)}
     form = StageForm(
         request.POST,
         questions=questions,
@@ -326,7 +322,7 @@ def _save_stage(request, appraisal, stage):
                 services.save_answer(
                     stage=stage, question=question, user=request.user, role=role, text=texts[key]
                 )
-            if stage.template_stage.assesses_domains:
+            if domains:
                 stage_views.save_domains(request, appraisal, stage, roles, texts)
             record_confirmation(record=stage, findings=form.guard_confirmed, by=request.user)
     except (ValidationError, PermissionDenied) as error:
