@@ -13,7 +13,14 @@ Three records show the workflow at different points:
   assessor: she judges the domains and signs each review. The first two stages are signed by
   Alex, Morgan Hale (line manager), Pat and Sam Adeyemi (the PSW countersigns). At the interim
   review Alex has self-assessed every domain and Pat has judged six of them so far. Alex has
-  shared portfolio records into the ASYE evidence slots, and some slots are still empty.
+  shared portfolio records into the ASYE evidence slots, and some slots are still empty. The
+  ASYE asks for the practitioner standards (KSS) too: at the learning agreement Alex
+  self-assessed each standard and Pat gave her view of each; at the interim review Alex has
+  self-assessed them again and Pat has not yet.
+* Morgan Hale (Northshire), a line manager: this year's annual appraisal, judged against the
+  practice supervisor standards (the default for a manager), by Morgan's own manager, at the
+  end-of-year review. Morgan has self-assessed five of the eight standards; the appraiser has
+  judged two.
 
 Everything goes through `services`, so the workflow rules hold for the demo too. The services
 stamp each step with the current time; afterwards the dates are spread over the months the
@@ -34,10 +41,11 @@ from capabilities.models import FrameworkVersion, Item
 from organisations.models import Membership, Organisation
 from portfolios.models import Entry
 
-from . import reassign, services
+from . import frameworks, reassign, services
 from .defaults import ANNUAL, ASYE, ensure_default_templates
 from .models import ASYE_SLOTS, Appraisal, Participant, Reassignment, SharedEvidence, Stage
 
+SUPERVISORS = frameworks.SUPERVISOR_STANDARDS
 APPRAISEE, APPRAISER, ASSESSOR = Participant.APPRAISEE, Participant.APPRAISER, Participant.ASSESSOR
 
 PEOPLE = {
@@ -47,6 +55,7 @@ PEOPLE = {
     "ravi": "ravi.practitioner",
     "jo": "jo.manager",
     "kit": "kit.psw",
+    "sam": "sam.psw",
 }
 RAVI_REASSIGNED = (
     "Jo Whitlock has started as the Family help team's manager and takes over as appraiser, as "
@@ -57,6 +66,7 @@ RAVI_REASSIGNED = (
 PRIYA_DAYS_AGO = 380
 RAVI_DAYS_AGO = 170
 ALEX_DAYS_AGO = 175
+MORGAN_DAYS_AGO = 350
 STAFF_YEARS = 3
 
 # Answers by stage name, one dict per question (in the template's order): role -> text.
@@ -162,6 +172,47 @@ ANNUAL_ANSWERS = {
     },
 }
 
+MORGAN_ANSWERS = {
+    "Objective setting": [
+        {
+            APPRAISEE: "I want supervision in the team to be more reflective and less about "
+            "checking tasks, and to get better at spotting drift in plans early.",
+            APPRAISER: "Agreed: both matter more now the team has two newly qualified workers.",
+        },
+        {
+            APPRAISEE: "Mostly the supervisor standards on developing practitioners and on "
+            "overseeing decisions. Progress would show in supervision notes, a short survey of "
+            "the team, and fewer plans reviewed late.",
+            APPRAISER: "Add the standard on shaping the wider system: the team's feedback on "
+            "the new referral process should reach the service.",
+        },
+        {
+            APPRAISER: "A place on the reflective supervision course, and a monthly meeting "
+            "with the other team managers to compare how they keep oversight.",
+        },
+    ],
+    "Mid-year review": [
+        {
+            APPRAISEE: "Supervision now starts with the worker's own reflection before the "
+            "case list. The team say it feels less like an audit.",
+            APPRAISER: "Good progress: the supervision notes read differently now.",
+        },
+        {
+            APPRAISEE: "Finding time for group supervision when duty weeks are busy.",
+        },
+        {
+            APPRAISEE: "Yes. Keep both.",
+            APPRAISER: "Keep both, and add one group session a month.",
+        },
+    ],
+    "End-of-year review": [
+        {
+            APPRAISEE: "Plans are reviewed on time more often, and two workers said "
+            "supervision helped them think a decision through rather than be told the answer.",
+        },
+    ],
+}
+
 ASYE_ANSWERS = {
     "Learning agreement meeting": [
         {
@@ -239,6 +290,33 @@ DOMAIN_COMMENTS = {
     ],
 }
 
+# Comments on a standard (post-qualifying standards), by rating, from each side.
+STANDARD_COMMENTS = {
+    APPRAISEE: [
+        "Not yet: I need to build this into how I work.",
+        "Starting to: I can point to a few examples from the last months.",
+        "Yes, most of the time, and I can say how.",
+        "Consistently, and others in the team learn from it.",
+    ],
+    APPRAISER: [
+        "Not yet seen: a focus for next year.",
+        "Seen in part; more consistency needed.",
+        "Seen regularly in supervision and team meetings.",
+        "A real strength, used beyond the team.",
+    ],
+    ASSESSOR: [
+        "Not yet shown: we will plan work that gives a chance to show it.",
+        "Beginning to show in the work seen so far.",
+        "Shown at the level expected at this point of the year.",
+        "Shown beyond what is expected at this point of the year.",
+    ],
+}
+# Alex's self-ratings and Pat's view of each practitioner standard at the learning agreement.
+ALEX_STANDARD_RATINGS = [(1, 1), (2, 1), (1, 2), (2, 2)]
+# Morgan rated the first five supervisor standards; the appraiser has judged the first two.
+MORGAN_SELF_RATINGS = [2, 1, 2, 2, 1]
+MORGAN_JUDGEMENTS = [2, 2]
+
 # Ratings per domain (in the framework's order), self then judgement, on a 4-point scale.
 PRIYA_RATINGS = [(2, 2), (2, 2), (1, 2), (2, 2), (2, 1), (2, 3), (2, 2), (1, 1), (1, 1)]
 ALEX_SELF_RATINGS = [2, 2, 1]
@@ -274,11 +352,12 @@ def demo_texts() -> list[str]:
     """Every piece of text the demo writes (the tests run the identifying-information guard
     over them)."""
     texts = [PRIYA_DISSENT, PRIYA_OBJECTIVE, RAVI_OBJECTIVE, RAVI_REASSIGNED]
-    banks = [*ANNUAL_ANSWERS.values(), ASYE_ANSWERS]
+    banks = [*ANNUAL_ANSWERS.values(), ASYE_ANSWERS, MORGAN_ANSWERS]
     for bank in banks:
         for answers in bank.values():
             texts += [text for answer in answers for text in answer.values()]
     texts += [text for comments in DOMAIN_COMMENTS.values() for text in comments]
+    texts += [text for comments in STANDARD_COMMENTS.values() for text in comments]
     return texts
 
 
@@ -385,6 +464,29 @@ def _assess_domains(stage, appraisal, ratings, *, judge: bool, domains: int | No
                 rating=judged,
                 comment=DOMAIN_COMMENTS[APPRAISER][judged],
             )
+
+
+def _standards(stage) -> list[Item]:
+    """The standards (not the PCF domains) assessed at `stage`."""
+    return [
+        item
+        for group in frameworks.assessed_at(stage)
+        if not group.framework.is_pcf
+        for item in group.items
+    ]
+
+
+def _rate(stage, appraisal, role, items, ratings, comments) -> None:
+    for n, item in enumerate(items):
+        rating = ratings[n % len(ratings)]
+        services.assess_domain(
+            stage=stage,
+            user=appraisal.participants()[role],
+            role=role,
+            domain=item,
+            rating=rating,
+            comment=comments[role][rating],
+        )
 
 
 def _settle_dates(appraisal: Appraisal, today: datetime.date) -> None:
@@ -510,10 +612,18 @@ def _alex(cast: _Cast, template, today) -> Appraisal:
     for name in ("Learning agreement meeting", "Three-month review"):
         stage = _stage(appraisal, name)
         _answer(stage, appraisal, ASYE_ANSWERS[name])
+        # The practitioner standards at the start: Alex's self-assessment and Pat's view.
+        standards = _standards(stage)
+        own = [own for own, _ in ALEX_STANDARD_RATINGS]
+        _rate(stage, appraisal, APPRAISEE, standards, own, STANDARD_COMMENTS)
+        view = [view for _, view in ALEX_STANDARD_RATINGS]
+        _rate(stage, appraisal, ASSESSOR, standards, view, STANDARD_COMMENTS)
         _sign(stage, appraisal)
     interim = _stage(appraisal, "Six-month interim review")
     _answer(interim, appraisal, ASYE_ANSWERS["Six-month interim review"])
     _assess_domains(interim, appraisal, ALEX_SELF_RATINGS, judge=False)
+    own = [min(own + 1, 3) for own, _ in ALEX_STANDARD_RATINGS]
+    _rate(interim, appraisal, APPRAISEE, _standards(interim), own, STANDARD_COMMENTS)
     for n, domain in enumerate(services.domains_for(appraisal)[:ALEX_JUDGED_DOMAINS]):
         rating = ALEX_ASSESSOR_RATINGS[n % len(ALEX_ASSESSOR_RATINGS)]
         services.assess_domain(
@@ -524,6 +634,28 @@ def _alex(cast: _Cast, template, today) -> Appraisal:
             rating=rating,
             comment=DOMAIN_COMMENTS[ASSESSOR][rating],
         )
+    return appraisal
+
+
+def _morgan(cast: _Cast, template, today) -> Appraisal:
+    """A line manager's appraisal, against the practice supervisor standards (their role's
+    default), by their own manager, started by the PSW."""
+    morgan, sam = cast.people["morgan"], cast.people["sam"]
+    starts_on = today - datetime.timedelta(days=MORGAN_DAYS_AGO)
+    appraisal = services.start_cycle(
+        template=template, appraisee=morgan, starts_on=starts_on, started_by=sam, notify=False
+    )
+    for name in ("Objective setting", "Mid-year review"):
+        stage = _stage(appraisal, name)
+        _answer(stage, appraisal, MORGAN_ANSWERS[name])
+        _sign(stage, appraisal)
+    final = _stage(appraisal, "End-of-year review")
+    _answer(final, appraisal, MORGAN_ANSWERS["End-of-year review"])
+    standards = _standards(final)
+    rated = standards[: len(MORGAN_SELF_RATINGS)]
+    _rate(final, appraisal, APPRAISEE, rated, MORGAN_SELF_RATINGS, STANDARD_COMMENTS)
+    judged = standards[: len(MORGAN_JUDGEMENTS)]
+    _rate(final, appraisal, APPRAISER, judged, MORGAN_JUDGEMENTS, STANDARD_COMMENTS)
     return appraisal
 
 
@@ -548,10 +680,13 @@ def ensure_demo_appraisals(*, today: datetime.date | None = None) -> int:
             ("priya", northshire[ANNUAL], _priya),
             ("ravi", southvale[ANNUAL], _ravi),
             ("alex", northshire[ASYE], _alex),
+            ("morgan", northshire[ANNUAL], _morgan),
         ]
         for key, template, make in plan:
             if Appraisal.objects.filter(appraisee=cast.people[key]).exists():
                 continue
+            if key == "morgan" and FrameworkVersion.objects.current(SUPERVISORS) is None:
+                continue  # the supervisor standards are not loaded
             appraisal = make(cast, template, today)
             _settle_dates(appraisal, today)
             made += 1
