@@ -158,3 +158,48 @@ def test_the_stage_pages_head_the_standards_and_the_domains_each_with_its_framew
     assert response.status_code == 302
     assessment = first.domain_assessments.get(domain=item)
     assert (assessment.self_rating, assessment.assessor_rating) == (2, 3)
+
+
+def test_the_pdf_heads_each_framework_with_every_judging_roles_view(asye, kss, pcf, core_font):
+    from appraisals.pdf import appraisal_data, render_appraisal_pdf
+    from tests.pdf_text import literal
+
+    appraisal, templates, educator = asye
+    first = appraisal.stages.get(order=1)
+    item = kss.items.get(code="CFP-1")
+    services.assess_domain(
+        stage=first,
+        user=appraisal.appraisee,
+        role=APPRAISEE,
+        domain=item,
+        rating=1,
+        comment="Building relationships first.",
+    )
+    services.assess_domain(
+        stage=first, user=educator, role=ASSESSOR, domain=item, rating=2, comment="Agreed."
+    )
+    data = appraisal_data(appraisal)
+    stage_one = data["stages"][0]
+    assert stage_one["frameworks"] == ["Standards pqs-practitioners"]
+    (rated,) = stage_one["domains"]
+    assert (rated["framework"], rated["domain"]) == (
+        "Standards pqs-practitioners",
+        "CFP-1 Standard CFP-1",
+    )
+    interim = data["stages"][2]
+    assert interim["frameworks"] == [
+        "Professional Capabilities Framework",
+        "Standards pqs-practitioners",
+    ]
+    output = render_appraisal_pdf(data, compress=False)
+    scale = appraisal.template.rating_scale
+    for text in (
+        "Self-assessment and judgement",
+        "Standards pqs-practitioners",
+        "CFP-1 Standard CFP-1",
+        f"Self-assessment: {scale[1]}",
+        f"Assessor's judgement: {scale[2]} ({educator})",
+        "Professional Capabilities Framework",
+        "Nothing assessed yet.",
+    ):
+        assert literal(text) in output, text
