@@ -61,7 +61,8 @@ def manager_above(appraiser, team, *, organisation, on: date | None = None, excl
 
 def default_participants(*, template: AppraisalTemplate, appraisee, on: date | None = None):
     """The people proposed for each role, from the organisation's memberships: the appraisee's
-    team's line manager (else the organisation's); to countersign, the appraiser's own manager
+    team's line manager (else the organisation's), or for an appraisee who is a line manager or
+    PSW, their own manager (`manager_above`: the manager of the team above, else another PSW); to countersign, the appraiser's own manager
     (`manager_above`) or, if the template says so, the PSW; and for the ASYE (or any
     template where the assessor judges) a practice educator in the team (else the organisation)
     as assessor, else the line manager."""

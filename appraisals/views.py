@@ -19,7 +19,7 @@ from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
 from portfolios.rules import entries_owned_by
 
-from . import former, reassign, rules, services, stage_views, voice
+from . import former, frameworks, reassign, rules, services, stage_views, voice
 from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
@@ -147,6 +147,14 @@ def _detail(request, appraisal, *, objective_form=None, status=200):
             if appraisal.template.is_asye and scope is None
             else None,
             "roles": roles,
+            # What the appraisal judges: each framework with its level and stages.
+            "judged_against": [
+                {
+                    "title": row.title,
+                    "stages": [s.template_stage.name for s in stages if s.pk in row.stage_ids],
+                }
+                for row in frameworks.frameworks_of(appraisal)
+            ],
             "read_only": appraisal.read_only,
             "ended_on": scope.ended_on if scope else None,
             "show_recommendation": scope is None

@@ -107,6 +107,11 @@ def test_a_line_manager_is_appraised_against_the_supervisor_standards(client, hi
     (copy,) = appraisal.frameworks.all()
     assert copy.version == supervisors and copy.level is None
 
+    # The appraisal page says what it is judged against, and where.
+    page = client.get(appraisal.get_absolute_url()).content.decode()
+    assert "Judged against" in page and "Standards pqs-supervisors" in page
+    assert "(at: Review)" in page
+
     first, review = appraisal.stages.order_by("order")
     assert services.items_for(first) == []
     standards_rated = list(supervisors.items.order_by("sort_order"))
