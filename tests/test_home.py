@@ -23,8 +23,9 @@ HEADER_LIMIT = 6 + 2
 EXPECTED = {
     # Priya's CPD year is ready to record (her only peer reflection names nobody): no CPD task.
     "priya.practitioner": ["comment", "comment", "comment"],
-    "morgan.manager": ["Six-month interim review", "CPD", "shared", "shared"],
-    "sam.psw": ["Six-month interim review", "CPD"],
+    # Morgan is appraised too (against the practice supervisor standards), by Sam.
+    "morgan.manager": ["Six-month interim review", "End-of-year review", "CPD", "shared", "shared"],
+    "sam.psw": ["Six-month interim review", "End-of-year review", "CPD"],
     "tara.tutor": ["audit", "audit", "audit", "shared"],
     "sol.student": ["comment", "comment", "comment"],
     "ravi.practitioner": ["Mid-year review", "CPD"],
