@@ -43,6 +43,15 @@ from portfolios.models import Entry
 
 from . import frameworks, reassign, services
 from .defaults import ANNUAL, ASYE, ensure_default_templates
+from .demo_frameworks import (
+    ALEX_STANDARD_RATINGS,
+    MORGAN_ANSWERS,
+    MORGAN_JUDGEMENTS,
+    MORGAN_SELF_RATINGS,
+    STANDARD_COMMENTS,
+    rate_items,
+    standards_at,
+)
 from .models import ASYE_SLOTS, Appraisal, Participant, Reassignment, SharedEvidence, Stage
 
 SUPERVISORS = frameworks.SUPERVISOR_STANDARDS
@@ -172,47 +181,6 @@ ANNUAL_ANSWERS = {
     },
 }
 
-MORGAN_ANSWERS = {
-    "Objective setting": [
-        {
-            APPRAISEE: "I want supervision in the team to be more reflective and less about "
-            "checking tasks, and to get better at spotting drift in plans early.",
-            APPRAISER: "Agreed: both matter more now the team has two newly qualified workers.",
-        },
-        {
-            APPRAISEE: "Mostly the supervisor standards on developing practitioners and on "
-            "overseeing decisions. Progress would show in supervision notes, a short survey of "
-            "the team, and fewer plans reviewed late.",
-            APPRAISER: "Add the standard on shaping the wider system: the team's feedback on "
-            "the new referral process should reach the service.",
-        },
-        {
-            APPRAISER: "A place on the reflective supervision course, and a monthly meeting "
-            "with the other team managers to compare how they keep oversight.",
-        },
-    ],
-    "Mid-year review": [
-        {
-            APPRAISEE: "Supervision now starts with the worker's own reflection before the "
-            "case list. The team say it feels less like an audit.",
-            APPRAISER: "Good progress: the supervision notes read differently now.",
-        },
-        {
-            APPRAISEE: "Finding time for group supervision when duty weeks are busy.",
-        },
-        {
-            APPRAISEE: "Yes. Keep both.",
-            APPRAISER: "Keep both, and add one group session a month.",
-        },
-    ],
-    "End-of-year review": [
-        {
-            APPRAISEE: "Plans are reviewed on time more often, and two workers said "
-            "supervision helped them think a decision through rather than be told the answer.",
-        },
-    ],
-}
-
 ASYE_ANSWERS = {
     "Learning agreement meeting": [
         {
@@ -289,33 +257,6 @@ DOMAIN_COMMENTS = {
         "Shown beyond the ASYE level, consistently and across different work.",
     ],
 }
-
-# Comments on a standard (post-qualifying standards), by rating, from each side.
-STANDARD_COMMENTS = {
-    APPRAISEE: [
-        "Not yet: I need to build this into how I work.",
-        "Starting to: I can point to a few examples from the last months.",
-        "Yes, most of the time, and I can say how.",
-        "Consistently, and others in the team learn from it.",
-    ],
-    APPRAISER: [
-        "Not yet seen: a focus for next year.",
-        "Seen in part; more consistency needed.",
-        "Seen regularly in supervision and team meetings.",
-        "A real strength, used beyond the team.",
-    ],
-    ASSESSOR: [
-        "Not yet shown: we will plan work that gives a chance to show it.",
-        "Beginning to show in the work seen so far.",
-        "Shown at the level expected at this point of the year.",
-        "Shown beyond what is expected at this point of the year.",
-    ],
-}
-# Alex's self-ratings and Pat's view of each practitioner standard at the learning agreement.
-ALEX_STANDARD_RATINGS = [(1, 1), (2, 1), (1, 2), (2, 2)]
-# Morgan rated the first five supervisor standards; the appraiser has judged the first two.
-MORGAN_SELF_RATINGS = [2, 1, 2, 2, 1]
-MORGAN_JUDGEMENTS = [2, 2]
 
 # Ratings per domain (in the framework's order), self then judgement, on a 4-point scale.
 PRIYA_RATINGS = [(2, 2), (2, 2), (1, 2), (2, 2), (2, 1), (2, 3), (2, 2), (1, 1), (1, 1)]
@@ -466,29 +407,6 @@ def _assess_domains(stage, appraisal, ratings, *, judge: bool, domains: int | No
             )
 
 
-def _standards(stage) -> list[Item]:
-    """The standards (not the PCF domains) assessed at `stage`."""
-    return [
-        item
-        for group in frameworks.assessed_at(stage)
-        if not group.framework.is_pcf
-        for item in group.items
-    ]
-
-
-def _rate(stage, appraisal, role, items, ratings, comments) -> None:
-    for n, item in enumerate(items):
-        rating = ratings[n % len(ratings)]
-        services.assess_domain(
-            stage=stage,
-            user=appraisal.participants()[role],
-            role=role,
-            domain=item,
-            rating=rating,
-            comment=comments[role][rating],
-        )
-
-
 def _settle_dates(appraisal: Appraisal, today: datetime.date) -> None:
     """Spread the record over the dates it covers: each stage opens when the one before it was
     signed, and is signed a couple of days before it is due."""
@@ -613,17 +531,17 @@ def _alex(cast: _Cast, template, today) -> Appraisal:
         stage = _stage(appraisal, name)
         _answer(stage, appraisal, ASYE_ANSWERS[name])
         # The practitioner standards at the start: Alex's self-assessment and Pat's view.
-        standards = _standards(stage)
+        standards = standards_at(stage)
         own = [own for own, _ in ALEX_STANDARD_RATINGS]
-        _rate(stage, appraisal, APPRAISEE, standards, own, STANDARD_COMMENTS)
+        rate_items(stage, appraisal, APPRAISEE, standards, own, STANDARD_COMMENTS)
         view = [view for _, view in ALEX_STANDARD_RATINGS]
-        _rate(stage, appraisal, ASSESSOR, standards, view, STANDARD_COMMENTS)
+        rate_items(stage, appraisal, ASSESSOR, standards, view, STANDARD_COMMENTS)
         _sign(stage, appraisal)
     interim = _stage(appraisal, "Six-month interim review")
     _answer(interim, appraisal, ASYE_ANSWERS["Six-month interim review"])
     _assess_domains(interim, appraisal, ALEX_SELF_RATINGS, judge=False)
     own = [min(own + 1, 3) for own, _ in ALEX_STANDARD_RATINGS]
-    _rate(interim, appraisal, APPRAISEE, _standards(interim), own, STANDARD_COMMENTS)
+    rate_items(interim, appraisal, APPRAISEE, standards_at(interim), own, STANDARD_COMMENTS)
     for n, domain in enumerate(services.domains_for(appraisal)[:ALEX_JUDGED_DOMAINS]):
         rating = ALEX_ASSESSOR_RATINGS[n % len(ALEX_ASSESSOR_RATINGS)]
         services.assess_domain(
@@ -651,11 +569,11 @@ def _morgan(cast: _Cast, template, today) -> Appraisal:
         _sign(stage, appraisal)
     final = _stage(appraisal, "End-of-year review")
     _answer(final, appraisal, MORGAN_ANSWERS["End-of-year review"])
-    standards = _standards(final)
+    standards = standards_at(final)
     rated = standards[: len(MORGAN_SELF_RATINGS)]
-    _rate(final, appraisal, APPRAISEE, rated, MORGAN_SELF_RATINGS, STANDARD_COMMENTS)
+    rate_items(final, appraisal, APPRAISEE, rated, MORGAN_SELF_RATINGS, STANDARD_COMMENTS)
     judged = standards[: len(MORGAN_JUDGEMENTS)]
-    _rate(final, appraisal, APPRAISER, judged, MORGAN_JUDGEMENTS, STANDARD_COMMENTS)
+    rate_items(final, appraisal, APPRAISER, judged, MORGAN_JUDGEMENTS, STANDARD_COMMENTS)
     return appraisal
 
 
