@@ -146,6 +146,8 @@ def snapshot(
                 chosen = appraisal.target_level
             plan.append((row.framework, chosen, [s.pk for s in row.stages.all()]))
     else:
+        if framework is not None and FrameworkVersion.objects.current(framework.slug) is None:
+            raise ValidationError({"framework": "Choose a framework with a published version"})
         framework = framework or default_framework(
             organisation=appraisal.organisation, appraisee=appraisal.appraisee, on=on
         )

@@ -335,3 +335,51 @@ def test_the_capability_profile_counts_pcf_domains_only(standards, pcf):
         judge(appraisal_for(template, person, manager, team=team), {domain: 2, standard: 1})
     judged = {row["domain_id"] for row in workforce.latest_judgements(team.organisation)}
     assert judged == {domain.pk}
+
+
+def test_the_starter_chooses_another_framework_and_level_than_proposed(
+    client, hierarchy, standards, pcf
+):
+    team, practitioner, manager, head, educator, psw = hierarchy
+    template = two_stage_template(team.organisation)
+    client.force_login(psw)
+    page = client.post("/appraisals/start/", start_data(template, practitioner)).content.decode()
+    assert f'<option value="{pcf.framework.pk}" selected>' in page.split('name="framework"')[1]
+    # A practitioner who also supervises students: judged against the supervisor standards.
+    supervisors = standards["pqs-supervisors"]
+    response = client.post(
+        "/appraisals/start/",
+        start_data(template, practitioner, action="start", framework=supervisors.framework.pk),
+    )
+    assert response.status_code == 302
+    assert Appraisal.objects.get(appraisee=practitioner).frameworks.get().version == supervisors
+    # The PCF at a level the starter chooses.
+    level = pcf.items.levels().get(code="L3")
+    response = client.post(
+        "/appraisals/start/",
+        start_data(template, educator, action="start", framework=pcf.framework.pk, level=level.pk),
+    )
+    assert response.status_code == 302
+    copy = Appraisal.objects.get(appraisee=educator).frameworks.get()
+    assert (copy.version, copy.level) == (pcf, level)
+
+
+def test_a_framework_without_a_published_version_is_refused_at_the_start(hierarchy, pcf):
+    team, practitioner, manager, head, educator, psw = hierarchy
+    draft = build_standards(framework_slug="pqs-draft", codes=["D-1"], publish=False)
+    with pytest.raises(ValidationError) as refused:
+        services.start_cycle(
+            template=two_stage_template(team.organisation),
+            appraisee=practitioner,
+            starts_on=START,
+            started_by=manager,
+            framework=draft.framework,
+        )
+    assert "framework" in refused.value.message_dict
+    assert not Appraisal.objects.exists()
+
+
+def test_what_is_rated_is_the_domains_or_else_the_standards(standards, pcf):
+    assert pcf.assessed_items() == list(pcf.items.domains().order_by("sort_order"))
+    leaders = standards["pqs-leaders"]
+    assert [i.code for i in leaders.assessed_items()] == ["PL-1", "PL-2", "PL-3"]
