@@ -15,6 +15,7 @@ from .models import (
     AppraisalTemplate,
     CountersignerFrom,
     JudgedBy,
+    TemplateFramework,
     TemplateQuestion,
     TemplateStage,
 )
@@ -48,6 +49,16 @@ class S:
 
 
 @dataclass(frozen=True)
+class F:
+    """A framework the template assesses: its slug, the level's slug (frameworks with levels),
+    and the stages (numbered from 1) with a self-assessment and judgement against it."""
+
+    slug: str
+    stages: tuple[int, ...]
+    level_slug: str = ""
+
+
+@dataclass(frozen=True)
 class T:
     name: str
     kind: str
@@ -58,6 +69,8 @@ class T:
     target_level_slug: str = ""
     judged_by: str = JudgedBy.APPRAISER
     countersigner_from: str = CountersignerFrom.MANAGER
+    # None listed: the appraisee's default framework (by role) at the stages assessing domains.
+    frameworks: tuple[F, ...] = ()
 
 
 def _asye_q(text, help_text="", *, appraisee=READ, appraiser=READ, assessor=READ):
@@ -158,9 +171,11 @@ DEFAULTS = (
         description=(
             "The Assessed and Supported Year in Employment for newly qualified social workers: "
             "a learning agreement, reviews at three, six and (if wanted) nine months, and a "
-            "final review where the assessor recommends pass, fail or extend. The assessor "
-            "judges each domain and signs each review; the Principal Social Worker countersigns "
-            "every stage."
+            "final review where the assessor recommends pass, fail or extend. The practitioner "
+            "self-assesses against the post-qualifying standards for practitioners at the start, "
+            "the interim review and the end, and against the PCF domains at the interim and "
+            "final reviews; the assessor gives a view on each, and signs each review; the "
+            "Principal Social Worker countersigns every stage."
         ),
         rating_scale=(
             "Significant concerns",
@@ -172,6 +187,10 @@ DEFAULTS = (
         target_level_slug="asye",
         judged_by=JudgedBy.ASSESSOR,
         countersigner_from=CountersignerFrom.PSW,
+        frameworks=(
+            F("pcf", (3, 5), level_slug="asye"),
+            F("pqs-practitioners", (1, 3, 5)),
+        ),
         stages=(
             S(
                 "Learning agreement meeting",
@@ -367,6 +386,20 @@ def _target_level(slug: str):
     return version.items.levels().filter(slug=slug).first()
 
 
+def _frameworks(template: AppraisalTemplate, spec: T, stages: dict) -> None:
+    """The frameworks the template assesses, those that are published (a framework not loaded
+    is left out; with none, the template assesses the appraisee's default framework)."""
+    for order, f in enumerate(spec.frameworks, start=1):
+        version = FrameworkVersion.objects.current(f.slug)
+        if version is None:
+            continue
+        level = version.items.levels().filter(slug=f.level_slug).first() if f.level_slug else None
+        row = TemplateFramework.objects.create(
+            template=template, framework=version.framework, level=level, order=order
+        )
+        row.stages.set([stages[n] for n in f.stages])
+
+
 def _create(organisation, spec: T) -> AppraisalTemplate:
     template = AppraisalTemplate.objects.create(
         organisation=organisation,
@@ -379,8 +412,9 @@ def _create(organisation, spec: T) -> AppraisalTemplate:
         judged_by=spec.judged_by,
         countersigner_from=spec.countersigner_from,
     )
+    stages = {}
     for number, stage_spec in enumerate(spec.stages, start=1):
-        stage = TemplateStage.objects.create(
+        stage = stages[number] = TemplateStage.objects.create(
             template=template,
             order=number,
             name=stage_spec.name,
@@ -403,6 +437,7 @@ def _create(organisation, spec: T) -> AppraisalTemplate:
             )
             for n, q in enumerate(stage_spec.questions, start=1)
         )
+    _frameworks(template, spec, stages)
     return template
 
 

@@ -19,6 +19,13 @@ Three records show the workflow at different points:
   of them so far. Alex has shared portfolio records into the ASYE evidence slots, and some slots
   are still empty. Nia Osborne, Northshire's ASYE coordinator, chased the interim review
   yesterday (it is due within the week), so her cohort page says "chased on …".
+  The ASYE asks for the practitioner standards (KSS) too: at the learning agreement Alex
+  self-assessed each standard and Pat gave her view of each; at the interim review Alex has
+  self-assessed them again and Pat has not yet.
+* Morgan Hale (Northshire), a line manager: this year's annual appraisal, judged against the
+  practice supervisor standards (the default for a manager), by Morgan's own manager, at the
+  end-of-year review. Morgan has self-assessed five of the eight standards; the appraiser has
+  judged two.
 
 Everything goes through `services`, so the workflow rules hold for the demo too. The services
 stamp each step with the current time; afterwards the dates are spread over the months the
@@ -39,8 +46,17 @@ from capabilities.models import FrameworkVersion, Item
 from organisations.models import Membership, Organisation
 from portfolios.models import Entry
 
-from . import cohort, reassign, services
+from . import cohort, frameworks, reassign, services
 from .defaults import ANNUAL, ASYE, ensure_default_templates
+from .demo_frameworks import (
+    ALEX_STANDARD_RATINGS,
+    MORGAN_ANSWERS,
+    MORGAN_JUDGEMENTS,
+    MORGAN_SELF_RATINGS,
+    STANDARD_COMMENTS,
+    rate_items,
+    standards_at,
+)
 from .models import (
     ASYE_SLOTS,
     Appraisal,
@@ -51,6 +67,7 @@ from .models import (
     Stage,
 )
 
+SUPERVISORS = frameworks.SUPERVISOR_STANDARDS
 APPRAISEE, APPRAISER, ASSESSOR = Participant.APPRAISEE, Participant.APPRAISER, Participant.ASSESSOR
 
 PEOPLE = {
@@ -62,6 +79,7 @@ PEOPLE = {
     "jo": "jo.manager",
     "kit": "kit.psw",
     "nia": "nia.coordinator",
+    "sam": "sam.psw",
 }
 RAVI_REASSIGNED = (
     "Jo Whitlock has started as the Family help team's manager and takes over as appraiser, as "
@@ -72,6 +90,7 @@ RAVI_REASSIGNED = (
 PRIYA_DAYS_AGO = 380
 RAVI_DAYS_AGO = 170
 ALEX_DAYS_AGO = 175
+MORGAN_DAYS_AGO = 350
 STAFF_YEARS = 3
 
 # Answers by stage name, one dict per question (in the template's order): role -> text.
@@ -289,11 +308,12 @@ def demo_texts() -> list[str]:
     """Every piece of text the demo writes (the tests run the identifying-information guard
     over them)."""
     texts = [PRIYA_DISSENT, PRIYA_OBJECTIVE, RAVI_OBJECTIVE, RAVI_REASSIGNED]
-    banks = [*ANNUAL_ANSWERS.values(), ASYE_ANSWERS]
+    banks = [*ANNUAL_ANSWERS.values(), ASYE_ANSWERS, MORGAN_ANSWERS]
     for bank in banks:
         for answers in bank.values():
             texts += [text for answer in answers for text in answer.values()]
     texts += [text for comments in DOMAIN_COMMENTS.values() for text in comments]
+    texts += [text for comments in STANDARD_COMMENTS.values() for text in comments]
     return texts
 
 
@@ -529,10 +549,18 @@ def _alex(cast: _Cast, template, today) -> Appraisal:
     for name in ("Learning agreement meeting", "Three-month review"):
         stage = _stage(appraisal, name)
         _answer(stage, appraisal, ASYE_ANSWERS[name])
+        # The practitioner standards at the start: Alex's self-assessment and Pat's view.
+        standards = standards_at(stage)
+        own = [own for own, _ in ALEX_STANDARD_RATINGS]
+        rate_items(stage, appraisal, APPRAISEE, standards, own, STANDARD_COMMENTS)
+        view = [view for _, view in ALEX_STANDARD_RATINGS]
+        rate_items(stage, appraisal, ASSESSOR, standards, view, STANDARD_COMMENTS)
         _sign(stage, appraisal)
     interim = _stage(appraisal, "Six-month interim review")
     _answer(interim, appraisal, ASYE_ANSWERS["Six-month interim review"])
     _assess_domains(interim, appraisal, ALEX_SELF_RATINGS, judge=False)
+    own = [min(own + 1, 3) for own, _ in ALEX_STANDARD_RATINGS]
+    rate_items(interim, appraisal, APPRAISEE, standards_at(interim), own, STANDARD_COMMENTS)
     for n, domain in enumerate(services.domains_for(appraisal)[:ALEX_JUDGED_DOMAINS]):
         rating = ALEX_ASSESSOR_RATINGS[n % len(ALEX_ASSESSOR_RATINGS)]
         services.assess_domain(
@@ -562,6 +590,28 @@ def _chase_alex(cast: _Cast, today) -> None:
     Chase.objects.filter(pk=chased.pk).update(chased_on=yesterday, chased_at=_at(yesterday, 11))
 
 
+def _morgan(cast: _Cast, template, today) -> Appraisal:
+    """A line manager's appraisal, against the practice supervisor standards (their role's
+    default), by their own manager, started by the PSW."""
+    morgan, sam = cast.people["morgan"], cast.people["sam"]
+    starts_on = today - datetime.timedelta(days=MORGAN_DAYS_AGO)
+    appraisal = services.start_cycle(
+        template=template, appraisee=morgan, starts_on=starts_on, started_by=sam, notify=False
+    )
+    for name in ("Objective setting", "Mid-year review"):
+        stage = _stage(appraisal, name)
+        _answer(stage, appraisal, MORGAN_ANSWERS[name])
+        _sign(stage, appraisal)
+    final = _stage(appraisal, "End-of-year review")
+    _answer(final, appraisal, MORGAN_ANSWERS["End-of-year review"])
+    standards = standards_at(final)
+    rated = standards[: len(MORGAN_SELF_RATINGS)]
+    rate_items(final, appraisal, APPRAISEE, rated, MORGAN_SELF_RATINGS, STANDARD_COMMENTS)
+    judged = standards[: len(MORGAN_JUDGEMENTS)]
+    rate_items(final, appraisal, APPRAISER, judged, MORGAN_JUDGEMENTS, STANDARD_COMMENTS)
+    return appraisal
+
+
 def ensure_demo_appraisals(*, today: datetime.date | None = None) -> int:
     """Create the demo appraisals that do not exist yet (and the default templates of the two
     demo local authorities). Returns how many appraisals were made."""
@@ -583,10 +633,13 @@ def ensure_demo_appraisals(*, today: datetime.date | None = None) -> int:
             ("priya", northshire[ANNUAL], _priya),
             ("ravi", southvale[ANNUAL], _ravi),
             ("alex", northshire[ASYE], _alex),
+            ("morgan", northshire[ANNUAL], _morgan),
         ]
         for key, template, make in plan:
             if Appraisal.objects.filter(appraisee=cast.people[key]).exists():
                 continue
+            if key == "morgan" and FrameworkVersion.objects.current(SUPERVISORS) is None:
+                continue  # the supervisor standards are not loaded
             appraisal = make(cast, template, today)
             _settle_dates(appraisal, today)
             made += 1

@@ -30,7 +30,9 @@ class StageForm(GuardedFormMixin, forms.Form):
                 domain = domains.get(int(m[2]))
                 if domain is None:
                     continue
-                label = f"Comment on {domain.code}. {domain.title} ({m[1]})"
+                # "1. Professionalism" for a domain, "PS-1 Promote ..." for a standard.
+                dot = "." if domain.kind == domain.Kind.DOMAIN else ""
+                label = f"Comment on {domain.code}{dot} {domain.title} ({m[1]})"
             else:
                 continue
             self.fields[key] = forms.CharField(

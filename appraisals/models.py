@@ -137,7 +137,9 @@ class TemplateStage(models.Model):
     )
     optional = models.BooleanField(default=False, help_text="May be skipped (e.g. ASYE 9 months).")
     assesses_domains = models.BooleanField(
-        default=False, help_text="Self-assessment and judgement per framework domain."
+        default=False,
+        help_text="Self-assessment and judgement against the appraisee's default framework, "
+        "when the template lists no frameworks (each listed framework names its own stages).",
     )
     sets_objectives = models.BooleanField(default=False)
     is_final_review = models.BooleanField(
@@ -590,5 +592,6 @@ class PracticeVoiceNote(models.Model):
 # “You said, we did” lives in its own module to keep this one short; imported here so Django
 # registers it with the app.
 from .chase_models import Chase  # noqa: E402, F401
+from .framework_models import AppraisalFramework, TemplateFramework  # noqa: E402, F401
 from .reassign_models import Reassignment  # noqa: E402, F401
 from .voice_models import VoiceReply  # noqa: E402, F401

@@ -43,6 +43,7 @@ from .models import (
     Amendment,
     Answer,
     Appraisal,
+    AppraisalFramework,
     Dissent,
     DomainAssessment,
     Objective,
@@ -116,6 +117,12 @@ def appraisals_with_related(queryset=None):
             Prefetch(
                 "stages__dissents",
                 queryset=Dissent.objects.select_related("author").order_by("created_at", "pk"),
+            ),
+            Prefetch(
+                "frameworks",
+                queryset=AppraisalFramework.objects.select_related(
+                    "version__framework", "level"
+                ).prefetch_related("stages"),
             ),
             Prefetch("objectives", queryset=Objective.objects.order_by("created_at", "pk")),
             Prefetch(
@@ -196,6 +203,10 @@ def _stage_data(
             )
         questions.append({"text": question.text, "answers": cells})
 
+    # What the stage judges, by framework (the appraisal's copy made when it started).
+    copies = list(appraisal.frameworks.all())
+    titles = {row.version_id: row.title for row in copies}
+    here = [row.title for row in copies if any(s.pk == stage.pk for s in row.stages.all())]
     by_amendment: dict[int, list[SignOff]] = {}
     for sign_off in sign_offs:
         if sign_off.amendment_id is not None:
@@ -212,11 +223,15 @@ def _stage_data(
         "opened_at": _iso(stage.opened_at),
         "locked_at": _iso(stage.locked_at),
         "questions": questions,
-        "assesses_domains": stage.template_stage.assesses_domains,
+        "assesses_domains": bool(here) or stage.template_stage.assesses_domains,
+        "frameworks": here,
         "domains": [
             {
-                "domain": a.domain.title or a.domain.code,
+                "domain": a.domain.title or a.domain.code
+                if a.domain.kind == Item.Kind.DOMAIN
+                else f"{a.domain.code} {a.domain.title}".strip(),
                 "code": a.domain.code,
+                "framework": titles.get(a.domain.version_id, ""),
                 "self_rating": a.self_rating,
                 "self_rating_label": _rating(scale, a.self_rating),
                 "self_comment": a.self_comment,
@@ -565,12 +580,9 @@ def _stage(pdf: AppraisalPDF, stage: dict) -> None:
                 pdf.muted(NOT_ANSWERED, indent=5)
 
     domains = _dicts(stage.get("domains"))
-    if domains or stage.get("assesses_domains") is True:
-        pdf.label("Domains: self-assessment and judgement")
-        if not domains:
-            pdf.muted("No domains assessed yet.")
-        for domain in domains:
-            _domain(pdf, domain)
+    frameworks = [_text(t) for t in _as_list(stage.get("frameworks")) if _text(t)]
+    if domains or frameworks or stage.get("assesses_domains") is True:
+        _assessed(pdf, domains, frameworks)
 
     pdf.label("Sign-off")
     _sign_offs(pdf, _dicts(stage.get("sign_offs")))
@@ -596,6 +608,36 @@ def _stage(pdf: AppraisalPDF, stage: dict) -> None:
         )
         pdf.paragraph(_text(dissent.get("text")) or NOT_RECORDED, indent=5)
     pdf.ln(6)
+
+
+def _assessed(pdf: AppraisalPDF, domains: list[dict], frameworks: list[str]) -> None:
+    """The self-assessment and judgements, under a heading per framework (the PCF domains, a
+    post-qualifying framework's standards); a record from before frameworks were named reads
+    as "Domains", as it always did."""
+    if not frameworks and not any(_text(d.get("framework")) for d in domains):
+        pdf.label("Domains: self-assessment and judgement")
+        if not domains:
+            pdf.muted("No domains assessed yet.")
+        for domain in domains:
+            _domain(pdf, domain)
+        return
+    pdf.label("Self-assessment and judgement")
+    titles = list(frameworks)
+    for domain in domains:
+        if (title := _text(domain.get("framework"))) and title not in titles:
+            titles.append(title)
+    for title in titles:
+        mine = [d for d in domains if _text(d.get("framework")) == title]
+        pdf.ln(1)
+        pdf.keep_space(LINE * 4)
+        pdf.paragraph(title, size=11, bold=True, line=6)
+        if not mine:
+            pdf.muted("Nothing assessed yet.")
+        for domain in mine:
+            _domain(pdf, domain)
+    for domain in domains:
+        if not _text(domain.get("framework")):
+            _domain(pdf, domain)
 
 
 def _domain(pdf: AppraisalPDF, domain: dict) -> None:

@@ -43,10 +43,10 @@ def still_to_act(stage: Stage) -> tuple[list, list[str]]:
 
     for question, role in services.missing_answers(stage):
         add(role, f"{Participant(role).label}: answer “{question.text}”")
-    for role, domains in services.missing_assessments(stage).items():
-        if domains:
+    for role, owed in services.missing_by_framework(stage).items():
+        if any(items for _group, items in owed):
             what = "self-assessment" if role == Participant.APPRAISEE else "judgement"
-            add(role, _domains_text(f"{role.capitalize()}: {what} of", domains))
+            add(role, f"{role.capitalize()}: {what} of {_owed_count(owed)}")
     if (
         stage.template_stage.is_final_review
         and appraisal.template.is_asye
@@ -61,9 +61,10 @@ def still_to_act(stage: Stage) -> tuple[list, list[str]]:
     return [participants[role] for role in roles], todo
 
 
-def _domains_text(prefix: str, domains) -> str:
-    count = len(domains)
-    return f"{prefix} {count} domain{'' if count == 1 else 's'}"
+def _owed_count(owed) -> str:
+    """ "9 domains", or "9 PCF domains and 8 practitioner standards" (no names: an email)."""
+    named = len(owed) > 1
+    return " and ".join(group.count(len(items), named=named) for group, items in owed if items)
 
 
 def _stamp(today: date):

@@ -136,18 +136,32 @@ def templates_startable_by(user):
     )
 
 
+# Anyone in these roles can be appraised: practitioners, supervisors, managers and PSWs.
+APPRAISED_ROLES = (
+    Role.PRACTITIONER,
+    Role.PRACTICE_EDUCATOR,
+    Role.ONSITE_SUPERVISOR,
+    Role.LINE_MANAGER,
+    Role.PRINCIPAL_SOCIAL_WORKER,
+)
+
+
 def appraisees_startable_by(user):
-    """The practitioner roles `user` may start a cycle for: every practitioner of the
-    organisations where they are PSW or line manager; those in the ASYE where they are ASYE
-    coordinator."""
+    """The roles `user` may start a cycle for: anyone appraised (`APPRAISED_ROLES`) in the
+    organisations where they are PSW or line manager; practitioners in the ASYE where they are
+    ASYE coordinator."""
     return Membership.objects.active().filter(
         Q(
             organisation__in=organisations_where(
                 user, Role.PRINCIPAL_SOCIAL_WORKER, Role.LINE_MANAGER
-            )
+            ),
+            role__in=APPRAISED_ROLES,
         )
-        | Q(organisation__in=coordinator_organisations(user), asye=True),
-        role=Role.PRACTITIONER,
+        | Q(
+            organisation__in=coordinator_organisations(user),
+            asye=True,
+            role=Role.PRACTITIONER,
+        ),
     )
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts.audit import log_access
 from accounts.models import AccessEvent
-from capabilities.models import FrameworkVersion, Item
+from capabilities.models import Item
 
-from . import notifications, rules
+from . import frameworks, notifications, rules
 from .models import (
     ASYE_SLOTS,
     Access,
@@ -138,30 +138,39 @@ def missing_answers(stage: Stage) -> list[tuple[TemplateQuestion, str]]:
     return missing
 
 
-def missing_assessments(stage: Stage) -> dict[str, list[Item]]:
-    """For each role that assesses domains at this stage (the appraisee's self-assessment, each
-    judging role's judgement), the domains it has still to rate. Empty for stages that do not
-    assess domains."""
-    if not stage.template_stage.assesses_domains:
+def missing_by_framework(stage: Stage) -> dict[str, list[tuple]]:
+    """For each role that assesses at this stage (the appraisee's self-assessment, each judging
+    role's judgement), every framework assessed here with the items it has still to rate:
+    role -> [(Assessed, [Item, ...]), ...]. Empty for stages that assess nothing."""
+    groups = frameworks.assessed_at(stage)
+    if not groups:
         return {}
-    domains = domains_for(stage.appraisal)
     assessments = {a.domain_id: a for a in stage.domain_assessments.all()}
     missing = {}
     for role in (Participant.APPRAISEE, *stage.appraisal.judging_roles()):
         missing[role] = [
-            d
-            for d in domains
-            if (a := assessments.get(d.pk)) is None
-            or (a.self_rating if role == Participant.APPRAISEE else a.rating_of(role)) is None
+            (
+                group,
+                [
+                    item
+                    for item in group.items
+                    if (a := assessments.get(item.pk)) is None
+                    or (a.self_rating if role == Participant.APPRAISEE else a.rating_of(role))
+                    is None
+                ],
+            )
+            for group in groups
         ]
     return missing
 
 
-def _domains_owed(domains: list[Item]) -> str:
-    count = f"{len(domains)} domain{'' if len(domains) == 1 else 's'}"
-    if len(domains) <= 2:
-        return f"{count} ({', '.join(d.title for d in domains)})"
-    return count
+def missing_assessments(stage: Stage) -> dict[str, list[Item]]:
+    """For each role that assesses at this stage, the items (of every framework) it has still
+    to rate. Empty for stages that assess nothing."""
+    return {
+        role: [item for _group, items in owed for item in items]
+        for role, owed in missing_by_framework(stage).items()
+    }
 
 
 def progress(stage: Stage) -> list[dict]:
@@ -181,10 +190,10 @@ def progress(stage: Stage) -> list[dict]:
     unanswered: dict[str, list[TemplateQuestion]] = {}
     for question, role in missing_answers(stage):
         unanswered.setdefault(role, []).append(question)
-    for role, domains in missing_assessments(stage).items():
+    for role, owed in missing_by_framework(stage).items():
         what = "self-assessment" if role == Participant.APPRAISEE else "judgement"
-        if domains:
-            add(role, f"{what} needed for {_domains_owed(domains)}", True)
+        if any(items for _group, items in owed):
+            add(role, f"{what} needed for {frameworks.owed_words(owed)}", True)
         else:
             add(role, f"{what} done", False)
     for role, questions in unanswered.items():
@@ -225,14 +234,14 @@ def blockers(stage: Stage) -> list[str]:
 
 
 def domains_for(appraisal: Appraisal) -> list[Item]:
-    version = (
-        appraisal.target_level.version
-        if appraisal.target_level_id
-        else FrameworkVersion.objects.current("pcf")
-    )
-    if version is None:
-        return []
-    return list(version.items.domains().order_by("sort_order", "code"))
+    """The items of the appraisal's first framework: the PCF domains for a practitioner. What a
+    stage rates is `items_for(stage)`, every framework together."""
+    return frameworks.first_items(appraisal)
+
+
+def items_for(stage: Stage) -> list[Item]:
+    """Every item rated at `stage` (the frameworks it assesses, in the template's order)."""
+    return frameworks.items_at(stage)
 
 
 @transaction.atomic
@@ -251,10 +260,10 @@ def assess_domain(
     judgement. Nobody can touch another's part."""
     _require_role(stage.appraisal, user, role)
     _require_open(stage)
-    if not stage.template_stage.assesses_domains:
-        raise ValidationError("This stage does not assess domains.")
-    if domain.pk not in {d.pk for d in domains_for(stage.appraisal)}:
-        raise ValidationError("That domain is not in the framework this appraisal uses.")
+    if not frameworks.assesses(stage):
+        raise ValidationError("This stage does not assess any framework.")
+    if domain.pk not in {item.pk for item in items_for(stage)}:
+        raise ValidationError("That item is not in what this stage assesses.")
     scale = stage.appraisal.template.rating_scale
     if rating is not None and not 0 <= rating < len(scale):
         raise ValidationError("Choose a rating from the scale.")
@@ -282,13 +291,20 @@ def assess_domain(
             _log_change(
                 stage.appraisal,
                 user,
-                f"domain “{domain.title}”: " + "; ".join(changed),
+                f"{_item_words(domain)}: " + "; ".join(changed),
                 obj=stage,
             )
     else:
         judges = " and the ".join(stage.appraisal.judging_roles())
         raise PermissionDenied(f"Only the appraisee and the {judges} assess domains here.")
     return assessment
+
+
+def _item_words(item: Item) -> str:
+    """How the history names a rated item: "domain “Knowledge”", "standard “PS-1 …”"."""
+    if item.kind == Item.Kind.DOMAIN:
+        return f"domain “{item.title}”"
+    return f"standard “{item.code} {item.title}”".replace(" ”", "”")
 
 
 def _rated(scale, index: int | None) -> str:

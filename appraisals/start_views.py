@@ -13,10 +13,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.models import User
+from capabilities.models import Framework, Item
 from cms.forms import GovUKDateField
 from organisations.models import Membership, Team
 
-from . import rules, services
+from . import frameworks, rules, services
 from .models import AppraisalTemplate, Participant
 
 
@@ -57,6 +58,24 @@ class StartForm(forms.Form):
     # What the people shown were proposed for (`proposal_key`): a start for anything else is
     # not made but proposed afresh.
     proposed_for = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Also shown once a person is chosen, for a template that lists no frameworks: what they
+    # are judged against, preselected with the default for their role.
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.none(),
+        required=False,
+        empty_label="As proposed",
+        label="Judged against",
+        help_text="The template's frameworks decide, if it lists any. Otherwise the person's "
+        "role proposes one: the practice leader standards for a Principal Social Worker, the "
+        "practice supervisor standards for managers and supervisors, the PCF for practitioners.",
+    )
+    level = forms.ModelChoiceField(
+        queryset=Item.objects.none(),
+        required=False,
+        empty_label="The template's level",
+        label="PCF level",
+        help_text="Used when they are judged against the PCF.",
+    )
     PEOPLE = (Participant.APPRAISER, Participant.COUNTERSIGNER, Participant.ASSESSOR)
 
     def __init__(self, *args, user, **kwargs):
@@ -76,6 +95,8 @@ class StartForm(forms.Form):
             pk__in=rules.appraisees_startable_by(user).values("user")
         ).order_by("last_name", "first_name")
         self.fields["team"].queryset = Team.objects.filter(organisation__in=organisations)
+        self.fields["framework"].queryset = frameworks.choosable_frameworks()
+        self.fields["level"].queryset = frameworks.pcf_levels()
 
     def clean(self):
         data = super().clean()
@@ -95,9 +116,15 @@ PROPOSED_AGAIN = (
 )
 
 
+def _sets_own_frameworks(form) -> bool:
+    template = getattr(form, "cleaned_data", {}).get("template")
+    return bool(template and template.frameworks.exists())
+
+
 def _propose(request, data, *, changed: bool):
     """Step 2: the people proposed for the chosen person, template and date, preselected (the
-    starter can change any of them). Everything else typed stays as it was."""
+    starter can change any of them), and, for a template that lists no frameworks, the framework
+    proposed by the person's role. Everything else typed stays as it was."""
     proposed = services.default_participants(
         template=data["template"], appraisee=data["person"], on=data["starts_on"]
     )
@@ -105,11 +132,24 @@ def _propose(request, data, *, changed: bool):
     for role in StartForm.PEOPLE:
         posted[role] = getattr(proposed[role], "pk", "") or ""
     posted["proposed_for"] = proposal_key(data)
+    sets_own = data["template"].frameworks.exists()
+    if not sets_own:
+        proposed_framework = frameworks.default_framework(
+            organisation=data["template"].organisation,
+            appraisee=data["person"],
+            on=data["starts_on"],
+        )
+        posted["framework"] = getattr(proposed_framework, "pk", "") or ""
+        posted["level"] = data["template"].target_level_id or ""
     form = StartForm(posted, user=request.user)
     form.is_valid()
     if changed:
         form.add_error(None, PROPOSED_AGAIN)
-    return render(request, "appraisals/start.html", {"form": form, "choosing": True})
+    return render(
+        request,
+        "appraisals/start.html",
+        {"form": form, "choosing": True, "sets_own_frameworks": sets_own},
+    )
 
 
 @login_required
@@ -135,6 +175,8 @@ def start(request):
                     starts_on=data["starts_on"],
                     started_by=request.user,
                     chosen={role: data[role] for role in StartForm.PEOPLE},
+                    framework=data["framework"],
+                    target_level=data["level"],
                 )
                 messages.success(request, f"Started {appraisal}.")
                 return redirect(appraisal)
@@ -156,4 +198,12 @@ def start(request):
                 form.add_error(None, "; ".join(error.messages))
         except PermissionDenied as error:
             form.add_error(None, str(error))
-    return render(request, "appraisals/start.html", {"form": form, "choosing": choosing})
+    return render(
+        request,
+        "appraisals/start.html",
+        {
+            "form": form,
+            "choosing": choosing,
+            "sets_own_frameworks": _sets_own_frameworks(form),
+        },
+    )

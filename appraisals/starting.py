@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from capabilities.models import Item
+from capabilities.models import Framework, Item
 from organisations.models import Membership, Role
 
-from . import notifications, rules
+from . import frameworks, notifications, rules
 from .models import (
     Appraisal,
     AppraisalTemplate,
@@ -61,7 +61,8 @@ def manager_above(appraiser, team, *, organisation, on: date | None = None, excl
 
 def default_participants(*, template: AppraisalTemplate, appraisee, on: date | None = None):
     """The people proposed for each role, from the organisation's memberships: the appraisee's
-    team's line manager (else the organisation's); to countersign, the appraiser's own manager
+    team's line manager (else the organisation's), or for an appraisee who is a line manager or
+    PSW, their own manager (`manager_above`: the manager of the team above, else another PSW); to countersign, the appraiser's own manager
     (`manager_above`) or, if the template says so, the PSW; and for the ASYE (or any
     template where the assessor judges) a practice educator in the team (else the organisation)
     as assessor, else the line manager."""
@@ -74,9 +75,19 @@ def default_participants(*, template: AppraisalTemplate, appraisee, on: date | N
         .select_related("team")
         .first()
     )
+    leading = None
     if membership is None:
-        raise ValidationError(f"{appraisee} has no current practice role in {organisation}.")
-    team = membership.team
+        # Anyone can be appraised: a line manager or PSW by their own manager.
+        leading = (
+            _active(organisation, Role.LINE_MANAGER, Role.PRINCIPAL_SOCIAL_WORKER, on=on)
+            .filter(user=appraisee)
+            .select_related("team__parent")
+            .order_by("starts_on", "pk")
+            .first()
+        )
+    if membership is None and leading is None:
+        raise ValidationError(f"{appraisee} has no current role in {organisation}.")
+    team = (membership or leading).team
 
     def pick(*roles):
         people = _active(organisation, *roles, on=on).exclude(user=appraisee).select_related("user")
@@ -84,7 +95,17 @@ def default_participants(*, template: AppraisalTemplate, appraisee, on: date | N
         chosen = in_team or people.order_by("starts_on", "pk").first()
         return chosen.user if chosen else None
 
-    appraiser = pick(Role.LINE_MANAGER)
+    if leading is not None:
+        # Their own manager: the line manager of the team above theirs, else a PSW other than
+        # themselves.
+        appraiser = manager_above(appraisee, team, organisation=organisation, on=on)
+        if appraiser is None:
+            raise ValidationError(
+                f"Nobody in {organisation} can appraise {appraisee}: there is no line manager "
+                "of a team above theirs and no other Principal Social Worker."
+            )
+    else:
+        appraiser = pick(Role.LINE_MANAGER)
     if appraiser is None:
         raise ValidationError(
             f"{organisation} has no current line manager to appraise {appraisee}."
@@ -167,9 +188,12 @@ def start_cycle(
     target_level: Item | None = None,
     notify: bool = True,
     chosen: dict | None = None,
+    framework: Framework | None = None,
 ) -> Appraisal:
     """Start `template` for `appraisee`. The people are proposed from memberships
-    (`default_participants`); `chosen` (role -> person) replaces any of the proposals."""
+    (`default_participants`); `chosen` (role -> person) replaces any of the proposals. What is
+    assessed is the template's frameworks, or (when it lists none) `framework` at `target_level`,
+    else the appraisee's default framework (`frameworks.snapshot`)."""
     if not rules.templates_startable_by(started_by).filter(pk=template.pk).exists():
         raise PermissionDenied(
             "Only a line manager or PSW of the organisation starts appraisals (an ASYE "
@@ -213,6 +237,13 @@ def start_cycle(
     )
     if not stages:
         raise ValidationError("This template has no stages.")
+    frameworks.snapshot(
+        appraisal=appraisal,
+        stages=stages,
+        framework=framework,
+        level=target_level,
+        on=starts_on,
+    )
     if previous is not None:
         carry_objectives(previous=previous, into=appraisal)
     _open(stages[0], notify=notify)

@@ -162,8 +162,10 @@ class StageForm(ServiceErrorsMixin, forms.Form):
     )
     assesses_domains = forms.BooleanField(
         required=False,
-        label="Assesses the domains",
-        help_text="A self-assessment and a judgement for each domain of the framework.",
+        label="Assesses the default framework",
+        help_text="When the template lists no frameworks: a self-assessment and a judgement "
+        "against each domain or standard of the appraisee's default framework (by role). A "
+        "framework the template lists names its own stages.",
     )
     sets_objectives = forms.BooleanField(required=False, label="Sets objectives")
     is_final_review = forms.BooleanField(
@@ -218,3 +220,49 @@ class QuestionForm(ServiceErrorsMixin, forms.Form):
             field: getattr(question, field)
             for field in ("text", "help_text", *template_services.ROLE_FIELDS)
         }
+
+
+class FrameworkForm(ServiceErrorsMixin, forms.Form):
+    """A framework the template assesses: which (when adding), at what level, at which stages."""
+
+    framework = forms.ModelChoiceField(
+        queryset=None,
+        empty_label="Choose a framework",
+        label="Framework",
+        error_messages={"required": "Choose a framework"},
+    )
+    level = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No level",
+        label="Level",
+        help_text="For a framework with levels, such as the PCF: the level people are judged "
+        "against. With no level, the PCF uses the appraisal's target level.",
+    )
+    stages = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Stages that assess it",
+        help_text="At each, the appraisee self-assesses against every domain or standard and "
+        "whoever judges gives a judgement of each.",
+        error_messages={"required": "Choose at least one stage that assesses this framework"},
+    )
+
+    def __init__(self, *args, template, row=None, **kwargs):
+        from . import frameworks, template_frameworks
+
+        super().__init__(*args, **kwargs)
+        if row is not None:
+            del self.fields["framework"]
+        else:
+            self.fields["framework"].queryset = frameworks.choosable_frameworks()
+        self.fields["level"].queryset = template_frameworks.levels()
+        self.fields["level"].label_from_instance = lambda level: (
+            f"{level.version.framework.title}: {level.title}"
+        )
+        self.fields["stages"].queryset = template_frameworks.stages_of(template)
+        self.fields["stages"].label_from_instance = lambda stage: f"{stage.order}. {stage.name}"
+
+    @staticmethod
+    def initial_for(row) -> dict:
+        return {"level": row.level_id, "stages": [s.pk for s in row.stages.all()]}

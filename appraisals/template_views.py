@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from . import rules, template_services
+from . import rules, template_frameworks, template_services
 from .defaults import DEFAULTS, ensure_default_templates
 from .models import (
     AppraisalTemplate,
@@ -21,7 +21,13 @@ from .models import (
     TemplateQuestion,
     default_rating_scale,
 )
-from .template_forms import QuestionForm, StageForm, TemplateEditForm, TemplateForm
+from .template_forms import (
+    FrameworkForm,
+    QuestionForm,
+    StageForm,
+    TemplateEditForm,
+    TemplateForm,
+)
 
 
 def _require_manager(request):
@@ -193,9 +199,33 @@ class _Edit:
                 prefix="template",
             ),
         )
+        listed = [
+            {
+                "row": row,
+                "form": self._form(
+                    "framework",
+                    row.pk,
+                    lambda row=row: FrameworkForm(
+                        initial=FrameworkForm.initial_for(row),
+                        template=template,
+                        row=row,
+                        prefix=f"framework-{row.pk}",
+                    ),
+                ),
+            }
+            for row in template.frameworks.select_related("framework", "level").prefetch_related(
+                "stages"
+            )
+        ]
         return {
             "template": template,
             "template_form": template_form,
+            "frameworks": listed,
+            "new_framework": self._form(
+                "new-framework",
+                None,
+                lambda: FrameworkForm(template=template, prefix="new-framework"),
+            ),
             "stages": stages,
             "new_stage": self._form("new-stage", None, lambda: StageForm(prefix="new-stage")),
             "failed_form": self.failed[2] if self.failed else None,
@@ -253,6 +283,9 @@ def _act(request, template, page):
             return page.fail("template", None, form, error)
         messages.success(request, "Template saved.")
         return redirect(_edit_url(template))
+
+    if action in ("add-framework", "save-framework", "remove-framework"):
+        return _act_on_framework(request, template, page, action)
 
     if action in ("add-stage", "save-stage"):
         stage = _row(stages, request.POST.get("stage")) if action == "save-stage" else None
@@ -326,3 +359,38 @@ def _act(request, template, page):
 
     messages.error(request, "Choose what to do with one of the buttons on the page.")
     return redirect(_edit_url(template))
+
+
+def _act_on_framework(request, template, page, action):
+    """Add, change or remove one of the frameworks the template assesses."""
+    user = request.user
+    rows = template.frameworks.select_related("framework")
+    if action == "remove-framework":
+        row = _row(rows, request.POST.get("framework-row"))
+        template_frameworks.remove_framework(row=row, user=user)
+        messages.success(request, f"{row.framework.title} is no longer assessed.")
+        return redirect(_edit_url(template, "frameworks"))
+    row = _row(rows, request.POST.get("framework-row")) if action == "save-framework" else None
+    kind, pk = ("framework", row.pk) if row else ("new-framework", None)
+    prefix = f"framework-{row.pk}" if row else "new-framework"
+    form = FrameworkForm(request.POST, template=template, row=row, prefix=prefix)
+    if not form.is_valid():
+        return page.fail(kind, pk, form)
+    data = form.cleaned_data
+    try:
+        if row:
+            row = template_frameworks.update_framework(
+                row=row, user=user, level=data["level"], stages=data["stages"]
+            )
+        else:
+            row = template_frameworks.add_framework(
+                template=template,
+                user=user,
+                framework=data["framework"],
+                level=data["level"],
+                stages=data["stages"],
+            )
+    except ValidationError as error:
+        return page.fail(kind, pk, form, error)
+    messages.success(request, f"{'Saved' if action == 'save-framework' else 'Added'} {row}.")
+    return redirect(_edit_url(template, "frameworks"))

@@ -19,7 +19,7 @@ from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
 from portfolios.rules import entries_owned_by
 
-from . import former, reassign, rules, services, stage_views, voice
+from . import former, frameworks, reassign, rules, services, stage_views, voice
 from .forms import ANSWER, AmendForm, DissentForm, ObjectiveForm, StageForm
 from .models import (
     Access,
@@ -148,6 +148,14 @@ def _detail(request, appraisal, *, objective_form=None, status=200):
             if appraisal.template.is_asye and scope is None
             else None,
             "roles": roles,
+            # What the appraisal judges: each framework with its level and stages.
+            "judged_against": [
+                {
+                    "title": row.title,
+                    "stages": [s.template_stage.name for s in stages if s.pk in row.stage_ids],
+                }
+                for row in frameworks.frameworks_of(appraisal)
+            ],
             "read_only": appraisal.read_only,
             "ended_on": scope.ended_on if scope else None,
             "show_recommendation": scope is None
@@ -297,11 +305,7 @@ def _save_stage(request, appraisal, stage):
     if not roles:
         raise Http404
     questions = {q.pk: q for q in stage.template_stage.questions.all()}
-    domains = (
-        {d.pk: d for d in services.domains_for(appraisal)}
-        if stage.template_stage.assesses_domains
-        else {}
-    )
+    domains = {item.pk: item for item in services.items_for(stage)}
     form = StageForm(
         request.POST,
         questions=questions,
@@ -328,7 +332,7 @@ def _save_stage(request, appraisal, stage):
                 services.save_answer(
                     stage=stage, question=question, user=request.user, role=role, text=texts[key]
                 )
-            if stage.template_stage.assesses_domains:
+            if domains:
                 stage_views.save_domains(request, appraisal, stage, roles, texts)
             record_confirmation(record=stage, findings=form.guard_confirmed, by=request.user)
     except (ValidationError, PermissionDenied) as error:

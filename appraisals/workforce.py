@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from capabilities.crosswalk import carry_forward
+from capabilities.models import Framework, Item
 
 from .models import (
     DEFAULT_RATING_SCALE,
@@ -298,6 +299,10 @@ def latest_judgements(organisation) -> list[dict]:
         DomainAssessment.objects.filter(
             stage__status=Stage.Status.SIGNED,
             stage__appraisal__organisation=organisation,
+            # The profile counts PCF domains only: judgements against the post-qualifying
+            # standards (or any other framework a template assesses) are not domains.
+            domain__kind=Item.Kind.DOMAIN,
+            domain__version__framework__kind=Framework.Kind.PCF,
         )
         .exclude(stage__appraisal__status=Appraisal.Status.CANCELLED)
         # The judgement that decides: the assessor's where the template has the assessor judge

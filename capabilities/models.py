@@ -152,6 +152,19 @@ class FrameworkVersion(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
     def get_absolute_url(self) -> str:
         return reverse("capabilities:version", kwargs={"version": self.slug})
 
+    def assessed_items(self) -> list["Item"]:
+        """What an appraisal judges against this version, one rating each: its domains if it
+        has any (the PCF), else its top-level statements (the standards of the post-qualifying
+        frameworks). One query."""
+        rows = list(
+            self.items.filter(
+                models.Q(kind=Item.Kind.DOMAIN)
+                | models.Q(kind=Item.Kind.STATEMENT, domain__isnull=True, level__isnull=True)
+            ).order_by("sort_order", "code")
+        )
+        domains = [item for item in rows if item.kind == Item.Kind.DOMAIN]
+        return domains or rows
+
     def save(self, *args, **kwargs):
         if self.pk:
             stored = (

@@ -749,6 +749,12 @@ CASES = {
         {"new-stage-name": "Midyear check-in", "new-stage-due_after_days": "soon"},
         ["Midyear check-in", "soon"],
     ),
+    # No free text: a framework left unchosen, the stage ticked stays ticked.
+    "appraisals.template_forms.FrameworkForm": template_edit(
+        "add-framework",
+        {"new-framework-framework": "", "new-framework-stages": "{stage}"},
+        [],
+    ),
     "appraisals.template_forms.QuestionForm": template_edit(
         "add-question",
         {

@@ -23,10 +23,11 @@ HEADER_LIMIT = 6 + 2
 EXPECTED = {
     # Priya's CPD year is ready to record (her only peer reflection names nobody): no CPD task.
     "priya.practitioner": ["comment", "comment", "comment"],
-    "morgan.manager": ["Six-month interim review", "CPD", "shared", "shared"],
+    # Morgan is appraised too (against the practice supervisor standards), by Morgan's own manager.
+    "morgan.manager": ["Six-month interim review", "End-of-year review", "CPD", "shared", "shared"],
     "sam.psw": ["Six-month interim review", "CPD"],
-    # Heads of service: Dee countersigned Priya's completed appraisal; nothing is owed.
-    "dee.head": ["CPD"],
+    # Heads of service: Dee countersigned Priya's completed appraisal and appraises Morgan.
+    "dee.head": ["End-of-year review", "CPD"],
     "nell.head": ["CPD"],
     "tara.tutor": ["audit", "audit", "audit", "shared"],
     "sol.student": ["comment", "comment", "comment"],

@@ -110,7 +110,8 @@ def test_seed_loads_everything_and_is_idempotent(client):
     }
     for where, text in texts:
         assert not check_fields({"text": text}), f"{where}: {text}"
-    # Demo appraisals: one completed, one at the mid-year review, an ASYE at six months.
+    # Demo appraisals: one completed, one at the mid-year review, an ASYE at six months, and a
+    # line manager's against the practice supervisor standards.
     statuses = dict(
         Appraisal.objects.values_list("appraisee__email", "status").filter(
             appraisee__email__endswith="@demo.capable.test"
@@ -120,6 +121,7 @@ def test_seed_loads_everything_and_is_idempotent(client):
         "priya.practitioner@demo.capable.test": "completed",
         "ravi.practitioner@demo.capable.test": "in-progress",
         "alex.asye@demo.capable.test": "in-progress",
+        "morgan.manager@demo.capable.test": "in-progress",
     }
     alex = Appraisal.objects.get(appraisee__email="alex.asye@demo.capable.test")
     assert alex.template.kind == "asye"

@@ -22,7 +22,7 @@ from appraisals.models import (
     Stage,
 )
 from capabilities.models import FrameworkVersion
-from capabilities.services import DATA_DIR, load_shipped_file
+from capabilities.services import load_shipped_frameworks
 from portfolios.demo import ensure_demo_portfolios
 from portfolios.guard import check_fields
 
@@ -37,7 +37,7 @@ def person(local_part):
 
 @pytest.fixture
 def demo_world(db):
-    load_shipped_file(path=DATA_DIR / "pcf-2018.json")
+    load_shipped_frameworks()
     ensure_demo_people()
     ensure_demo_portfolios()
 
@@ -67,7 +67,7 @@ def test_the_demo_shows_three_appraisals_at_three_points(
 ):
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert ensure_demo_appraisals() == 3
+        assert ensure_demo_appraisals() == 4
     # Invented records: nobody is emailed about them.
     assert callbacks == [] and mail.outbox == []
 
@@ -162,12 +162,39 @@ def test_the_demo_shows_three_appraisals_at_three_points(
         stage=stages[2], judgement_rating__isnull=False
     ).exists()
     (owed,) = services.blockers(stages[2])
-    assert owed.startswith(f"{pat} (assessor): judgement needed for 3 domains; answer needed to")
+    assert owed.startswith(
+        f"{pat} (assessor): judgement needed for 3 PCF domains and 10 practitioner standards; "
+        "answer needed to"
+    )
+    # The practitioner standards (KSS) at the start: Alex's self-assessment and Pat's view of
+    # each; at the interim review Alex has self-assessed them again.
+    kss = FrameworkVersion.objects.current("pqs-practitioners")
+    at_start = DomainAssessment.objects.filter(stage=stages[0], domain__version=kss)
+    assert at_start.count() == 10
+    assert all(a.self_rating is not None and a.assessor_rating is not None for a in at_start)
+    at_interim = DomainAssessment.objects.filter(stage=stages[2], domain__version=kss)
+    assert at_interim.count() == 10 and not at_interim.filter(assessor_rating__isnull=False)
     # Evidence from Alex's own portfolio, in slots; some slots are still empty.
     shared = list(asye.evidence.select_related("entry__portfolio"))
     assert shared and all(e.entry.portfolio.owner_id == alex.pk for e in shared)
     slots = services.asye_slots(asye)
     assert any(s["filled"] for s in slots) and any(s["missing"] for s in slots)
+
+    # Morgan, a line manager: appraised against the practice supervisor standards by their own
+    # manager, at the end-of-year review, five standards self-assessed and two judged.
+    managed = Appraisal.objects.get(appraisee=morgan)
+    supervisors = FrameworkVersion.objects.current("pqs-supervisors")
+    assert [f.version for f in managed.frameworks.all()] == [supervisors]
+    assert managed.appraiser != morgan and managed.appraiser is not None
+    assert [s.status for s in stages_of(managed)] == ["signed", "signed", "open"]
+    end_of_year = stages_of(managed)[2]
+    assert services.items_for(end_of_year) == list(supervisors.items.order_by("sort_order"))
+    rated = DomainAssessment.objects.filter(stage=end_of_year)
+    assert rated.filter(self_rating__isnull=False).count() == 5
+    assert rated.filter(judgement_rating__isnull=False, judged_by=managed.appraiser).count() == 2
+    assert any(
+        "self-assessment needed for 3 standards" in line for line in services.blockers(end_of_year)
+    )
 
     # Nothing anyone wrote names a child or family.
     written = [
@@ -212,11 +239,11 @@ def test_the_demo_coordinator_runs_the_cohort_and_chased_alex(
 
 
 def test_the_demo_is_made_once(demo_world):
-    assert ensure_demo_appraisals() == 3
+    assert ensure_demo_appraisals() == 4
     first = counts()
     assert ensure_demo_appraisals() == 0
     assert counts() == first
-    assert Appraisal.objects.count() == 3
+    assert Appraisal.objects.count() == 4
     assert AppraisalTemplate.objects.filter(organisation__slug="northshire").count() == 3
     assert AppraisalTemplate.objects.filter(organisation__slug="southvale").count() == 3
 
