@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from . import notifications, reminders, rules, services
+from . import frameworks, notifications, reminders, rules, services
 from .chase_models import Chase
 from .models import Appraisal, Stage
 
@@ -79,8 +79,9 @@ def is_chaseable(stage: Stage, today: datetime.date | None = None) -> bool:
 
 def cohort(user, organisation, *, today: datetime.date | None = None) -> list[CohortRow]:
     """Every ASYE programme of `organisation` that `user` may see on its cohort page (none if
-    they may not), by person, each with its review points. A fixed number of queries, plus
-    the framework's domains for each review point that is open (`services.progress`)."""
+    they may not), by person, each with its review points. A fixed number of queries: the
+    frameworks each open review point assesses are loaded with the appraisals, and each
+    framework version's items once for the page (`services.progress`)."""
     today = today or timezone.localdate()
     stages = Stage.objects.select_related("template_stage").prefetch_related(
         "template_stage__questions",
@@ -95,9 +96,14 @@ def cohort(user, organisation, *, today: datetime.date | None = None) -> list[Co
         .exclude(status=Appraisal.Status.CANCELLED)
         .with_people()
         .select_related("target_level__version", "panel_confirmed_by", "recommendation_by")
-        .prefetch_related(Prefetch("stages", queryset=stages.order_by("order")))
+        .prefetch_related(
+            Prefetch("stages", queryset=stages.order_by("order")),
+            frameworks.prefetch_frameworks(),
+        )
         .order_by("appraisee__last_name", "appraisee__first_name", "starts_on", "pk")
     )
+    appraisals = list(appraisals)
+    frameworks.share_items(appraisals)
     rows = []
     for appraisal in appraisals:
         points = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 
 from capabilities.models import Framework, FrameworkVersion, Item
 from organisations.models import Membership, Role
@@ -190,8 +191,11 @@ def frameworks_of(appraisal) -> list[AppraisalFramework]:
     cached = getattr(appraisal, "_frameworks_assessed", None)
     if cached is not None:
         return cached
+    prefetched = getattr(appraisal, "_prefetched_objects_cache", {}).get("frameworks")
     rows = list(
-        appraisal.frameworks.select_related("version__framework", "level").prefetch_related(
+        prefetched
+        if prefetched is not None
+        else appraisal.frameworks.select_related("version__framework", "level").prefetch_related(
             "stages"
         )
     )
@@ -200,8 +204,27 @@ def frameworks_of(appraisal) -> list[AppraisalFramework]:
     if not rows and appraisal.pk:
         rows = _before_copies(appraisal)
     appraisal._frameworks_assessed = rows
-    appraisal._items_by_version = {}
+    if not hasattr(appraisal, "_items_by_version"):
+        appraisal._items_by_version = {}
     return rows
+
+
+def prefetch_frameworks():
+    """For a list of appraisals: `.prefetch_related(prefetch_frameworks())` loads what
+    `frameworks_of` reads for all of them at once."""
+    return Prefetch(
+        "frameworks",
+        queryset=AppraisalFramework.objects.select_related(
+            "version__framework", "level"
+        ).prefetch_related("stages"),
+    )
+
+
+def share_items(appraisals) -> None:
+    """Appraisals listed together read each framework version's items once between them."""
+    shared: dict = {}
+    for appraisal in appraisals:
+        appraisal._items_by_version = shared
 
 
 def _before_copies(appraisal) -> list[AppraisalFramework]:

@@ -23,9 +23,10 @@ HEADER_LIMIT = 6 + 2
 EXPECTED = {
     # Priya's CPD year is ready to record (her only peer reflection names nobody): no CPD task.
     "priya.practitioner": ["comment", "comment", "comment"],
-    # Morgan is appraised too (against the practice supervisor standards), by Morgan's own manager.
+    # Morgan is appraised too (against the practice supervisor standards), by Morgan's own
+    # manager, Dee; Sam, the PSW, countersigns it.
     "morgan.manager": ["Six-month interim review", "End-of-year review", "CPD", "shared", "shared"],
-    "sam.psw": ["Six-month interim review", "CPD"],
+    "sam.psw": ["Six-month interim review", "End-of-year review", "CPD"],
     # Heads of service: Dee countersigned Priya's completed appraisal and appraises Morgan.
     "dee.head": ["End-of-year review", "CPD"],
     "nell.head": ["CPD"],

@@ -69,7 +69,9 @@ def hierarchy(db):
 
 
 def start_data(template, person, **extra):
-    return {
+    """What the start form posts; a start carries what step 2 proposed the people for (the
+    people themselves left as proposed)."""
+    data = {
         "template": template.pk,
         "person": person.pk,
         "starts_on_day": "5",
@@ -77,6 +79,9 @@ def start_data(template, person, **extra):
         "starts_on_year": "2026",
         **extra,
     }
+    if extra.get("action") == "start":
+        data.setdefault("proposed_for", f"{person.pk}:{template.pk}:2026-01-05")
+    return data
 
 
 def test_a_line_manager_is_appraised_against_the_supervisor_standards(client, hierarchy, standards):
