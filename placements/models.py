@@ -195,6 +195,10 @@ class PartnershipSide(models.Model):
 class Programme(models.Model):
     hei = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
     name = models.CharField(max_length=200)
+    # Direct observations of practice (portfolios.observations) each placement needs; 0: not set.
+    observations_required = models.PositiveSmallIntegerField(
+        "direct observations needed on each placement", default=0
+    )
 
     class Meta:
         ordering = ["hei", "name"]
