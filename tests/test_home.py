@@ -173,8 +173,10 @@ def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
     # guidance "When a new framework is published": their permissions and their groups'. +2 or
     # +3: the supervision areas ask for the person's roles, and whether anyone has recorded
     # supervision for them when no role of theirs is supervised; practice voice's areas ask one
-    # query. priya +2: her first registration date, and her CPD year being ready to record.)
-    [("priya.practitioner", 43), ("tara.tutor", 62), ("lee.placements", 48), ("rue.board", 33)],
+    # query. priya +2: her first registration date, and her CPD year being ready to record. +2
+    # each: the observations of the person's practice waiting for their reflection, and whether
+    # a role of theirs observes others, for "Observations I have written".)
+    [("priya.practitioner", 45), ("tara.tutor", 64), ("lee.placements", 50), ("rue.board", 35)],
 )
 def test_home_query_count_is_pinned(seeded, client, local, most):
     client.force_login(demo(local))

@@ -398,3 +398,25 @@ def test_the_demo_observations():
     assert SharedEvidence.objects.filter(
         entry=alex.entry, slot=SharedEvidence.Slot.OBSERVATION
     ).exists()
+
+
+def test_the_export_and_the_printed_portfolio_carry_the_observation_and_its_author(
+    pcf, placement, core_font
+):
+    from portfolios.interchange import export_portfolio
+    from portfolios.pdf import render_portfolio_pdf
+    from tests.pdf_text import literal
+
+    statement = pcf.items.statements().first()
+    observation = locked(
+        placement.practice_educator, placement.student, judgements=[(statement, "shown")]
+    )
+    data = export_portfolio(placement.student)
+    [entry] = data["entries"]
+    others = entry["written_by_others"]
+    assert others["source"] == "observation" and others["signed_by_both"]
+    assert others["author"] == observation.author_label
+    assert {"question": "What was observed", "answer": TEXT["observed"]} in others["answers"]
+    output = render_portfolio_pdf(data, compress=False)
+    assert literal("Direct observation of practice written by") in output
+    assert literal(TEXT["to_develop"]) in output
