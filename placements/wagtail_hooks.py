@@ -37,7 +37,13 @@ class PlacementsGroup(ModelViewSetGroup):
     menu_icon = "date"
     menu_order = 220
     items = (
-        _viewset(Programme, "programmes", ["hei", "name"], ["name", "hei"], filters=["hei"]),
+        _viewset(
+            Programme,
+            "programmes",
+            ["hei", "name", "observations_required"],
+            ["name", "hei"],
+            filters=["hei"],
+        ),
         _viewset(Cohort, "cohorts", ["programme", "name", "students"], ["name", "programme"]),
         _viewset(StudentUnit, "units", ["team", "head", "capacity"], ["team", "head", "capacity"]),
         _viewset(
