@@ -33,6 +33,7 @@ urlpatterns = [
     path("invitations/", include("organisations.invitation_urls")),
     path("portfolio/", include("portfolios.urls")),
     path("feedback/", include("portfolios.feedback_urls")),
+    path("observations/", include("portfolios.observation_urls")),
     path("appraisals/", include("appraisals.urls")),
     path("placements/", include("placements.urls")),
     path("supervision/", include("supervision.urls")),

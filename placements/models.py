@@ -243,6 +243,10 @@ class Programme(models.Model):
     statutory_placement_required = models.BooleanField(
         "a placement with statutory tasks is required", default=True
     )
+    # Direct observations of practice (portfolios.observations) each placement needs; 0: not set.
+    observations_required = models.PositiveSmallIntegerField(
+        "direct observations needed on each placement", default=0
+    )
 
     class Meta:
         ordering = ["hei", "name"]

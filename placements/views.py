@@ -18,6 +18,7 @@ from cms.forms import GovUKDateField, ServiceErrorsMixin
 from cms.guard_forms import GuardedFormMixin, record_confirmation
 from cms.messages import report_refusal
 from organisations.models import Membership, Organisation, Role, Team
+from portfolios.observations import observation_count
 
 from . import rules, services
 from .designations import GRANTED
@@ -537,6 +538,7 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         "needed": services.days_needed(placement),
         "remaining": placement.days_allowed - logged,
         "audit": getattr(placement, "audit", None),
+        "observations": observation_count(placement=placement),
         "next_step": services.next_step(placement),
         "is_student": placement.student_id == request.user.pk,
         "exits": Placement.EXITS,

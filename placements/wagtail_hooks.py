@@ -51,7 +51,7 @@ class PlacementsGroup(ModelViewSetGroup):
         _viewset(
             Programme,
             "programmes",
-            ["hei", "name", *PROGRAMME_SETTINGS],
+            ["hei", "name", *PROGRAMME_SETTINGS, "observations_required"],
             ["name", "hei"],
             filters=["hei"],
         ),

@@ -16,9 +16,10 @@ class PortfoliosConfig(AppConfig):
         from cms import home
 
         from . import tasks
-        from .models import Comment, Entry, Share
+        from .models import Comment, Entry, Observation, Share
 
         home.register(tasks=tasks.tasks_for, areas=tasks.areas_for)
         home.clear_on_save(Share, tasks.people_of_share)
         home.clear_on_save(Comment, tasks.people_of_comment)
+        home.clear_on_save(Observation, tasks.people_of_observation)
         home.clear_on_save(Entry, lambda entry: [entry.portfolio.owner_id])

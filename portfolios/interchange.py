@@ -94,8 +94,9 @@ def _entries_for_export(user):
     return (
         entries_owned_by(user)
         .order_by(F("occurred_on").asc(nulls_last=True), "created_at", "pk")
-        .select_related("feedback__request")
+        .select_related("feedback__request", "observation__observer")
         .prefetch_related(
+            "observation__judgements__item",
             Prefetch(
                 "mappings",
                 queryset=Mapping.objects.select_related(
@@ -155,6 +156,8 @@ def _written_by_others(entry: Entry) -> dict | None:
     who wrote it, as a kind of person, the day it came and the words as given."""
     if not entry.written_by_others:
         return None
+    if entry.source == Entry.Source.OBSERVATION:
+        return _observation_dict(entry)
     from .feedback import author_label
 
     answer = entry.feedback
@@ -164,6 +167,31 @@ def _written_by_others(entry: Entry) -> dict | None:
         "received_on": _iso(answer.received_on) if answer else None,
         "typed_from_paper": answer.typed_from_paper if answer else False,
         "answers": list(answer.answers) if answer else [],
+    }
+
+
+def _observation_dict(entry: Entry) -> dict:
+    """A direct observation: who wrote it and in what role, the day, and what they wrote (the
+    learner's reflection is the entry's own "learning")."""
+    observation = entry.observation
+    if observation is None:
+        return {"source": entry.source, "author": "the observer", "answers": []}
+    judged = "; ".join(
+        f"{j.item.code}: {j.get_rating_display()}" for j in observation.judgements.all()
+    )
+    answers = [
+        ("Kind of setting", observation.setting),
+        ("What was observed", observation.observed),
+        ("Judgements", judged),
+        ("What to develop", observation.to_develop),
+    ]
+    return {
+        "source": entry.source,
+        "author": observation.author_label,
+        "received_on": _iso(observation.observed_on),
+        "typed_from_paper": False,
+        "signed_by_both": observation.is_locked,
+        "answers": [{"question": q, "answer": a} for q, a in answers if a],
     }
 
 

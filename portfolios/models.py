@@ -134,6 +134,7 @@ class Entry(models.Model):
         # entry from another source also carries words the owner did not write and cannot edit.
         OWN = "own", "Written by the owner"
         FEEDBACK = "feedback", "Feedback received through Capable"
+        OBSERVATION = "observation", "Direct observation written by the observer"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="entries")
@@ -142,6 +143,13 @@ class Entry(models.Model):
     author_kind = models.CharField("written by", max_length=30, blank=True)
     feedback = models.OneToOneField(
         "portfolios.FeedbackAnswer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entry",
+    )
+    observation = models.OneToOneField(
+        "portfolios.Observation",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -498,3 +506,8 @@ class ShareInvitation(models.Model):
 # Feedback requests and answers live in their own module to keep this one short; imported here so
 # Django registers them with the app.
 from .feedback_models import FeedbackAnswer, FeedbackRequest  # noqa: E402, F401
+from .observation_models import (  # noqa: E402, F401
+    Observation,
+    ObservationAmendment,
+    ObservationJudgement,
+)

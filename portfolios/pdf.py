@@ -700,11 +700,18 @@ def _entry(pdf: PortfolioPDF, entry: dict) -> None:
     others = _as_dict(entry.get("written_by_others"))
     if others:
         received = _display_date(others.get("received_on"))
-        pdf.label(
-            f"Feedback received through Capable, written by {_text(others.get('author'))}, "
-            f"not by the owner{f', on {received}' if received else ''}"
-            f"{' (typed in from a paper form)' if others.get('typed_from_paper') else ''}"
-        )
+        if _text(others.get("source")) == "observation":
+            pdf.label(
+                f"Direct observation of practice written by {_text(others.get('author'))}, "
+                f"not by the owner{f', on {received}' if received else ''}"
+                f"{', signed by both' if others.get('signed_by_both') else ''}"
+            )
+        else:
+            pdf.label(
+                f"Feedback received through Capable, written by {_text(others.get('author'))}, "
+                f"not by the owner{f', on {received}' if received else ''}"
+                f"{' (typed in from a paper form)' if others.get('typed_from_paper') else ''}"
+            )
         for answer in _dicts(others.get("answers")):
             pdf.field(_text(answer.get("question")) or "Answer", answer.get("answer"))
 

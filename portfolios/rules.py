@@ -52,10 +52,13 @@ def _shared_into_appraisals_run_by(user):
 
 def others_records_readable_by(user) -> list:
     """For MFA (`accounts.mfa`): the shares, and the evidence shared into appraisals, through
-    which `user` reads someone else's entries."""
+    which `user` reads someone else's entries, and the observations they wrote of others."""
+    from .models import Observation
+
     return [
         active_shares_for(user).exclude(portfolio__owner=user),
         _shared_into_appraisals_run_by(user),
+        Observation.objects.filter(observer=user).exclude(learner=user),
     ]
 
 

@@ -14,7 +14,8 @@ from cms.home import Area, Task
 
 from . import rules
 from .cpd import cpd_year_for, must_do_cpd
-from .models import Comment, Share, registration_year_for
+from .models import Comment, Observation, Share, registration_year_for
+from .observation_rules import might_observe
 
 NEW_DAYS = 14
 
@@ -80,10 +81,35 @@ def _comment_tasks(user, since) -> list[Task]:
     ]
 
 
+def _observation_tasks(user) -> list[Task]:
+    """Observations of `user`'s practice signed by the observer, waiting for their reflection."""
+    waiting = (
+        Observation.objects.filter(
+            learner=user, observer_signed_at__isnull=False, learner_signed_at__isnull=True
+        )
+        .select_related("observer")
+        .order_by("observed_on", "pk")
+    )
+    return [
+        Task(
+            what=f"Reflect on and sign the observation by {o.observer.get_full_name()}",
+            for_whom="You",
+            url=o.get_absolute_url(),
+            group="My learning",
+        )
+        for o in waiting
+    ]
+
+
 def tasks_for(user) -> list[Task]:
     today = timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=NEW_DAYS)
-    return [*_cpd_tasks(user, today), *_share_tasks(user, since), *_comment_tasks(user, since)]
+    return [
+        *_cpd_tasks(user, today),
+        *_share_tasks(user, since),
+        *_comment_tasks(user, since),
+        *_observation_tasks(user),
+    ]
 
 
 def areas_for(user) -> list[Area]:
@@ -106,6 +132,15 @@ def areas_for(user) -> list[Area]:
             "What Social Work England asks of you this registration year.",
         ),
     ]
+    if might_observe(user):
+        areas.append(
+            Area(
+                "Observations I have written",
+                reverse("observations:written"),
+                "People I support",
+                "Write direct observations of the practice of the people you may observe.",
+            )
+        )
     if rules.active_shares_for(user).exists():
         areas.append(
             Area(
@@ -116,6 +151,10 @@ def areas_for(user) -> list[Area]:
             )
         )
     return areas
+
+
+def people_of_observation(observation: Observation) -> list:
+    return [observation.learner_id, observation.observer_id]
 
 
 def people_of_share(share: Share) -> list:

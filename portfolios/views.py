@@ -32,6 +32,7 @@ from .forms import (
     EntryForm,
 )
 from .models import RECORD_FIELDS, Entry, Mapping, registration_year_for
+from .observations import author_label as observation_author_label
 from .picker import build_picker
 
 PAGE_SIZE = 20
@@ -137,6 +138,12 @@ def entry_detail(request, entry):
     return _render_entry(request, entry, is_owner=is_owner)
 
 
+def _author_label(entry) -> str:
+    if entry.source == entry.Source.OBSERVATION:
+        return observation_author_label(entry)
+    return feedback_author_label(entry) if entry.written_by_others else ""
+
+
 def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
     mappings = list(
         entry.mappings.select_related("item__version__framework", "item__domain", "item__level")
@@ -160,7 +167,7 @@ def _render_entry(request, entry, *, is_owner, comment_form=None, status=200):
         "readers": rules.readers_of(entry) if is_owner else None,
         "confirmations": entry.guard_confirmations.all() if is_owner else None,
         "too_long": over_limits(entry) if is_owner else (),
-        "author_label": feedback_author_label(entry) if entry.written_by_others else "",
+        "author_label": _author_label(entry),
     }
     return render(request, "portfolios/entry_detail.html", context, status=status)
 

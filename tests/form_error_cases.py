@@ -688,6 +688,70 @@ def feedback_add(client):
     return Page(response.content.decode(), typed)
 
 
+def _observation(locked=False):
+    from placements.factories import PlacementFactory
+    from placements.models import Placement
+    from portfolios import observations
+
+    placement = PlacementFactory(status=Placement.Status.IN_PROGRESS)
+    observation = observations.create_observation(
+        observer=placement.practice_educator,
+        basis_key=f"placement-{placement.uuid}",
+        observed_on=TODAY,
+        setting="A team meeting",
+        observed="Clear and calm.",
+        to_develop="Pause more.",
+    )
+    if locked:
+        observations.reflect_and_sign(
+            observation=observation, learner=placement.student, reflection="I will pause."
+        )
+    return placement, observation
+
+
+def observation_write(client):
+    from placements.factories import PlacementFactory
+    from placements.models import Placement
+
+    placement = PlacementFactory(status=Placement.Status.IN_PROGRESS)
+    _login(client, placement.practice_educator)
+    typed = ["A home visit", f"Kind and clear, NHS {NHS}", "40"]
+    response = client.post(
+        reverse("observations:write", args=[f"placement-{placement.uuid}"]),
+        {
+            "observed_on_day": "40",
+            "observed_on_month": "2",
+            "observed_on_year": "2026",
+            "setting": typed[0],
+            "observed": typed[1],
+            "to_develop": "",
+            "rating_1": "shown",
+        },
+    )
+    return Page(response.content.decode(), typed)
+
+
+def observation_reflect(client):
+    placement, observation = _observation()
+    _login(client, placement.student)
+    typed = f"I learnt a lot, NHS {NHS}"
+    response = client.post(
+        reverse("observations:reflect", args=[observation.uuid]), {"reflection": typed}
+    )
+    return Page(response.content.decode(), [typed])
+
+
+def observation_amend(client):
+    placement, observation = _observation(locked=True)
+    _login(client, placement.practice_educator)
+    typed = f"Clear, NHS {NHS}"
+    response = client.post(
+        reverse("observations:amend", args=[observation.uuid]),
+        {"field": "observed", "text": typed, "reason": ""},
+    )
+    return Page(response.content.decode(), [typed])
+
+
 CASES = {
     "portfolios.forms.EntryForm": portfolio_entry,
     "portfolios.forms.CommentForm": portfolio_comment,
@@ -696,6 +760,9 @@ CASES = {
     "portfolios.feedback_forms.FeedbackRequestForm": feedback_request,
     "portfolios.feedback_forms.FeedbackAnswerForm": feedback_answer,
     "portfolios.feedback_forms.AddFeedbackForm": feedback_add,
+    "portfolios.observation_forms.ObservationForm": observation_write,
+    "portfolios.observation_forms.ReflectionForm": observation_reflect,
+    "portfolios.observation_forms.AmendObservationForm": observation_amend,
     "accounts.forms.ProfileForm": profile,
     "appraisals.forms.StageForm": appraisal_stage,
     "appraisals.forms.AmendForm": appraisal_amend,

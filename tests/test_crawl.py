@@ -166,10 +166,22 @@ AREAS = {
         "/appraisals/practice-voice/",
         "/appraisals/you-said-we-did/",
     ],
-    "asye": ["/portfolio/", "/portfolio/cpd/", "/appraisals/", "/supervision/"],
-    "practice educator": ["/portfolio/", "/placements/", "/portfolio/shared/"],
+    "asye": [
+        "/portfolio/",
+        "/portfolio/cpd/",
+        "/appraisals/",
+        "/supervision/",
+        "/observations/of-my-practice/",
+    ],
+    "practice educator": [
+        "/portfolio/",
+        "/placements/",
+        "/portfolio/shared/",
+        "/observations/",
+        "/observations/write/",
+    ],
     "on-site supervisor": ["/placements/"],
-    "line manager": ["/appraisals/", "/portfolio/shared/", "/supervision/"],
+    "line manager": ["/appraisals/", "/portfolio/shared/", "/supervision/", "/observations/"],
     "PSW": [
         "/appraisals/",
         "/appraisals/organisation/",
@@ -197,6 +209,7 @@ AREAS = {
     "student": [
         "/portfolio/",
         "/portfolio/feedback/",
+        "/observations/of-my-practice/",
         "/placements/",
         "/placements/providers/northshire/feedback/",
         "/appraisals/practice-voice/",

@@ -185,8 +185,10 @@ def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
     # +3: the supervision areas ask for the person's roles, and whether anyone has recorded
     # supervision for them when no role of theirs is supervised; practice voice's areas ask one
     # query. priya +2: her first registration date, and her CPD year being ready to record.
-    # +1 each: the practice learning progress area asks which students the person may follow.)
-    [("priya.practitioner", 44), ("tara.tutor", 63), ("lee.placements", 49), ("rue.board", 34)],
+    # +1 each: the practice learning progress area asks which students the person may follow.
+    # +2 each: the observations of the person's practice waiting for their reflection, and
+    # whether a role of theirs observes others, for "Observations I have written".)
+    [("priya.practitioner", 46), ("tara.tutor", 65), ("lee.placements", 51), ("rue.board", 36)],
 )
 def test_home_query_count_is_pinned(seeded, client, local, most):
     client.force_login(demo(local))

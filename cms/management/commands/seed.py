@@ -11,6 +11,7 @@ from cms.site_content import ensure_site_pages
 from placements.demo import ensure_demo_placements
 from portfolios.demo import ensure_demo_portfolios
 from portfolios.demo_standards import ensure_demo_standards_evidence
+from portfolios.observation_demo import ensure_demo_observations
 from supervision.demo import ensure_demo_supervision
 
 
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo supervision: {supervision} sessions recorded.")
         placements = ensure_demo_placements()
         self.stdout.write(f"Demo placements: {placements} made.")
+        # Observations need the placements and the ASYE above (their access rule).
+        observed = ensure_demo_observations()
+        self.stdout.write(f"Demo observations: {observed} made.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             totp = f"  TOTP secret {account.totp_secret}" if account.totp_secret else ""
