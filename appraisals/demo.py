@@ -58,7 +58,6 @@ from .demo_frameworks import (
     standards_at,
 )
 from .models import (
-    ASYE_SLOTS,
     Appraisal,
     Chase,
     Participant,
@@ -539,7 +538,7 @@ def _alex(cast: _Cast, template, today) -> Appraisal:
     general = 0
     for entry in _entries(alex):
         slot = ENTRY_SLOTS.get(entry.entry_type, "")
-        if slot and filled.get(slot, 0) < ASYE_SLOTS[slot]:
+        if slot and filled.get(slot, 0) < appraisal.template.slots_needed()[slot]:
             filled[slot] = filled.get(slot, 0) + 1
         elif general < 1 and entry.entry_type == "supervision":
             slot, general = "", general + 1

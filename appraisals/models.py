@@ -103,6 +103,11 @@ class AppraisalTemplate(models.Model):
         default=CountersignerFrom.MANAGER,
         help_text="Proposed when a cycle starts; the person starting it can choose someone else.",
     )
+    observations_needed = models.PositiveSmallIntegerField(
+        "direct observations of practice needed",
+        default=3,
+        help_text="ASYE programmes: how many direct observations fill the evidence slot.",
+    )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -118,6 +123,11 @@ class AppraisalTemplate(models.Model):
     @property
     def is_asye(self) -> bool:
         return self.kind == self.Kind.ASYE
+
+    def slots_needed(self) -> dict:
+        """How many records each ASYE evidence slot needs: `ASYE_SLOTS`, with the template's own
+        number of direct observations."""
+        return {**ASYE_SLOTS, SharedEvidence.Slot.OBSERVATION: self.observations_needed}
 
     def judging_roles(self) -> list[str]:
         """The participant roles that judge each domain, in the order their columns show."""
@@ -440,7 +450,8 @@ class SharedEvidence(models.Model):
         return f"{self.entry} in {self.appraisal}"
 
 
-# ASYE evidence slots: how many of each the year asks for.
+# ASYE evidence slots: how many of each the year asks for (the template sets the number of
+# observations: `AppraisalTemplate.slots_needed`).
 ASYE_SLOTS = {
     SharedEvidence.Slot.OBSERVATION: 3,
     SharedEvidence.Slot.FAMILY_FEEDBACK: 3,

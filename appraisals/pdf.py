@@ -38,7 +38,6 @@ from portfolios.pdf import (
 
 from . import former, services
 from .models import (
-    ASYE_SLOTS,
     Access,
     Amendment,
     Answer,
@@ -274,7 +273,7 @@ def _stage_data(
 def _asye_data(appraisal: Appraisal) -> dict:
     shared = [e for e in appraisal.evidence.all() if e.slot and e.entry.deleted_at is None]
     slots = []
-    for slot, needed in ASYE_SLOTS.items():
+    for slot, needed in appraisal.template.slots_needed().items():
         filled = [e.entry.title for e in shared if e.slot == slot][:needed]
         slots.append(
             {

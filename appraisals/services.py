@@ -19,7 +19,6 @@ from capabilities.models import Item
 
 from . import frameworks, notifications, rules
 from .models import (
-    ASYE_SLOTS,
     Access,
     Amendment,
     Answer,
@@ -345,7 +344,7 @@ def asye_slots(appraisal: Appraisal) -> list[dict]:
         if e.slot and e.entry.deleted_at is None
     ]
     result = []
-    for slot, needed in ASYE_SLOTS.items():
+    for slot, needed in appraisal.template.slots_needed().items():
         filled = [e.entry for e in shared if e.slot == slot]
         result.append(
             {

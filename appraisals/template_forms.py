@@ -82,6 +82,21 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose who judges each domain from the list"},
     )
+    observations_needed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=template_services.MAX_OBSERVATIONS,
+        label="Direct observations of practice needed",
+        help_text="ASYE programmes: how many observations fill the evidence slot (usually 3).",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "invalid": "Enter the number of observations as a whole number, like 3",
+            "min_value": "Enter a number of observations from 0 to "
+            f"{template_services.MAX_OBSERVATIONS}",
+            "max_value": "Enter a number of observations from 0 to "
+            f"{template_services.MAX_OBSERVATIONS}",
+        },
+    )
     requires_countersignature = forms.BooleanField(
         required=False,
         label="Someone above the appraiser countersigns each stage",
@@ -131,6 +146,7 @@ class TemplateForm(ServiceErrorsMixin, forms.Form):
             "judged_by": template.judged_by,
             "countersigner_from": template.countersigner_from,
             "requires_countersignature": template.requires_countersignature,
+            "observations_needed": template.observations_needed,
             "is_active": template.is_active,
         }
 

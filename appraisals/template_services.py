@@ -21,11 +21,13 @@ from capabilities.models import FrameworkVersion, Item
 
 from . import rules
 from .models import (
+    ASYE_SLOTS,
     Access,
     Answer,
     AppraisalTemplate,
     CountersignerFrom,
     JudgedBy,
+    SharedEvidence,
     TemplateQuestion,
     TemplateStage,
 )
@@ -148,6 +150,20 @@ def _check_judged_by(judged_by: str) -> str:
     return judged_by
 
 
+MAX_OBSERVATIONS = 12
+
+
+def _check_observations(value: int | None) -> int:
+    """The number of direct observations an ASYE asks for (left out: the usual three)."""
+    if value is None:
+        return ASYE_SLOTS[SharedEvidence.Slot.OBSERVATION]
+    if not 0 <= value <= MAX_OBSERVATIONS:
+        raise ValidationError(
+            {"observations_needed": f"Enter a number of observations from 0 to {MAX_OBSERVATIONS}"}
+        )
+    return value
+
+
 @transaction.atomic
 def create_template(
     *,
@@ -161,6 +177,7 @@ def create_template(
     requires_countersignature: bool = False,
     judged_by: str | None = JudgedBy.APPRAISER,
     countersigner_from: str | None = CountersignerFrom.MANAGER,
+    observations_needed: int | None = None,
 ) -> AppraisalTemplate:
     """An empty template (no stages yet): stages and questions are added on its edit page."""
     require_manager(user, organisation)
@@ -178,6 +195,7 @@ def create_template(
         countersigner_from=_check_countersigner_from(
             countersigner_from or CountersignerFrom.MANAGER
         ),
+        observations_needed=_check_observations(observations_needed),
         created_by=user,
     )
 
@@ -196,6 +214,7 @@ def update_template(
     is_active: bool,
     judged_by: str | None = None,
     countersigner_from: str | None = None,
+    observations_needed: int | None = None,
 ) -> AppraisalTemplate:
     """Change the template's own fields. Once appraisals exist, its kind and the number of
     ratings are fixed: their records store ratings by position on the scale, and an ASYE
@@ -237,6 +256,8 @@ def update_template(
         template.judged_by = _check_judged_by(judged_by)
     if countersigner_from is not None:
         template.countersigner_from = _check_countersigner_from(countersigner_from)
+    if observations_needed is not None:
+        template.observations_needed = _check_observations(observations_needed)
     template.is_active = is_active
     template.save()
     return template

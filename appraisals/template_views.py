@@ -87,6 +87,7 @@ def _template_fields(data) -> dict:
         "judged_by": data["judged_by"],
         "countersigner_from": data["countersigner_from"],
         "requires_countersignature": data["requires_countersignature"],
+        "observations_needed": data["observations_needed"],
     }
 
 
