@@ -47,7 +47,9 @@ def links(value):
 def own_uris(package: dict) -> dict[str, str]:
     """uri -> identifier for the objects a package itself defines."""
     uris = {package["CFDocument"]["uri"]: package["CFDocument"]["identifier"]}
-    uris[package["CFDocument"]["CFPackageURI"]["uri"]] = package["CFDocument"]["identifier"]
+    uris[package["CFDocument"]["uri"].replace("/CFDocuments/", "/CFPackages/")] = package[
+        "CFDocument"
+    ]["identifier"]
     for key in ("CFItems", "CFAssociations"):
         uris |= {obj["uri"]: obj["identifier"] for obj in package[key]}
     return uris
@@ -87,7 +89,7 @@ def test_api_objects_match_the_export(client, pcf):
     pqs = add_pqs(pcf)
     package = case.export_package(pqs)
     assert client.get(local(package["CFDocument"]["uri"])).json() == package["CFDocument"]
-    uri = package["CFDocument"]["CFPackageURI"]["uri"]
+    uri = package["CFDocument"]["uri"].replace("/CFDocuments/", "/CFPackages/")
     assert client.get(local(uri)).json() == package
     for obj in package["CFItems"] + package["CFAssociations"]:
         assert client.get(local(obj["uri"])).json() == obj
