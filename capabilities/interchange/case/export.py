@@ -244,8 +244,6 @@ def definitions(version: FrameworkVersion, item_data: list[dict]) -> dict | None
     types = item_types(version, item_data)
     if types:
         result["CFItemTypes"] = types
-    else:
-        result.pop("CFItemTypes", None)
     return result or None
 
 

@@ -397,8 +397,9 @@ def _version_extras(data: dict, structure: str, kept: list[dict]) -> dict:
         extras["associations"] = kept
     definitions = dict(data.get("CFDefinitions") or {})
     own = {item_type_json(title)["identifier"]: item_type_json(title) for title in ITEM_TYPES}
-    types = [t for t in definitions.pop("CFItemTypes", []) if own.get(t["identifier"]) != t]
-    if types:
+    given = definitions.pop("CFItemTypes", None)
+    types = [t for t in given or [] if own.get(t["identifier"]) != t]
+    if types or given == []:
         definitions["CFItemTypes"] = types
     if definitions:
         extras["definitions"] = definitions
