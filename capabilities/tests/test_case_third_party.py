@@ -294,3 +294,28 @@ def test_the_command_takes_the_framework_type():
         "import_case", str(file), "--kind", "pqs", stdout=io.StringIO(), stderr=io.StringIO()
     )
     assert Framework.objects.get().kind == Framework.Kind.PQS
+
+
+def test_a_draft_of_an_imported_framework_keeps_its_structure_and_fields():
+    from capabilities.services import create_draft_version, publish_version
+
+    source = case.import_package(rich_package(), kind=Framework.Kind.PCF)
+    publish_version(version=source)
+    draft = create_draft_version(source=source, slug="rich-next", label="4")
+    package = case.export_package(draft)
+    assert schema_errors(package) == []
+    copy_a = draft.items.get(code="A")
+    item = next(i for i in package["CFItems"] if i["identifier"] == str(copy_a.identifier))
+    assert item["conceptKeywords"] == ["families", "relationships"]
+    assert item["CFItemTypeURI"]["identifier"] == TYPE
+    # No isChildOf to the document is invented: the one the package had moved to the copy.
+    to_document = [
+        a
+        for a in package["CFAssociations"]
+        if a["destinationNodeURI"]["identifier"] == str(draft.identifier)
+    ]
+    assert [(a["associationType"], a["originNodeURI"]["identifier"]) for a in to_document] == [
+        ("isChildOf", str(copy_a.identifier))
+    ]
+    assert package["CFDocument"]["publisher"] == "A publisher"
+    assert package["CFDocument"]["version"] == "4"
