@@ -25,7 +25,8 @@ schema does not allow. Every URI resolves on this site under /ims/case/v1p1/ (se
 exporting, importing into an empty database and exporting again, gives the same JSON. What the
 importer accepts and keeps is in `importer`'s docstring.
 
-Modules: `common` (URIs, item types, the schema), `export`, `validation`, `importer`.
+Modules: `common` (URIs, item types, the schema), `export`, `validation`, `importer`, `structure`
+(how an imported package's structure is read), `rest` (REST bodies), `drafts`.
 """
 
 from .common import (

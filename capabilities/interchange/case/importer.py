@@ -26,7 +26,6 @@ import copy
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from itertools import pairwise
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -41,6 +40,7 @@ from .export import (
     item_json,
     stored_association_json,
 )
+from .structure import NewItem, read_structure, sort_orders
 from .validation import validate
 
 PACKAGE_PARTS = ("CFDocument", "CFItems", "CFAssociations", "CFDefinitions")
@@ -91,20 +91,6 @@ def _uuid(value) -> uuid.UUID | None:
         return None
 
 
-class _NewItem:
-    """An item of the package being imported, before it is saved."""
-
-    def __init__(self, index: int, raw: dict, where: str, type_title: str):
-        self.index = index
-        self.raw = raw
-        self.where = where
-        self.identifier = uuid.UUID(raw["identifier"])
-        self.kind = ITEM_TYPES.get(type_title, (Item.Kind.STATEMENT, ""))[0]
-        self.parent: dict[str, _NewItem] = {}
-        self.child_of_sequence: int | None = None
-        self.obj: Item | None = None
-
-
 def _type_title(raw: dict, type_titles: dict[str, str]) -> str:
     if raw.get("CFItemType"):
         return raw["CFItemType"]
@@ -112,7 +98,7 @@ def _type_title(raw: dict, type_titles: dict[str, str]) -> str:
     return type_titles.get(str(link.get("identifier", "")).lower(), link.get("title", ""))
 
 
-def _item_fields(new: _NewItem, codes: dict[str, str]) -> dict:
+def _item_fields(new: NewItem, codes: dict[str, str]) -> dict:
     raw, where = new.raw, new.where
     code = raw.get("humanCodingScheme") or str(new.identifier)[:8]
     if len(code) > 60 or code in codes:
@@ -214,12 +200,12 @@ def _import(data: dict, *, kind, publish: bool, draft: bool = False, progress) -
 
     # Items.
     seen: dict[uuid.UUID, str] = {document_id: "CFDocument"}
-    items: list[_NewItem] = []
+    items: list[NewItem] = []
     codes: dict[str, str] = {}
     fields: dict[uuid.UUID, dict] = {}
     for index, raw in enumerate(data.get("CFItems", [])):
         where = f"CFItems[{index}] (identifier {raw['identifier']})"
-        new = _NewItem(index, raw, where, _type_title(raw, type_titles))
+        new = NewItem(index, raw, where, _type_title(raw, type_titles))
         if new.identifier in seen:
             raise InterchangeError(
                 f"{where}: identifier is used twice in this package (also {seen[new.identifier]})"
@@ -312,7 +298,7 @@ def _import(data: dict, *, kind, publish: bool, draft: bool = False, progress) -
         if association["identifier"] in clashes:
             raise InterchangeError(f"{association['where']}: identifier already exists in Capable")
 
-    absorbed = _read_structure(items, fields, resolved, document_id)
+    absorbed = read_structure(items, fields, resolved, document_id)
     structure = "derived" if absorbed is not None else STORED_STRUCTURE
     absorbed = absorbed or set()
     rows, kept = [], []
@@ -369,9 +355,9 @@ def _import(data: dict, *, kind, publish: bool, draft: bool = False, progress) -
             version=version,
             identifier=a["identifier"],
             association_type=a["type"],
-            origin=a["origin"].obj if isinstance(a["origin"], _NewItem) else a["origin"],
+            origin=a["origin"].obj if isinstance(a["origin"], NewItem) else a["origin"],
             destination=(
-                a["destination"].obj if isinstance(a["destination"], _NewItem) else a["destination"]
+                a["destination"].obj if isinstance(a["destination"], NewItem) else a["destination"]
             ),
             sequence_number=a["sequence"],
             notes=a["notes"],
@@ -415,7 +401,7 @@ def _differences(raw: dict, exported: dict) -> dict:
     return {key: raw.get(key) for key in sorted(keys) if raw.get(key) != exported.get(key)}
 
 
-def _keep_differences(version, document: dict, items: list[_NewItem], raw_rows, rows) -> None:
+def _keep_differences(version, document: dict, items: list[NewItem], raw_rows, rows) -> None:
     version.case_extras["fields"] = _differences(document, document_json(version))
     if not version.case_extras["fields"]:
         del version.case_extras["fields"]
@@ -434,113 +420,8 @@ def _keep_differences(version, document: dict, items: list[_NewItem], raw_rows, 
     Association.objects.bulk_update(changed_rows, ["case_extras"], batch_size=500)
 
 
-def _sort_orders(items: list[_NewItem], fields: dict) -> dict[uuid.UUID, int]:
-    positions: dict[str, int] = {}
-    orders = {}
-    for new in items:
-        positions[new.kind] = positions.get(new.kind, 0) + 1
-        order = fields[new.identifier]["sort_order"]
-        if order is None:
-            order = (
-                new.child_of_sequence if new.child_of_sequence is not None else positions[new.kind]
-            )
-        orders[new.identifier] = order
-    return orders
-
-
-def _read_structure(items, fields, resolved, document_id) -> set[int] | None:
-    """Read Capable's own structure back into foreign keys: the associations absorbed (by id()),
-    or None when the package's structure is not exactly what Capable derives (then every
-    association is kept as given, and only the first isChildOf of an item orders it)."""
-    absorbed = {id(a) for a in resolved if a["derived"] and _apply_structure(a)}
-    found = {
-        (
-            a["type"],
-            str(_end_id(a["origin"], document_id)),
-            str(_end_id(a["destination"], document_id)),
-        )
-        for a in resolved
-        if id(a) in absorbed
-    }
-    if found == _expected_structure(items, fields, document_id):
-        return absorbed
-    for new in items:
-        new.parent = {}
-        new.child_of_sequence = None
-    for association in resolved:
-        origin = association["origin"]
-        if (
-            association["type"] == Association.Type.IS_CHILD_OF
-            and isinstance(origin, _NewItem)
-            and origin.child_of_sequence is None
-        ):
-            origin.child_of_sequence = association["sequence"]
-    return None
-
-
-def _end_id(end, document_id):
-    return document_id if end == "document" else end.identifier
-
-
-def _expected_structure(items: list[_NewItem], fields: dict, document_id) -> set[tuple]:
-    """The structural associations Capable's export would derive for these items."""
-    child_of = Association.Type.IS_CHILD_OF
-    expected = set()
-    for new in items:
-        group, domain, level = (new.parent.get(f) for f in ("group", "domain", "level"))
-        if new.kind == Item.Kind.DOMAIN and group:
-            expected.add((child_of, str(new.identifier), str(group.identifier)))
-        elif new.kind == Item.Kind.STATEMENT and domain:
-            expected.add((child_of, str(new.identifier), str(domain.identifier)))
-        else:
-            expected.add((child_of, str(new.identifier), str(document_id)))
-        if new.kind == Item.Kind.STATEMENT and level:
-            expected.add((Association.Type.IS_PART_OF, str(new.identifier), str(level.identifier)))
-    orders = _sort_orders(items, fields)
-    levels = sorted(
-        (new for new in items if new.kind == Item.Kind.LEVEL),
-        key=lambda n: (orders[n.identifier], fields[n.identifier]["code"]),
-    )
-    for level, following in pairwise(levels):
-        expected.add((Association.Type.PRECEDES, str(level.identifier), str(following.identifier)))
-    return expected
-
-
-def _apply_structure(association: dict) -> bool:
-    """Turn a structural association into a foreign key. False if it is not structure."""
-    kind, origin, destination = (
-        association["type"],
-        association["origin"],
-        association["destination"],
-    )
-    if not isinstance(origin, _NewItem):
-        return False
-    if destination == "document":
-        if kind != Association.Type.IS_CHILD_OF:
-            return False
-        if origin.child_of_sequence is None:
-            origin.child_of_sequence = association["sequence"]
-        return True
-    if not isinstance(destination, _NewItem):
-        return False
-    pairs = {
-        (Association.Type.IS_CHILD_OF, Item.Kind.DOMAIN, Item.Kind.GROUP): "group",
-        (Association.Type.IS_CHILD_OF, Item.Kind.STATEMENT, Item.Kind.DOMAIN): "domain",
-        (Association.Type.IS_PART_OF, Item.Kind.STATEMENT, Item.Kind.LEVEL): "level",
-    }
-    if kind == Association.Type.PRECEDES and origin.kind == destination.kind == Item.Kind.LEVEL:
-        return True
-    field = pairs.get((kind, origin.kind, destination.kind))
-    if field is None or field in origin.parent:
-        return False
-    origin.parent[field] = destination
-    if kind == Association.Type.IS_CHILD_OF and origin.child_of_sequence is None:
-        origin.child_of_sequence = association["sequence"]
-    return True
-
-
-def _create_items(version, items: list[_NewItem], fields: dict, progress) -> None:
-    orders = _sort_orders(items, fields)
+def _create_items(version, items: list[NewItem], fields: dict, progress) -> None:
+    orders = sort_orders(items, fields)
     for new in items:
         values = dict(fields[new.identifier])
         values["sort_order"] = orders[new.identifier]
