@@ -40,7 +40,9 @@ def import_case_package(request):
     form = CaseImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            version = case.import_package(form.cleaned_data["package"], draft=True)
+            version = case.import_package(
+                form.cleaned_data["package"], kind=form.cleaned_data["kind"] or None, draft=True
+            )
         except InterchangeError as error:
             form.add_error("package", f"Nothing was imported: {error}")
         else:

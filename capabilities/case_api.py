@@ -1,24 +1,49 @@
-"""The CASE 1.1 REST end points every URI in an export points at (read only, GET).
+"""The CASE 1.1 REST binding, read only, at /ims/case/v1p1/: its twelve GET end points.
 
-Mounted at /ims/case/v1p1/. Objects of versions that `permissions.versions_visible_to` hides
-from the person asking (drafts, for the public) answer 404, as do unknown identifiers.
+getAllCFDocuments (CFDocuments), getCFDocument, getCFPackage, getCFItem, getCFAssociation,
+getCFItemAssociations, getCFItemType, getCFConcept, getCFSubject, getCFLicense,
+getCFAssociationGrouping and getCFRubric. Response bodies are built in
+`capabilities.interchange.case.rest`. Objects of versions that `permissions.versions_visible_to`
+hides from the person asking (drafts, for the public) are unknown objects, as are unknown
+identifiers: 404 with an imsx_StatusInfo body (invaliduuid for a malformed one). Any origin may
+read (CORS), and every answer has an ETag and, where the data has a date, Last-Modified, so a
+consumer polls with If-None-Match / If-Modified-Since and gets 304 Not Modified.
 """
 
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
-from django.urls import path
-from django.views.decorators.http import require_GET
+import hashlib
+import uuid
 
-from .interchange import case
-from .models import Association, Item
+from django.http import HttpResponse, JsonResponse
+from django.urls import path
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from .interchange.case import rest
+from .models import Item
 from .permissions import versions_visible_to
 
 app_name = "case_api"
 
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
 
-def _json(data: dict) -> JsonResponse:
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
+
+class NotFound(Exception):
+    def __init__(self, description: str, code_minor: str = "unknownobject"):
+        super().__init__(description)
+        self.code_minor = code_minor
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(
+        data, status=status, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    for header, value in CORS.items():
+        response[header] = value
     return response
 
 
@@ -26,56 +51,157 @@ def _versions(request):
     return versions_visible_to(request.user).select_related("framework", "predecessor__framework")
 
 
-@require_GET
-def cf_package(request, identifier):
-    return _json(case.export_package(get_object_or_404(_versions(request), identifier=identifier)))
+def _uuid(identifier: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(identifier)
+    except ValueError:
+        raise NotFound(f"{identifier!r} is not a UUID", "invaliduuid") from None
 
 
-@require_GET
+def endpoint(collection: str):
+    """A GET end point: `find(request, identifier)` gives (body, last changed) or raises
+    NotFound; this answers JSON with CORS and validators, 304 when the client is current, an
+    imsx_StatusInfo body otherwise."""
+
+    def decorate(find):
+        def view(request, identifier=None):
+            if request.method == "OPTIONS":
+                response = HttpResponse(status=204)
+                for header, value in CORS.items():
+                    response[header] = value
+                return response
+            if request.method not in ("GET", "HEAD"):
+                response = _json(
+                    rest.status_info(f"{request.method} is not supported", "forbidden"), 405
+                )
+                response["Allow"] = "GET, HEAD, OPTIONS"
+                return response
+            try:
+                body, changed = find(request, identifier)
+            except NotFound as error:
+                return _json(rest.status_info(str(error), error.code_minor), 404)
+            response = _json(body)
+            etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+            response["ETag"] = etag
+            last_modified = int(changed.timestamp()) if changed else None
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified)
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+
+        view.__name__ = find.__name__
+        view.collection = collection
+        return view
+
+    return decorate
+
+
+@endpoint("CFDocuments")
+def cf_documents(request, identifier=None):
+    versions = list(_versions(request))
+    changed = max((v.last_changed for v in versions), default=None)
+    return rest.documents(versions), changed
+
+
+def _version(request, identifier):
+    version = _versions(request).filter(identifier=_uuid(identifier)).first()
+    if version is None:
+        raise NotFound(f"No CFDocument {identifier}")
+    return version
+
+
+@endpoint("CFDocuments")
 def cf_document(request, identifier):
-    return _json(case.document_json(get_object_or_404(_versions(request), identifier=identifier)))
+    version = _version(request, identifier)
+    return rest.document_dtype(version), version.last_changed
 
 
-@require_GET
-def cf_item(request, identifier):
-    item = get_object_or_404(
-        Item.objects.select_related("version__framework").filter(version__in=_versions(request)),
-        identifier=identifier,
-    )
-    return _json(case.item_json(item))
+@endpoint("CFPackages")
+def cf_package(request, identifier):
+    version = _version(request, identifier)
+    return rest.package(version), version.last_changed
 
 
-@require_GET
-def cf_association(request, identifier):
-    stored = (
-        Association.objects.filter(version__in=_versions(request), identifier=identifier)
-        .select_related(
-            "version__framework", "origin__version__framework", "destination__version__framework"
-        )
+def _item(request, identifier) -> Item:
+    item = (
+        Item.objects.select_related("version__framework")
+        .filter(version__in=_versions(request), identifier=_uuid(identifier))
         .first()
     )
-    if stored is not None:
-        return _json(case.stored_association_json(stored))
-    # Structural associations are not stored: look for one the visible versions derive.
-    for version in _versions(request):
-        found = case.find_derived_association(version, identifier)
-        if found is not None:
-            return _json(found)
-    raise Http404("No such CFAssociation")
+    if item is None:
+        raise NotFound(f"No CFItem {identifier}")
+    return item
 
 
-@require_GET
-def cf_item_type(request, identifier):
-    found = case.find_item_type(identifier)
+@endpoint("CFItems")
+def cf_item(request, identifier):
+    item = _item(request, identifier)
+    return rest.item_dtype(item), item.last_changed
+
+
+@endpoint("CFItemAssociations")
+def cf_item_associations(request, identifier):
+    item = _item(request, identifier)
+    return rest.item_associations(item, _versions(request)), None
+
+
+@endpoint("CFAssociations")
+def cf_association(request, identifier):
+    found = rest.find_association(_versions(request), _uuid(identifier))
     if found is None:
-        raise Http404("No such CFItemType")
-    return _json(found)
+        raise NotFound(f"No CFAssociation {identifier}")
+    return found, None
+
+
+@endpoint("CFItemTypes")
+def cf_item_type(request, identifier):
+    found = rest.item_types(_uuid(identifier), _versions(request))
+    if found is None:
+        raise NotFound(f"No CFItemType {identifier}")
+    return found, None
+
+
+def _definition(collection: str):
+    @endpoint(collection)
+    def find(request, identifier):
+        found = rest.definition(collection, _uuid(identifier), _versions(request))
+        if found is None:
+            raise NotFound(f"No {collection.removesuffix('s')} {identifier}")
+        return found, None
+
+    find.__name__ = collection
+    return find
+
+
+@endpoint("CFRubrics")
+def cf_rubric(request, identifier):
+    found = rest.rubric(_uuid(identifier), _versions(request))
+    if found is None:
+        raise NotFound(f"No CFRubric {identifier}")
+    return found, None
+
+
+def not_found(request, *args, **kwargs):
+    return _json(rest.status_info("No such CASE end point", "unknownobject"), 404)
 
 
 urlpatterns = [
-    path("CFPackages/<uuid:identifier>", cf_package, name="package"),
-    path("CFDocuments/<uuid:identifier>", cf_document, name="document"),
-    path("CFItems/<uuid:identifier>", cf_item, name="item"),
-    path("CFAssociations/<uuid:identifier>", cf_association, name="association"),
-    path("CFItemTypes/<uuid:identifier>", cf_item_type, name="item_type"),
+    path("CFDocuments", cf_documents, name="documents"),
+    path("CFDocuments/<str:identifier>", cf_document, name="document"),
+    path("CFPackages/<str:identifier>", cf_package, name="package"),
+    path("CFItems/<str:identifier>", cf_item, name="item"),
+    path("CFItemAssociations/<str:identifier>", cf_item_associations, name="item_associations"),
+    path("CFAssociations/<str:identifier>", cf_association, name="association"),
+    path("CFItemTypes/<str:identifier>", cf_item_type, name="item_type"),
+    path("CFConcepts/<str:identifier>", _definition("CFConcepts"), name="concept"),
+    path("CFSubjects/<str:identifier>", _definition("CFSubjects"), name="subject"),
+    path("CFLicenses/<str:identifier>", _definition("CFLicenses"), name="license"),
+    path(
+        "CFAssociationGroupings/<str:identifier>",
+        _definition("CFAssociationGroupings"),
+        name="association_grouping",
+    ),
+    path("CFRubrics/<str:identifier>", cf_rubric, name="rubric"),
+    path("<path:rest>", not_found),
 ]

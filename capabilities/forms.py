@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import FrameworkVersion
+from .models import Framework, FrameworkVersion
 
 
 class NewDraftVersionForm(forms.Form):
@@ -31,6 +31,20 @@ class CaseImportForm(forms.Form):
         label="CASE package (JSON)",
         help_text="A 1EdTech CASE 1.1 CFPackage, as a .json file of up to 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    FROM_PACKAGE = ""
+    kind = forms.ChoiceField(
+        label="Framework type",
+        required=False,
+        choices=[
+            (FROM_PACKAGE, "As the package says (a package Capable exported)"),
+            *Framework.Kind.choices,
+        ],
+        help_text=(
+            "Which kind of framework this is. A package from another system does not say: "
+            "choose the type. Ignored when the framework is already in Capable."
+        ),
     )
 
     def clean_package(self):

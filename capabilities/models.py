@@ -106,6 +106,10 @@ class FrameworkVersion(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors"
     )
     last_changed = models.DateTimeField(default=timezone.now)
+    # What a CASE package imported into this version carried that Capable has no column for
+    # (CFDocument fields, CFDefinitions, associations to the document or outside Capable), kept
+    # so the export gives it back unchanged (see capabilities.interchange.case).
+    case_extras = models.JSONField(default=dict, blank=True, editable=False)
     # Drafts by default: publishing goes through the workflow.
     live = models.BooleanField(verbose_name="published", default=False, editable=False)
 
@@ -121,7 +125,15 @@ class FrameworkVersion(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
     objects = FrameworkVersionQuerySet.as_manager()
 
     # Fields that make up the content of a version; frozen once published.
-    FROZEN_FIELDS = ("framework_id", "slug", "label", "description", "identifier", "predecessor_id")
+    FROZEN_FIELDS = (
+        "framework_id",
+        "slug",
+        "label",
+        "description",
+        "identifier",
+        "predecessor_id",
+        "case_extras",
+    )
 
     panels = [
         FieldPanel("framework"),
@@ -270,6 +282,9 @@ class Item(index.Indexed, models.Model):
     stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     pathways = models.JSONField(default=list, blank=True, help_text="Levels: the pathways, if any.")
     last_changed = models.DateTimeField(default=timezone.now)
+    # CASE fields of an imported CFItem that Capable has no column for (alternativeLabel,
+    # conceptKeywords, educationLevel, subject...), given back unchanged by the export.
+    case_extras = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ItemQuerySet.as_manager()
 
@@ -357,13 +372,18 @@ class Association(models.Model):
         EXACT_MATCH_OF = "exactMatchOf", "is an exact match of"
         REPLACED_BY = "replacedBy", "is replaced by"
         PRECEDES = "precedes", "precedes"
+        IS_PEER_OF = "isPeerOf", "is a peer of"
+        EXEMPLAR = "exemplar", "is an exemplar of"
+        HAS_SKILL_LEVEL = "hasSkillLevel", "has skill level"
+        IS_TRANSLATION_OF = "isTranslationOf", "is a translation of"
 
     # The version (CFDocument) that declares the association; frozen with it.
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="associations"
     )
     identifier = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    association_type = models.CharField(max_length=20, choices=Type.choices)
+    # One of `Type`, or a CASE 1.1 extension type ("ext:" and a name) kept as a package gave it.
+    association_type = models.CharField(max_length=255, choices=Type.choices)
     origin = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="outgoing")
     destination = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="incoming")
     sequence_number = models.PositiveIntegerField(null=True, blank=True)
@@ -372,6 +392,8 @@ class Association(models.Model):
         help_text="Why the two items are linked: a crosswalk's rationale (CASE CFAssociation notes).",
     )
     last_changed = models.DateTimeField(default=timezone.now)
+    # CASE fields of an imported CFAssociation that Capable has no column for.
+    case_extras = models.JSONField(default=dict, blank=True, editable=False)
 
     panels = [
         FieldPanel("version"),

@@ -320,4 +320,8 @@ def create_draft_version(
         for a in source.associations.select_related("origin", "destination")
         if a.association_type != Association.Type.EXACT_MATCH_OF
     )
+    # A version imported from another system keeps what its package carried (CASE).
+    from .interchange.case.drafts import carry_over
+
+    carry_over(source, draft, copies)
     return draft

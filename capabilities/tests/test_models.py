@@ -107,6 +107,10 @@ def test_association_types_follow_case():
         "exactMatchOf",
         "replacedBy",
         "precedes",
+        "isPeerOf",
+        "exemplar",
+        "hasSkillLevel",
+        "isTranslationOf",
     }
 
 

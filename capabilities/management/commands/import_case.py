@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from capabilities.interchange import case
 from capabilities.interchange.errors import InterchangeError
+from capabilities.models import Framework
 
 
 class Command(BaseCommand):
@@ -17,8 +18,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE")
         parser.add_argument("--publish", action="store_true", help="Publish the new version.")
+        parser.add_argument(
+            "--kind",
+            choices=Framework.Kind.values,
+            help="The framework type, for a package from another system (which does not say).",
+        )
 
-    def handle(self, *args, file, publish=False, **options):
+    def handle(self, *args, file, publish=False, kind=None, **options):
         try:
             data = json.loads(Path(file).read_text(encoding="utf-8-sig"))
         except OSError as error:
@@ -30,7 +36,7 @@ class Command(BaseCommand):
             total = sum(len(data.get(k) or []) for k in ("CFItems", "CFAssociations"))
         with tqdm(total=total, desc="Importing", unit="object", file=self.stderr._out) as bar:
             try:
-                version = case.import_package(data, publish=publish, progress=bar.update)
+                version = case.import_package(data, kind=kind, publish=publish, progress=bar.update)
             except InterchangeError as error:
                 raise CommandError(str(error)) from error
         self.stdout.write(
