@@ -174,7 +174,11 @@ def export_csv(version: FrameworkVersion, *, progress: Callable[[int], object] |
             "",
             version.slug,
             version.framework.title,
-            framework_description(version, items),
+            framework_description(
+                version,
+                [item for item, _ in rows],
+                {pk: sorted(others, key=_key) for pk, others in related.items()},
+            ),
             FORMAT_MARKDOWN,
             SCALE,
             SCALE_CONFIGURATION,

@@ -21,11 +21,11 @@ from .moodle_format import (
 from .moodle_read import error
 
 
-def _key(item: Item):
-    return (KIND_ORDER[item.kind], item.sort_order, item.code)
-
-
-def data_section(version: FrameworkVersion, items: list[Item]) -> str:
+def data_section(
+    version: FrameworkVersion, items: list[Item], related: dict[int, list[Item]]
+) -> str:
+    """`items` in the file's order; listed here by kind, then in that order. `related`: the
+    destinations of each item's isRelatedTo associations, so their direction survives Moodle."""
     framework = version.framework
     lines = [
         DATA_HEADING,
@@ -40,7 +40,8 @@ def data_section(version: FrameworkVersion, items: list[Item]) -> str:
         lines.append(f"- creator: {escape(framework.creator)}")
     if version.predecessor_id:
         lines.append(f"- predecessor: {version.predecessor.slug}")
-    for item in sorted(items, key=_key):
+    order = {item.pk: n for n, item in enumerate(items)}
+    for item in sorted(items, key=lambda item: (KIND_ORDER[item.kind], order[item.pk])):
         fields = []
         if item.slug:
             fields.append(f"slug {item.slug}")
@@ -49,18 +50,21 @@ def data_section(version: FrameworkVersion, items: list[Item]) -> str:
         if item.pathways:
             pathways = ", ".join(escape(p, list_item=True) for p in item.pathways)
             fields.append(f"pathways {pathways}")
+        if related.get(item.pk):
+            codes = ", ".join(escape(other.code, list_item=True) for other in related[item.pk])
+            fields.append(f"related {codes}")
         fields.append(f"id {item.identifier}")
         lines.append(f"- {item.kind} {item.code}: " + "; ".join(fields))
     return "\n".join(lines)
 
 
-def framework_description(version: FrameworkVersion, items: list[Item]) -> str:
+def framework_description(version: FrameworkVersion, items: list[Item], related) -> str:
     parts = []
     if version.description:
         parts.append(version.description)
     if version.framework.description:
         parts.append(f"{FRAMEWORK_HEADING}\n\n{version.framework.description}")
-    parts.append(data_section(version, items))
+    parts.append(data_section(version, items, related))
     return "\n\n".join(parts)
 
 
@@ -122,6 +126,8 @@ def _item_fields(row_number: int, kind: str, code: str, rest: str) -> dict:
             fields["stage"] = value
         elif name == "pathways":
             fields["pathways"] = [unescape(p) for p in value.split(", ")]
+        elif name == "related":
+            fields["related"] = [unescape(c) for c in value.split(", ")]
         elif name == "id":
             try:
                 fields["id"] = str(uuid.UUID(value))

@@ -387,22 +387,26 @@ def _association(version, origin: Item, kind: str, destination: Item, changed) -
 
 
 def _associations(version, rows: list[_Row], changed) -> list[Association]:
-    made: dict[frozenset, Association] = {}
+    # A pair of related rows makes one link, from the row listed first, unless the data
+    # section says which way (or both ways) Capable's links went.
+    declared = {(row.code, code) for row in rows for code in row.extra.get("related", [])}
+    made: dict[frozenset, list[Association]] = {}
     for row in sorted(rows, key=lambda r: r.number):
         for other in row.related:
-            if _is_level_link(row, other):
+            pair = frozenset((row.code, other.code))
+            if _is_level_link(row, other) or pair in made:
                 continue
-            pair = frozenset((row.obj.identifier, other.obj.identifier))
-            if pair not in made:
-                made[pair] = _association(
-                    version, row.obj, Association.Type.IS_RELATED_TO, other.obj, changed
-                )
+            ways = [(a, b) for a, b in ((row, other), (other, row)) if (a.code, b.code) in declared]
+            made[pair] = [
+                _association(version, a.obj, Association.Type.IS_RELATED_TO, b.obj, changed)
+                for a, b in ways or [(row, other)]
+            ]
     nested = [
         _association(version, row.obj, Association.Type.IS_CHILD_OF, row.parent.obj, changed)
         for row in rows
         if row.kind == Item.Kind.GROUP and row.parent is not None
     ]
-    return [*made.values(), *nested]
+    return [*(link for links in made.values() for link in links), *nested]
 
 
 def _height(row: _Row, memo: dict[int, int]) -> int:

@@ -44,7 +44,7 @@ def decode(data: bytes | str, encoding: str = "utf-8") -> str:
     try:
         return data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as problem:
-        row = data[: problem.start].count(b"\n") + 1
+        row = _row_at(data[: problem.start], encoding)
         byte = data[problem.start : problem.start + 1].hex().upper()
         hint = (
             " Choose the encoding the file was saved in (a file from Excel on Windows is often "
@@ -56,6 +56,17 @@ def decode(data: bytes | str, encoding: str = "utf-8") -> str:
             f"Row {row}: The file is not {ENCODINGS[encoding]} text: byte 0x{byte} cannot be "
             f"read.{hint}"
         ) from None
+
+
+def _row_at(prefix: bytes, encoding: str) -> int:
+    """The row (CSV record, header = 1) in which the bytes after `prefix` fall."""
+    text = re.sub(r"\r\n?", "\n", prefix.decode(encoding, errors="replace"))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=False))
+    except csv.Error:
+        return text.count("\n") + 1
+    in_quotes = text.count('"') % 2 == 1
+    return len(records) + (0 if in_quotes or not text.endswith("\n") else 1) or 1
 
 
 def _split(text: str, delimiter: str) -> list[list[str]]:
@@ -147,8 +158,8 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self.skip = max(self.skip - 1, 0)
-        elif tag in BLOCKS or tag == "li":
-            self.parts.append("\n\n" if tag != "li" else "\n")
+        elif tag in BLOCKS:
+            self.parts.append("\n\n")
 
     def handle_data(self, data):
         if self.skip:
