@@ -48,6 +48,7 @@ from .moodle_format import (
     SLUG_RE,
 )
 from .moodle_read import decode, description_text, error, read_rows
+from .moodle_tree import check_structure, guess_kinds, is_level_link, link_levels, slugs
 
 
 @dataclass
@@ -241,10 +242,10 @@ def _import(records, notes: list[str], *, publish: bool, progress) -> FrameworkV
         for row in rows:
             row.kind = row.kind or Item.Kind.STATEMENT
     else:
-        _guess_kinds(rows)
-        _slugs(rows)
-    _check_structure(rows)
-    _link_levels(rows)
+        guess_kinds(rows)
+        slugs(rows)
+    check_structure(rows)
+    link_levels(rows)
     return _write(fw, rows, data, notes, publish=publish, progress=progress)
 
 
@@ -394,7 +395,7 @@ def _associations(version, rows: list[_Row], changed) -> list[Association]:
     for row in sorted(rows, key=lambda r: r.number):
         for other in row.related:
             pair = frozenset((row.code, other.code))
-            if _is_level_link(row, other) or pair in made:
+            if is_level_link(row, other) or pair in made:
                 continue
             ways = [(a, b) for a, b in ((row, other), (other, row)) if (a.code, b.code) in declared]
             made[pair] = [
@@ -407,94 +408,3 @@ def _associations(version, rows: list[_Row], changed) -> list[Association]:
         if row.kind == Item.Kind.GROUP and row.parent is not None
     ]
     return [*(link for links in made.values() for link in links), *nested]
-
-
-def _height(row: _Row, memo: dict[int, int]) -> int:
-    if id(row) not in memo:
-        memo[id(row)] = 1 + max((_height(c, memo) for c in row.children), default=-1)
-    return memo[id(row)]
-
-
-def _guess_kinds(rows: list[_Row]) -> None:
-    """Kinds for a file without Capable's data section (written by Moodle or by hand)."""
-    memo: dict[int, int] = {}
-    for row in sorted(rows, key=lambda r: -r.position):  # leaves first: shallow recursion
-        _height(row, memo)
-    nested = any(row.parent is not None for row in rows)
-    for row in rows:
-        height = memo[id(row)]
-        row.kind = (
-            Item.Kind.STATEMENT
-            if height == 0
-            else Item.Kind.DOMAIN
-            if height == 1
-            else Item.Kind.GROUP
-        )
-    for row in rows:
-        if row.kind != Item.Kind.STATEMENT:
-            continue
-        if row.parent is not None and row.parent.kind == Item.Kind.GROUP:
-            row.kind = Item.Kind.DOMAIN
-        elif row.parent is None and nested and _linked_to_nested_statement(row, rows):
-            row.kind = Item.Kind.LEVEL
-
-
-def _linked_to_nested_statement(row: _Row, rows: list[_Row]) -> bool:
-    others = set(map(id, row.related)) | {id(r) for r in rows if row in r.related}
-    return any(id(r) in others and r.parent is not None and not r.children for r in rows)
-
-
-def _slugs(rows: list[_Row]) -> None:
-    """URL slugs for the domains and levels of a file without Capable's data section."""
-    used: set[str] = set()
-    for row in rows:
-        if row.kind not in (Item.Kind.DOMAIN, Item.Kind.LEVEL):
-            continue
-        base = slugify(row.code)[:110] or "item"
-        slug, n = base, 1
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        used.add(slug)
-        row.extra = {**row.extra, "slug": slug}
-
-
-def _check_structure(rows: list[_Row]) -> None:
-    allowed_parents = {
-        Item.Kind.GROUP: (None, Item.Kind.GROUP),
-        Item.Kind.LEVEL: (None,),
-        Item.Kind.DOMAIN: (None, Item.Kind.GROUP),
-        Item.Kind.STATEMENT: (None, Item.Kind.DOMAIN),
-    }
-    for row in rows:
-        parent_kind = row.parent.kind if row.parent else None
-        if parent_kind not in allowed_parents[row.kind]:
-            allowed = " or ".join(
-                "the framework" if k is None else f"a {k}" for k in allowed_parents[row.kind]
-            )
-            raise error(
-                row.number,
-                PARENT,
-                f"a {row.kind} must be under {allowed}, not under the {parent_kind} "
-                f"{row.parent_code!r}",
-            )
-
-
-def _is_level_link(row: _Row, other: _Row) -> bool:
-    return {row.kind, other.kind} == {Item.Kind.STATEMENT, Item.Kind.LEVEL}
-
-
-def _link_levels(rows: list[_Row]) -> None:
-    for row in rows:
-        for other in row.related:
-            if not _is_level_link(row, other):
-                continue
-            statement, level = (row, other) if row.kind == Item.Kind.STATEMENT else (other, row)
-            if statement.level is not None and statement.level is not level:
-                raise error(
-                    row.number,
-                    RELATED,
-                    f"statement {statement.code!r} is cross-referenced with two levels "
-                    f"({statement.level.code!r} and {level.code!r})",
-                )
-            statement.level = level
