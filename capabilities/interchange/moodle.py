@@ -24,7 +24,8 @@ back into Capable unchanged, directly or after Moodle has exported it again:
   section: a Markdown list of `key: value` lines Capable reads back. `framework` (slug), `kind`
   (pcf/pqs), `version` (label), `identifier` (the version's), `changed` (ISO 8601), `creator`
   and `predecessor` (a version slug), and one line per item naming its kind, ID number and CASE
-  identifier, with its slug, stage and pathways when it has them:
+  identifier, with its slug, stage, pathways and the destinations of its `isRelatedTo`
+  associations (`related A, B`, so their direction survives) when it has them:
   `- level ASYE: slug asye; stage post-qualifying; pathways Educator, Manager; id 3f2…`.
   Moodle keeps a framework's description as it is, so identifiers survive Moodle's own export,
   which writes its numeric ids into Exported ID. In values, `%`, line breaks, `;` and `,` (in
@@ -45,10 +46,9 @@ back into Capable unchanged, directly or after Moodle has exported it again:
   version; Capable writes the version's own `isRelatedTo` associations there, on the origin's
   row (Moodle's relations have no direction; its exporter lists them on both rows).
 - **What cannot survive a round trip** (use CASE JSON for a complete copy): item notes,
-  per-item change dates, associations with other framework versions (crosswalks), association
-  identifiers and direction (a relation comes back from the row listed first), two
-  `isRelatedTo` associations between the same pair (one comes back), and other association
-  types within the version. Coming from Moodle: numeric ids, competency rules, per-competency
+  per-item change dates, associations with other framework versions (crosswalks), and
+  association types within the version other than `isRelatedTo` and `isChildOf` between groups
+  (a relation added in Moodle comes back once, from the row listed first). Coming from Moodle: numeric ids, competency rules, per-competency
   scales, the framework's scale and taxonomy terms, and HTML markup (descriptions become plain
   text). Moodle shortens ID numbers and short names to 100 characters. At the top of the file,
   rows come back grouped by kind (groups, domains, levels, statements); inside a parent, in the

@@ -18,7 +18,8 @@ What Moodle silently ignores, Capable imports and reports (`MoodleImport.notes`)
 cross-referenced ID number or a parent ID number that no row has (the row is imported at the top
 level), a row that cross-references itself, competency rules and per-competency scales (not
 carried), and data-section lines for rows that are gone. A relation listed on both rows (as
-Moodle's exporter writes it) or twice in a row makes one link. Everything else that is wrong
+Moodle's exporter writes it) or twice in a row makes one link, the way the data section says
+(Capable's own links) or else from the row listed first. Everything else that is wrong
 stops the import with the row and column named; nothing is half imported.
 """
 
