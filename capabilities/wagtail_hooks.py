@@ -40,7 +40,8 @@ class FrameworkViewSet(SnippetViewSet):
 
 
 class FrameworkVersionIndexView(IndexView):
-    """The list of versions, with a button to import a new framework from a CASE package."""
+    """The list of versions, with buttons to import a framework from a CASE package or a Moodle
+    CSV file."""
 
     @cached_property
     def header_buttons(self):
