@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from . import admin_views
+from . import admin_views, moodle_admin
 from .models import Association, Framework, FrameworkVersion, Item
 from .permissions import FrameworkContentPermissionPolicy
 
@@ -40,7 +40,8 @@ class FrameworkViewSet(SnippetViewSet):
 
 
 class FrameworkVersionIndexView(IndexView):
-    """The list of versions, with a button to import a new framework from a CASE package."""
+    """The list of versions, with buttons to import a framework from a CASE package or a Moodle
+    CSV file."""
 
     @cached_property
     def header_buttons(self):
@@ -50,6 +51,13 @@ class FrameworkVersionIndexView(IndexView):
                 HeaderButton(
                     "Import a CASE package",
                     url=reverse("capabilities_import_case"),
+                    icon_name="upload",
+                )
+            )
+            buttons.append(
+                HeaderButton(
+                    "Import a Moodle CSV file",
+                    url=reverse("capabilities_import_moodle"),
                     icon_name="upload",
                 )
             )
@@ -107,6 +115,11 @@ def register_framework_admin_urls():
             "framework/import-case/",
             admin_views.import_case_package,
             name="capabilities_import_case",
+        ),
+        path(
+            "framework/import-moodle/",
+            moodle_admin.import_moodle_file,
+            name="capabilities_import_moodle",
         ),
     ]
 

@@ -849,6 +849,8 @@ NOT_WALKED = {
     "error pattern",
     "capabilities.forms.NewDraftVersionForm": "Wagtail's admin, which has its own error pattern",
     "capabilities.forms.CaseImportForm": "Wagtail's admin, which has its own error pattern",
+    "capabilities.moodle_admin.MoodleImportForm": "Wagtail's admin, which has its own error "
+    "pattern",
     "portfolios.forms.EntryFilterForm": "a filter: what does not fit is ignored, never reported",
 }
 # allauth's other forms render through the same elements (templates/allauth/elements/) as the
