@@ -4,7 +4,8 @@ appraisee and countersigned by the Principal Social Worker; and the PSW's workfo
 The demo data (appraisals/demo.py): Alex Brennan's ASYE at Northshire, with Morgan Hale as
 appraiser (line manager), Pat Lindqvist as ASYE assessor (she judges the domains and signs) and
 Sam Adeyemi (the PSW) countersigning. Its three-month review is signed by all four; the
-six-month interim review is open, with Pat's judgement owed in three domains.
+six-month interim review is open, with Pat's judgement owed in three PCF domains and every
+practitioner standard (KSS).
 """
 
 import re
@@ -40,12 +41,14 @@ ASSESSMENT = (
     "positive. Progress is on track for the end of the year."
 )
 DOMAIN = re.compile(r"^\d+\. ")
+STANDARD = re.compile(r"^CFP-\d+ ")
 
 
-def rate_every_domain(ui, rating: str) -> None:
-    """Each domain of the framework is a group with one rating for the person's own column."""
-    legends = ui.main.locator("legend").filter(has_text=DOMAIN).all_inner_texts()
-    assert len(legends) == 9, legends
+def rate_every_item(ui, rating: str, item: re.Pattern, count: int) -> None:
+    """Each domain (or standard) of a framework is a group with one rating for the person's own
+    column."""
+    legends = ui.main.locator("legend").filter(has_text=item).all_inner_texts()
+    assert len(legends) == count, legends
     for legend in legends:
         group = ui.main.get_by_role("group", name=legend.strip(), exact=True)
         ui.select("Rating", rating, within=group)
@@ -56,15 +59,22 @@ def test_interim_review_judged_by_the_assessor_and_signed_by_all_four(ui):
     ui.sign_in("alex.asye")
     ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
     ui.see("Alex Brennan (appraisee): self-assessment done")
-    ui.see(re.compile(r"Pat Lindqvist \(assessor\): judgement needed for 3 domains"))
+    # The interim review asks for the PCF domains and the practitioner standards (KSS).
+    ui.see(
+        re.compile(
+            r"Pat Lindqvist \(assessor\): judgement needed for 3 PCF domains and 10 "
+            r"practitioner standards"
+        )
+    )
     sign_out(ui)
 
     # Pat, the ASYE assessor (not Alex's line manager), gives the interim assessment, judges
-    # every domain in her own column, and signs.
+    # every domain and standard in her own column, and signs.
     ui.sign_in("pat.educator")
     ui.follow(re.compile(f"Complete and sign “{INTERIM}”"))
     ui.fill("ASYE assessor (must answer)", ASSESSMENT)
-    rate_every_domain(ui, "Meeting the ASYE level")
+    rate_every_item(ui, "Meeting the ASYE level", DOMAIN, 9)
+    rate_every_item(ui, "Meeting the ASYE level", STANDARD, 10)
     ui.press("Save", exact=True)
     ui.see("Saved.")
     ui.press(re.compile("Sign off as ASYE assessor"))
