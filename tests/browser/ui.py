@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 from axe_playwright_python.base import AXE_FILE_PATH, AXE_SCRIPT
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_totp_secret
 
@@ -273,9 +274,18 @@ class UI:
         target = self.field(label, exact=exact, within=within)
         if self.mode.keyboard:
             self._tab_to(target)
-            # The chooser can take a while to open on a busy machine (seen once at 10 s).
-            with self.page.expect_file_chooser(timeout=30_000) as chooser:
-                self.page.keyboard.press("Space")
+            # The chooser can take a while to open on a busy machine (seen at 10 s, and once
+            # not at all within 30 s): if it has not opened, the key is pressed once more, on
+            # the same field, which still has focus.
+            for attempt in (1, 2):
+                try:
+                    with self.page.expect_file_chooser(timeout=20_000) as chooser:
+                        self.page.keyboard.press("Space")
+                    break
+                except PlaywrightTimeoutError:
+                    if attempt == 2:
+                        raise
+                    assert target.evaluate("el => el === document.activeElement"), label
             chooser.value.set_files(path)
         else:
             target.set_input_files(path)
