@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import rules
+from .checks import refuse_start_without_checks
 from .models import (
     Placement,
 )
@@ -21,6 +22,7 @@ from .steps import Status, _check, _iso, _lock, _log_change, _required_date, _st
 def start(*, placement: Placement, by) -> Placement:
     _lock(placement)
     roles = _check("start", by, placement)
+    refuse_start_without_checks(placement)
     before = placement.status
     placement.status = Status.IN_PROGRESS
     placement.save(update_fields=["status"])

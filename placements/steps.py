@@ -111,6 +111,21 @@ STEPS: dict[str, Step] = {
         (Status.AGREED,),
         "A placement starts once it has been agreed, and only once.",
     ),
+    "confirm_check": Step(
+        "Confirm a pre-placement check",
+        frozenset({TUTOR, HEI_LEAD}),
+        "The HEI tutor or the HEI's placement lead confirms the DBS check, occupational health "
+        "and the suitability declaration.",
+        (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS),
+        "Pre-placement checks are confirmed before the placement ends.",
+    ),
+    "confirm_induction": Step(
+        "Confirm the induction date",
+        frozenset({PROVIDER_LEAD, EDUCATOR}),
+        "The provider's placement lead or the practice educator confirms the induction date.",
+        (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS),
+        "The induction date is confirmed before the placement ends.",
+    ),
     "learning_agreement": Step(
         "Record the learning agreement",
         frozenset({EDUCATOR, CO_ASSESSOR, TUTOR}),

@@ -20,7 +20,9 @@ from cms.messages import report_refusal
 from organisations.models import Membership, Organisation, Role, Team
 
 from . import rules, services
+from .checks import missing_checks
 from .designations import GRANTED
+from .lifecycle_models import CheckKind
 from .models import (
     ActionItem,
     Audit,
@@ -538,6 +540,7 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         "remaining": placement.days_allowed - logged,
         "audit": getattr(placement, "audit", None),
         "next_step": services.next_step(placement),
+        "missing_checks": [CheckKind(k).label for k in missing_checks(placement)],
         "is_student": placement.student_id == request.user.pk,
         "exits": Placement.EXITS,
         "designations": services.designation_status(placement.provider)
