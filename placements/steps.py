@@ -5,8 +5,10 @@ of order a ValidationError.
 
 The lifecycle: proposed → agreed → in progress → completed, or ended early from any of the
 first three (withdrawn and cancelled too, see `completion`). Each stage has its module beside
-this one: `agreement` (proposing and agreeing, both sides), `progress` (start, learning
-agreement, midpoint), `days` (logging, confirming, extensions and reductions), `completion`
+this one: `agreement` (proposing and agreeing, both sides), `checks` (pre-placement checks,
+which a start needs), `progress` (start), `learning` (the structured learning agreement and its
+signatures), `midpoint` (the midpoint review), `concerns` (causes for concern and their action
+plans), `days` (logging, confirming, extensions and reductions), `completion`
 (final report, completing, ending early, withdrawing, cancelling, the HEI's decision) and
 `audits` (the quality audit and its actions); `programme` checks a student's placements
 together against their programme. `services` re-exports the stages for existing callers.
