@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 
+from accounts.models import User
 from capabilities.models import Item
 from cms.forms import GovUKDateField, ServiceErrorsMixin
 from cms.guard_forms import GuardedFormMixin, record_confirmation
@@ -83,8 +84,6 @@ class LearningAgreementForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.placement = placement
         people = learning.placement_people(placement)
-        from accounts.models import User
-
         self.fields["present"].queryset = User.objects.filter(pk__in=[p.pk for p in people])
         self.fields["statements"].error_anchor = "id_statement_query"
 

@@ -4,7 +4,7 @@ their side; and the placement areas their roles let them open."""
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,7 +174,7 @@ def _concern_tasks(user) -> list[Task]:
             placement__in=Placement.objects.filter(rules.tutored_placements_q(user)),
         )
         .select_related("placement__student")
-        .prefetch_related("actions")
+        .annotate(action_count=Count("actions"))
         .order_by("raised_at", "pk")
     )
     tasks = []
@@ -185,7 +185,7 @@ def _concern_tasks(user) -> list[Task]:
             if concern.about_placement
             else f"Cause for concern raised by the {concern.get_party_display().lower()}"
         )
-        what += ": follow the action plan" if concern.actions.all() else ": agree an action plan"
+        what += ": follow the action plan" if concern.action_count else ": agree an action plan"
         tasks.append(
             Task(
                 what=what,
