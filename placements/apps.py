@@ -16,10 +16,19 @@ class PlacementsConfig(AppConfig):
         from cms import home
 
         from . import tasks
-        from .models import ActionItem, AuditPart, Designation, PartnershipSide
+        from .models import (
+            ActionItem,
+            AuditPart,
+            Concern,
+            ConcernAction,
+            Designation,
+            PartnershipSide,
+        )
 
         home.register(tasks=tasks.tasks_for, areas=tasks.areas_for)
         home.clear_on_save(ActionItem, tasks.people_of_action)
         home.clear_on_save(AuditPart, tasks.everyone_of_audit_part)
         home.clear_on_save(Designation, tasks.people_of_designation)
         home.clear_on_save(PartnershipSide, tasks.people_of_side)
+        home.clear_on_save(Concern, tasks.people_of_concern)
+        home.clear_on_save(ConcernAction, lambda action: tasks.people_of_concern(action.concern))

@@ -11,6 +11,11 @@ What it sets up, with the organisations and people of `accounts.demo`:
   a completed placement has all its days confirmed, one in progress (Sol Varga's) has days the
   student logged, the earlier confirmed by the educator or on-site supervisor and the latest
   still waiting;
+* pre-placement checks confirmed on every placement that started (both programmes require all
+  four), and Sol Varga's placement with the whole record: a learning agreement signed by all
+  three, a midpoint review with a judgement on each domain, a cause for concern raised by the
+  practice educator with a two-action plan, and Sol's own concern about the placement (which
+  the provider's people never see);
 * their quality audits at every stage: open with no part in yet, open with some parts in,
   fully submitted and waiting
   for moderation, and moderated with actions for the provider (one of them overdue);
@@ -40,13 +45,15 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, ensure_demo_people
 from accounts.models import User
+from capabilities.models import Item
 from organisations.models import Membership, Organisation, Role, Team
 
-from . import designations, partnerships, services
+from . import checks, concerns, designations, learning, midpoint, partnerships, services
 from .models import (
     ActionItem,
     Audit,
     AuditParty,
+    CheckKind,
     Cohort,
     DaysLog,
     Designation,
@@ -58,11 +65,33 @@ from .models import (
     Programme,
     SettingType,
     StudentUnit,
+    SupervisionFrequency,
 )
 
 PARTNERSHIP_SLUG = "northshire-teaching-partnership"
 PARTNERSHIP_NAME = "Northshire Teaching Partnership"
 UNIT_CAPACITY = 4
+
+# Sol Varga's placement in progress (`Plan.showcase`): invented, naming nobody.
+SHOWCASE_WORKLOAD = (
+    "Shadowing on duty for the first fortnight, then two families of her own, rising to four "
+    "by the midpoint, with joint visits until the educator agrees she is ready to visit alone."
+)
+SHOWCASE_NEEDS = "Writing assessments that say what the evidence shows, and why it matters."
+SHOWCASE_ON_TRACK = "Working as expected for this stage, with examples from supervision."
+SHOWCASE_BEHIND = "Case recording is often days late; the thinking is there but not yet written."
+SHOWCASE_CONCERN = (
+    "Case recording has fallen behind: notes of visits are often written several days later, "
+    "which the team relies on. Raised at the midpoint review."
+)
+SHOWCASE_ACTIONS = [
+    (14, "Protected hour after each visit to write it up, agreed with the team manager."),
+    (28, "Tutor and educator review a sample of recent notes together with the student."),
+]
+SHOWCASE_STUDENT_CONCERN = (
+    "On duty days there is rarely a desk free, so I write up in the car. I would like the "
+    "university to raise it with the team."
+)
 
 # Generated students: (local part of the email, first name, last name, university).
 GENERATED_STUDENTS = [
@@ -110,6 +139,9 @@ class Plan:
     audit: str | None = None
     # Which ratings pattern and comments the student's part of the audit uses.
     tone: int = 0
+    # In progress with the whole record: checks, a signed learning agreement, a midpoint
+    # review with a cause for concern and its action plan, and a concern about the placement.
+    showcase: bool = False
 
 
 PLANS = [
@@ -212,6 +244,7 @@ PLANS = [
         98,
         Placement.Status.IN_PROGRESS,
         in_unit=True,
+        showcase=True,
     ),
     Plan(
         "mia.student",
@@ -418,7 +451,16 @@ def _ensure_students(orgs, people, today: date) -> dict[str, User]:
 def _ensure_cohorts(orgs) -> dict[tuple[str, str], Cohort]:
     cohorts = {}
     for slug, (name, cohort_names) in PROGRAMMES.items():
-        programme, _ = Programme.objects.get_or_create(hei=orgs[slug], name=name)
+        programme, _ = Programme.objects.get_or_create(
+            hei=orgs[slug],
+            name=name,
+            defaults={
+                "requires_dbs": True,
+                "requires_occupational_health": True,
+                "requires_suitability": True,
+                "requires_induction": True,
+            },
+        )
         for cohort_name in cohort_names:
             cohorts[(slug, cohort_name)], _ = Cohort.objects.get_or_create(
                 programme=programme, name=cohort_name
@@ -562,7 +604,11 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
     services.agree(placement=placement, by=people[AGREEING_LEADS[other]])
     if plan.state == Placement.Status.AGREED:
         return placement
+    _confirm_checks(placement, tutor=tutor, educator=educator, on=starts_on)
     services.start(placement=placement, by=lead)
+    if plan.showcase and _showcase(placement, people=people, plan=plan, today=today):
+        _days_so_far(placement, people[plan.onsite] if plan.onsite else educator)
+        return placement
     services.record_learning_agreement(
         placement=placement, by=educator, on=starts_on + timedelta(days=7)
     )
@@ -590,6 +636,71 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
     if audit is not None and plan.audit:
         _run_audit(plan, audit, placement, people, today)
     return placement
+
+
+def _confirm_checks(placement: Placement, *, tutor, educator, on: date) -> None:
+    """The programme's pre-placement checks: the university's by the tutor, the induction by
+    the practice educator on the first day."""
+    for kind in checks.missing_checks(placement):
+        checks.confirm_check(
+            placement=placement,
+            by=educator if kind == CheckKind.INDUCTION else tutor,
+            kind=kind,
+            induction_on=on if kind == CheckKind.INDUCTION else None,
+        )
+
+
+def _showcase(placement: Placement, *, people, plan: Plan, today: date) -> bool:
+    """The whole record of a placement in progress (see `Plan.showcase`). False, doing nothing,
+    if the framework is not loaded (no statements to map learning needs to)."""
+    level = learning.placement_level(placement)
+    statements = list(
+        Item.objects.statements().filter(level=level).order_by("sort_order")[:40:13]
+        if level
+        else []
+    )
+    if not statements:
+        return False
+    student, educator = placement.student, placement.practice_educator
+    tutor = placement.hei_tutor
+    learning.save_learning_agreement(
+        placement=placement,
+        by=educator,
+        meeting_on=placement.starts_on + timedelta(days=7),
+        present=[student, educator, tutor],
+        statements=statements,
+        supervision_frequency=SupervisionFrequency.WEEKLY,
+        supervision_minutes=90,
+        workload=SHOWCASE_WORKLOAD,
+        learning_needs=SHOWCASE_NEEDS,
+    )
+    for signer in (student, educator, tutor):
+        learning.sign_learning_agreement(placement=placement, by=signer)
+    domains = midpoint.pcf_domains()
+    midpoint.record_midpoint_review(
+        placement=placement,
+        by=educator,
+        held_on=today - timedelta(days=2),
+        judgements={
+            domain: (1, SHOWCASE_BEHIND) if n == 1 else (2, SHOWCASE_ON_TRACK)
+            for n, domain in enumerate(domains)
+        },
+    )
+    concern = concerns.raise_concern(
+        placement=placement, by=educator, text=SHOWCASE_CONCERN, notify=False
+    )
+    for days, text in SHOWCASE_ACTIONS:
+        concerns.add_action(
+            concern=concern, by=tutor, text=text, due_on=today + timedelta(days=days)
+        )
+    concerns.raise_concern(
+        placement=placement,
+        by=student,
+        text=SHOWCASE_STUDENT_CONCERN,
+        about_placement=True,
+        notify=False,
+    )
+    return True
 
 
 def _backdate_one_action(orgs, today: date) -> None:

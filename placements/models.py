@@ -247,6 +247,17 @@ class Programme(models.Model):
     observations_required = models.PositiveSmallIntegerField(
         "direct observations needed on each placement", default=0
     )
+    # The pre-placement checks a placement needs confirmed before it starts (`checks`).
+    requires_dbs = models.BooleanField("a DBS check is required before starting", default=False)
+    requires_occupational_health = models.BooleanField(
+        "occupational health clearance is required before starting", default=False
+    )
+    requires_suitability = models.BooleanField(
+        "a suitability declaration is required before starting", default=False
+    )
+    requires_induction = models.BooleanField(
+        "an induction date is required before starting", default=False
+    )
 
     class Meta:
         ordering = ["hei", "name"]
@@ -261,6 +272,18 @@ class Programme(models.Model):
             PlacementKind.FINAL: self.final_placement_days,
             PlacementKind.SKILLS: self.skills_days,
         }[PlacementKind(kind)]
+
+    def required_checks(self) -> list[str]:
+        """The pre-placement checks (`CheckKind` values) this programme requires."""
+        from .lifecycle_models import CheckKind
+
+        wanted = {
+            CheckKind.DBS: self.requires_dbs,
+            CheckKind.OCCUPATIONAL_HEALTH: self.requires_occupational_health,
+            CheckKind.SUITABILITY: self.requires_suitability,
+            CheckKind.INDUCTION: self.requires_induction,
+        }
+        return [kind.value for kind, required in wanted.items() if required]
 
     @property
     def rules_text(self) -> str:
@@ -522,3 +545,27 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+# Records made during set-up and the placement's course, in their own module.
+from .lifecycle_models import (  # noqa: E402
+    CheckKind,
+    Concern,
+    ConcernAction,
+    ConcernParty,
+    LearningAgreement,
+    MidpointReview,
+    PlacementCheck,
+    SupervisionFrequency,
+)
+
+__all__ = [
+    "CheckKind",
+    "Concern",
+    "ConcernAction",
+    "ConcernParty",
+    "LearningAgreement",
+    "MidpointReview",
+    "PlacementCheck",
+    "SupervisionFrequency",
+]

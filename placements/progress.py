@@ -1,4 +1,5 @@
-"""During the placement: starting it, the learning agreement, the midpoint review, and the
+"""During the placement: starting it (once the programme's pre-placement checks are confirmed,
+see `checks`), the dates of the learning agreement and the midpoint review, and the
 student sharing their portfolio with assessors (days are in `days`). Each step locks the
 placement row (SELECT ... FOR UPDATE)."""
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import rules
+from .checks import refuse_start_without_checks
 from .models import (
     Placement,
 )
@@ -21,6 +23,7 @@ from .steps import Status, _check, _iso, _lock, _log_change, _required_date, _st
 def start(*, placement: Placement, by) -> Placement:
     _lock(placement)
     roles = _check("start", by, placement)
+    refuse_start_without_checks(placement)
     before = placement.status
     placement.status = Status.IN_PROGRESS
     placement.save(update_fields=["status"])
@@ -30,6 +33,9 @@ def start(*, placement: Placement, by) -> Placement:
 
 @transaction.atomic
 def record_learning_agreement(*, placement: Placement, by, on: date) -> Placement:
+    """The learning agreement meeting's date alone. The pages record the structured agreement
+    (`learning.save_learning_agreement`, which sets this date too); this stays for placements
+    recorded before it and for the demo's past placements."""
     _lock(placement)
     roles = _check("learning_agreement", by, placement)
     on = _required_date(on, "on", "learning agreement meeting")
@@ -44,6 +50,8 @@ def record_learning_agreement(*, placement: Placement, by, on: date) -> Placemen
 
 @transaction.atomic
 def record_midpoint(*, placement: Placement, by, on: date) -> Placement:
+    """The midpoint review's date alone; the pages record the judgements per domain
+    (`midpoint.record_midpoint_review`, which sets this date too)."""
     _lock(placement)
     roles = _check("midpoint", by, placement)
     on = _required_date(on, "on", "midpoint review")

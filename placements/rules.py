@@ -99,6 +99,11 @@ def named_roles_in(user, placement) -> frozenset[str]:
     return frozenset(field for field in named if this.filter(conditions[field]).exists())
 
 
+def tutored_placements_q(user) -> Q:
+    """Placements `user` tutors and is still a tutor at the HEI of."""
+    return _named_role_conditions(user)["hei_tutor"]
+
+
 def placements_visible_to(user):
     if not user.is_authenticated:
         return Placement.objects.none()

@@ -5,8 +5,10 @@ of order a ValidationError.
 
 The lifecycle: proposed → agreed → in progress → completed, or ended early from any of the
 first three (withdrawn and cancelled too, see `completion`). Each stage has its module beside
-this one: `agreement` (proposing and agreeing, both sides), `progress` (start, learning
-agreement, midpoint), `days` (logging, confirming, extensions and reductions), `completion`
+this one: `agreement` (proposing and agreeing, both sides), `checks` (pre-placement checks,
+which a start needs), `progress` (start), `learning` (the structured learning agreement and its
+signatures), `midpoint` (the midpoint review), `concerns` (causes for concern and their action
+plans), `days` (logging, confirming, extensions and reductions), `completion`
 (final report, completing, ending early, withdrawing, cancelling, the HEI's decision) and
 `audits` (the quality audit and its actions); `programme` checks a student's placements
 together against their programme. `services` re-exports the stages for existing callers.
@@ -110,6 +112,21 @@ STEPS: dict[str, Step] = {
         "A placement lead, the HEI tutor or the practice educator starts a placement.",
         (Status.AGREED,),
         "A placement starts once it has been agreed, and only once.",
+    ),
+    "confirm_check": Step(
+        "Confirm a pre-placement check",
+        frozenset({TUTOR, HEI_LEAD}),
+        "The HEI tutor or the HEI's placement lead confirms the DBS check, occupational health "
+        "and the suitability declaration.",
+        (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS),
+        "Pre-placement checks are confirmed before the placement ends.",
+    ),
+    "confirm_induction": Step(
+        "Confirm the induction date",
+        frozenset({PROVIDER_LEAD, EDUCATOR}),
+        "The provider's placement lead or the practice educator confirms the induction date.",
+        (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS),
+        "The induction date is confirmed before the placement ends.",
     ),
     "learning_agreement": Step(
         "Record the learning agreement",

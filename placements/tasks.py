@@ -4,7 +4,7 @@ their side; and the placement areas their roles let them open."""
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +13,16 @@ from organisations.models import Organisation, Role
 from organisations.selectors import organisations_where
 
 from . import quality, registers, rules
-from .models import ActionItem, Audit, AuditParty, Designation, Partnership, PartnershipSide
+from .models import (
+    ActionItem,
+    Audit,
+    AuditParty,
+    Concern,
+    Designation,
+    Partnership,
+    PartnershipSide,
+    Placement,
+)
 
 GROUP = "Placements and quality"
 # An approved designation is flagged for renewal this many days before it expires.
@@ -156,8 +165,48 @@ def _partnership_tasks(user) -> list[Task]:
     ]
 
 
+def _concern_tasks(user) -> list[Task]:
+    """Open concerns on placements the person tutors today: raised, and waiting for an action
+    plan or for the plan to be carried out."""
+    open_concerns = (
+        Concern.objects.filter(
+            resolved_at__isnull=True,
+            placement__in=Placement.objects.filter(rules.tutored_placements_q(user)),
+        )
+        .select_related("placement__student")
+        .annotate(action_count=Count("actions"))
+        .order_by("raised_at", "pk")
+    )
+    tasks = []
+    for concern in open_concerns:
+        placement = concern.placement
+        what = (
+            "Read the student's concern about their placement"
+            if concern.about_placement
+            else f"Cause for concern raised by the {concern.get_party_display().lower()}"
+        )
+        what += ": follow the action plan" if concern.action_count else ": agree an action plan"
+        tasks.append(
+            Task(
+                what=what,
+                for_whom=str(placement.student),
+                url=reverse(
+                    "placements:concern",
+                    kwargs={"placement": placement.uuid, "concern": concern.uuid},
+                ),
+                group=GROUP,
+            )
+        )
+    return tasks
+
+
+def people_of_concern(concern) -> list:
+    return [concern.placement.hei_tutor_id]
+
+
 def tasks_for(user) -> list[Task]:
     return [
+        *_concern_tasks(user),
         *_audit_tasks(user),
         *_action_tasks(user),
         *_designation_tasks(user),

@@ -1,7 +1,11 @@
 from django.urls import path
 
 from . import (
+    checks_views,
+    concern_views,
     designation_views,
+    learning_views,
+    midpoint_views,
     partnership_views,
     progress_views,
     provider_views,
@@ -33,4 +37,17 @@ urlpatterns = [
     ),
     path("<uuid:placement>/", views.placement_detail, name="detail"),
     path("<uuid:placement>/audit/", views.audit, name="audit"),
+    path("<uuid:placement>/checks/", checks_views.placement_checks, name="checks"),
+    path(
+        "<uuid:placement>/learning-agreement/",
+        learning_views.learning_agreement,
+        name="learning-agreement",
+    ),
+    path("<uuid:placement>/midpoint/", midpoint_views.midpoint_review, name="midpoint"),
+    path("<uuid:placement>/concerns/", concern_views.concern_list, name="concerns"),
+    path(
+        "<uuid:placement>/concerns/<uuid:concern>/",
+        concern_views.concern_detail,
+        name="concern",
+    ),
 ]

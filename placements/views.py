@@ -21,7 +21,10 @@ from organisations.models import Membership, Organisation, Role, Team
 from portfolios.observations import observation_count
 
 from . import rules, services
+from .checks import missing_checks
+from .concerns import concerns_visible_to
 from .designations import GRANTED
+from .lifecycle_models import CheckKind
 from .models import (
     ActionItem,
     Audit,
@@ -331,10 +334,6 @@ def placement_create(request):
 # A placement's page
 
 
-class DateForm(ServiceErrorsMixin, forms.Form):
-    on = GovUKDateField(label="Date of the meeting", name_in_errors="date of the meeting")
-
-
 class FinalReportForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
     text = forms.CharField(
         label="Final report",
@@ -433,18 +432,6 @@ class CancelForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
 
 # step: (form class, prefix, function calling the service with the cleaned data, message)
 FORM_STEPS = {
-    "learning_agreement": (
-        DateForm,
-        "la",
-        lambda p, by, d: services.record_learning_agreement(placement=p, by=by, on=d["on"]),
-        "The learning agreement is recorded.",
-    ),
-    "midpoint": (
-        DateForm,
-        "mid",
-        lambda p, by, d: services.record_midpoint(placement=p, by=by, on=d["on"]),
-        "The midpoint review is recorded.",
-    ),
     "final_report": (
         FinalReportForm,
         "report",
@@ -540,6 +527,10 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         "audit": getattr(placement, "audit", None),
         "observations": observation_count(placement=placement),
         "next_step": services.next_step(placement),
+        "missing_checks": [CheckKind(k).label for k in missing_checks(placement)],
+        "open_concerns": concerns_visible_to(request.user, placement, roles)
+        .filter(resolved_at__isnull=True)
+        .count(),
         "is_student": placement.student_id == request.user.pk,
         "exits": Placement.EXITS,
         "designations": services.designation_status(placement.provider)

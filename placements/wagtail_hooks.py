@@ -19,6 +19,10 @@ PROGRAMME_SETTINGS = [
     "half_days_allowed",
     "final_needs_designation",
     "statutory_placement_required",
+    "requires_dbs",
+    "requires_occupational_health",
+    "requires_suitability",
+    "requires_induction",
 ]
 
 for _model in (Programme, Cohort, StudentUnit, Partnership, Criterion, AuditTemplate):

@@ -284,6 +284,82 @@ def placement_step(step, who, data, typed):
     return case
 
 
+def placement_induction(client):
+    from placements.factories import placement_world
+    from placements.tests.test_placements import propose
+
+    world = placement_world()
+    placement = propose(world)
+    _login(client, world["pe"])
+    response = client.post(
+        f"/placements/{placement.uuid}/checks/",
+        {
+            "kind": "induction",
+            "induction-induction_on_day": "31",
+            "induction-induction_on_month": "2",
+        },
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), ["31"])
+
+
+def placement_learning_agreement(client):
+    placement, world = _in_progress()
+    _login(client, world["pe"])
+    typed = [f"Duty visits, NHS {NHS}", "Wants to practise court reports"]
+    response = client.post(
+        f"/placements/{placement.uuid}/learning-agreement/",
+        {
+            "action": "save",
+            "meeting_on_day": "3",
+            "present": [world["student"].pk],
+            "supervision_frequency": "weekly",
+            "supervision_minutes": "90",
+            "workload": typed[0],
+            "learning_needs": typed[1],
+        },
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), typed)
+
+
+def placement_midpoint(client):
+    placement, world = _in_progress()
+    _login(client, world["tutor"])
+    response = client.post(
+        f"/placements/{placement.uuid}/midpoint/", {"held_on_day": "30", "held_on_month": "2"}
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), ["30"])
+
+
+def placement_concern(client):
+    placement, world = _in_progress()
+    _login(client, world["student"])
+    typed = f"My educator shares case notes, NHS {NHS}"
+    response = client.post(
+        f"/placements/{placement.uuid}/concerns/",
+        {"kind": "placement", "placement-text": typed},
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed])
+
+
+def placement_concern_action(client):
+    from placements import concerns
+
+    placement, world = _in_progress()
+    concern = concerns.raise_concern(placement=placement, by=world["pe"], text="Missed visits")
+    _login(client, world["tutor"])
+    typed = "Weekly check-in with the tutor"
+    response = client.post(
+        f"/placements/{placement.uuid}/concerns/{concern.uuid}/",
+        {"what": "action", "action-text": typed, "action-due_on_day": "41"},
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed, "41"])
+
+
 def placement_cancel(client):
     from placements.factories import placement_world
     from placements.tests.test_placements import propose
@@ -777,9 +853,11 @@ CASES = {
     "supervision.forms.SupervisionForm": supervision_record,
     "placements.views.AuditPartForm": audit_part,
     "placements.views.ModerationForm": audit_moderation,
-    "placements.views.DateForm": placement_step(
-        "learning_agreement", "tutor", {"la-on_day": "30", "la-on_month": "2"}, ["30"]
-    ),
+    "placements.midpoint_views.MidpointForm": placement_midpoint,
+    "placements.concern_views.ConcernForm": placement_concern,
+    "placements.concern_views.ConcernActionForm": placement_concern_action,
+    "placements.checks_views.InductionForm": placement_induction,
+    "placements.learning_views.LearningAgreementForm": placement_learning_agreement,
     "placements.views.DaysForm": placement_step(
         "log_days", "student", {"days-days": "1", "days-note": f"NHS {NHS}"}, [f"NHS {NHS}"]
     ),

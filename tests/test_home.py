@@ -30,7 +30,15 @@ EXPECTED = {
     # Heads of service: Dee countersigned Priya's completed appraisal and appraises Morgan.
     "dee.head": ["End-of-year review", "CPD"],
     "nell.head": ["CPD"],
-    "tara.tutor": ["audit", "audit", "audit", "shared"],
+    # Sol's placement: the educator's cause for concern and Sol's concern about the placement.
+    "tara.tutor": [
+        "Cause for concern",
+        "audit",
+        "audit",
+        "audit",
+        "shared",
+        "concern about their placement",
+    ],
     "sol.student": ["comment", "comment", "comment"],
     "ravi.practitioner": ["Mid-year review", "CPD"],
     "alex.asye": ["Six-month interim review", "CPD", "comment", "comment", "comment", "ASYE"],
@@ -187,8 +195,9 @@ def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
     # query. priya +2: her first registration date, and her CPD year being ready to record.
     # +1 each: the practice learning progress area asks which students the person may follow.
     # +2 each: the observations of the person's practice waiting for their reflection, and
-    # whether a role of theirs observes others, for "Observations I have written".)
-    [("priya.practitioner", 46), ("tara.tutor", 65), ("lee.placements", 51), ("rue.board", 36)],
+    # whether a role of theirs observes others, for "Observations I have written". +1 each:
+    # placements' concern tasks (open concerns on the placements one tutors).)
+    [("priya.practitioner", 47), ("tara.tutor", 66), ("lee.placements", 52), ("rue.board", 37)],
 )
 def test_home_query_count_is_pinned(seeded, client, local, most):
     client.force_login(demo(local))

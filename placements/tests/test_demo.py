@@ -59,3 +59,40 @@ def test_the_demo_runs_again_without_change(demo):
     before = Placement.objects.count()
     ensure_demo_placements()
     assert Placement.objects.count() == before
+
+
+def test_sol_has_checks_a_signed_learning_agreement_and_a_midpoint_concern_with_a_plan(client, db):
+    from placements.concerns import concerns_visible_to
+    from placements.models import Concern
+    from placements.tests.test_learning_agreement import pcf_with_placement_levels
+
+    pcf_with_placement_levels()
+    ensure_demo_people()
+    ensure_demo_placements()
+    sol = Placement.objects.get(student=person("sol.student"), status=Placement.Status.IN_PROGRESS)
+    assert sorted(sol.checks.values_list("kind", flat=True)) == sorted(
+        sol.cohort.programme.required_checks()
+    )
+    assert len(sol.cohort.programme.required_checks()) == 4
+    assert sol.learning_agreement.is_locked
+    assert sol.learning_agreement.statements.exists()
+    review = sol.midpoint
+    assert len(review.judgements) == 3 and review.level.slug == "first-placement"
+    cause = Concern.objects.get(placement=sol, about_placement=False)
+    assert cause.actions.count() == 2 and cause.resolved_at is None
+    hidden = Concern.objects.get(placement=sol, about_placement=True)
+    assert not concerns_visible_to(sol.practice_educator, sol).filter(pk=hidden.pk).exists()
+    assert concerns_visible_to(sol.hei_tutor, sol).filter(pk=hidden.pk).exists()
+    # Every placement that started had the programme's checks confirmed first.
+    for placement in Placement.objects.exclude(
+        status__in=[Placement.Status.PROPOSED, Placement.Status.AGREED]
+    ):
+        assert placement.checks.count() == 4, placement
+    # The tutor sees the concerns among their tasks, and the pages open for them.
+    from placements.tasks import tasks_for
+
+    whats = [task.what for task in tasks_for(sol.hei_tutor)]
+    assert any(w.startswith("Cause for concern raised by the practice educator") for w in whats)
+    client.force_login(sol.hei_tutor)
+    for page in ("checks", "learning-agreement", "midpoint", "concerns"):
+        assert client.get(f"/placements/{sol.uuid}/{page}/").status_code == 200

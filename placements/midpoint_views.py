@@ -1,0 +1,130 @@
+"""The midpoint review page of a placement (`midpoint`): each domain's judgement and comment,
+and the form for the practice educator, co-assessor or tutor who records it. Anyone who sees the
+placement reads it; others get 404."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.guard_forms import GuardedFormMixin, record_confirmation
+
+from . import midpoint, services
+from .learning import placement_level
+from .lifecycle_models import MidpointReview
+from .views import _placement, _problem, _record_reading
+
+
+class MidpointForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    """The date, then a judgement and a comment for each domain of the current PCF."""
+
+    held_on = GovUKDateField(
+        label="Date of the midpoint review", name_in_errors="date of the midpoint review"
+    )
+
+    def __init__(self, *args, domains, level=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domains = domains
+        at = f" at {level.title}" if level is not None else ""
+        scale = list(enumerate(MidpointReview.SCALE))
+        for domain in domains:
+            self.fields[midpoint.rating_field(domain)] = forms.TypedChoiceField(
+                label=f"{domain.code}. {domain.title}: judgement{at}",
+                choices=scale,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose a judgement for {domain.title}"},
+            )
+            self.fields[midpoint.comment_field(domain)] = forms.CharField(
+                label=f"{domain.title}: comment",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": f"Write a comment on {domain.title}"},
+            )
+
+    @property
+    def rows(self):
+        return [
+            {
+                "domain": domain,
+                "rating": self[midpoint.rating_field(domain)],
+                "comment": self[midpoint.comment_field(domain)],
+            }
+            for domain in self.domains
+        ]
+
+    def judgements(self) -> dict:
+        data = self.cleaned_data
+        return {
+            domain: (
+                data.get(midpoint.rating_field(domain)),
+                data.get(midpoint.comment_field(domain)),
+            )
+            for domain in self.domains
+        }
+
+
+def _initial(review: MidpointReview | None) -> dict:
+    if review is None:
+        return {}
+    initial = {"held_on": review.held_on}
+    for key, value in review.judgements.items():
+        initial[f"domain_{key}"] = value.get("rating")
+        initial[f"comment_{key}"] = value.get("comment", "")
+    return initial
+
+
+def _context(request, placement, roles, *, form=None) -> dict:
+    review = (
+        MidpointReview.objects.filter(placement=placement)
+        .select_related("level", "recorded_by")
+        .first()
+    )
+    steps = services.steps_for(request.user, placement, roles)
+    level = placement_level(placement)
+    if "midpoint" in steps and form is None:
+        form = MidpointForm(domains=midpoint.pcf_domains(), level=level, initial=_initial(review))
+    return {
+        "placement": placement,
+        "review": review,
+        "rows": midpoint.judgement_rows(review),
+        "level": level,
+        "form": form if "midpoint" in steps else None,
+        "error_form": form if form is not None and form.errors else None,
+        "scale": MidpointReview.SCALE,
+    }
+
+
+@login_required
+def midpoint_review(request, placement):
+    placement = _placement(request, placement)
+    roles = services.roles_in(request.user, placement)
+    if request.method != "POST":
+        _record_reading(request, placement, roles)
+        return render(request, "placements/midpoint.html", _context(request, placement, roles))
+    form = MidpointForm(
+        request.POST, domains=midpoint.pcf_domains(), level=placement_level(placement)
+    )
+    if form.is_valid():
+        try:
+            review = midpoint.record_midpoint_review(
+                placement=placement,
+                by=request.user,
+                held_on=form.cleaned_data["held_on"],
+                judgements=form.judgements(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except PermissionDenied as error:
+            _problem(request, error)
+            return redirect("placements:midpoint", placement=placement.uuid)
+        else:
+            record_confirmation(record=review, findings=form.guard_confirmed, by=request.user)
+            messages.success(request, "The midpoint review is recorded.")
+            return redirect("placements:midpoint", placement=placement.uuid)
+    context = _context(request, placement, roles, form=form)
+    if context["form"] is None:
+        messages.error(request, services.STEPS["midpoint"].who_text)
+        return redirect("placements:midpoint", placement=placement.uuid)
+    return render(request, "placements/midpoint.html", context, status=400)
