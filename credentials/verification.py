@@ -2,14 +2,18 @@
 then the issuer's status list. `verify` takes the JWT text and returns what it found."""
 
 import json
+import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from joserfc import jws
 from joserfc.errors import JoseError
 
 from organisations.models import Organisation
 
 from . import keys, statuslist
+
+ISSUER_PATH = r"/credentials/issuers/(?P<uuid>[0-9a-f-]{36})/$"
 
 
 @dataclass
@@ -25,12 +29,13 @@ class Result:
 
 
 def _issuer(credential: dict) -> Organisation | None:
-    issuer_id = credential.get("issuer", {})
-    issuer_id = issuer_id.get("id", "") if isinstance(issuer_id, dict) else str(issuer_id)
-    for organisation in Organisation.objects.filter(credential_key__isnull=False):
-        if issuer_id.rstrip("/").endswith(str(organisation.uuid)):
-            return organisation
-    return None
+    """The organisation whose profile URL is the credential's issuer id, if it has a key."""
+    issuer = credential.get("issuer", {})
+    issuer_id = issuer.get("id", "") if isinstance(issuer, dict) else str(issuer)
+    match = re.match(re.escape(settings.SITE_URL) + ISSUER_PATH, str(issuer_id))
+    if match is None:
+        return None
+    return Organisation.objects.filter(uuid=match["uuid"], credential_key__isnull=False).first()
 
 
 def check_signature(token: str, jwks: dict) -> dict:
