@@ -1,5 +1,7 @@
 """What a person has earned and may issue as an Open Badge: an ASYE whose moderation panel
-confirmed a pass, and a placement the HEI decided was passed. Each achievement says who issues
+confirmed a pass, and a placement the HEI decided was passed; and, for the organisations where
+they are a placement lead or admin, an approved Approved Practice Setting or teaching
+organisation designation (held by the organisation, issued by the awarding body). Each achievement says who issues
 it (the employer for the ASYE, the HEI for a placement) and which CASE items it aligns to.
 """
 
@@ -8,7 +10,9 @@ from dataclasses import dataclass, field
 from appraisals.models import Appraisal, AppraisalTemplate
 from capabilities.interchange.case import case_uri
 from capabilities.models import FrameworkVersion, Item
-from placements.models import Placement, PlacementKind
+from organisations.models import Role
+from organisations.selectors import organisations_where
+from placements.models import Designation, Placement, PlacementKind
 
 from .models import Credential
 
@@ -37,6 +41,7 @@ class Earned:
     criteria: str
     achievement_type: str
     targets: list[Target] = field(default_factory=list)
+    holder_organisation: object = None  # set when an organisation, not a person, holds it
 
     @property
     def key(self) -> str:
@@ -113,6 +118,30 @@ def _placement(placement: Placement) -> Earned:
     )
 
 
+def _designation(designation: Designation) -> Earned:
+    what = designation.get_kind_display()
+    return Earned(
+        kind=Credential.Kind.DESIGNATION,
+        source=designation,
+        issuer=designation.awarding_body,
+        name=f"{what} designation",
+        description=f"{designation.organisation} holds {what} status, awarded by "
+        f"{designation.awarding_body}.",
+        criteria="The employer showed evidence against every criterion of the designation and "
+        "the awarding body approved it.",
+        achievement_type="License",
+        holder_organisation=designation.organisation,
+    )
+
+
+def approved_designations(user):
+    """Approved designations of the organisations where `user` is a placement lead or admin."""
+    return Designation.objects.filter(
+        organisation__in=organisations_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN),
+        status__in=(Designation.Status.APPROVED, Designation.Status.CONDITIONS),
+    ).select_related("organisation", "awarding_body")
+
+
 def confirmed_asyes(user):
     return Appraisal.objects.filter(
         appraisee=user,
@@ -129,9 +158,11 @@ def passed_placements(user):
 
 def earned_by(user) -> list[Earned]:
     """Everything `user` has earned, whether or not they have issued it yet."""
-    return [_asye(a) for a in confirmed_asyes(user)] + [
-        _placement(p) for p in passed_placements(user)
-    ]
+    return (
+        [_asye(a) for a in confirmed_asyes(user)]
+        + [_placement(p) for p in passed_placements(user)]
+        + [_designation(d) for d in approved_designations(user)]
+    )
 
 
 def find_earned(user, key: str) -> Earned | None:

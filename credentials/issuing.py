@@ -79,6 +79,16 @@ def alignment(earned: Earned) -> list[dict]:
     return rows
 
 
+def organisation_identity(organisation) -> dict:
+    """An organisation holder, by name (an organisation's name is public, so not hashed)."""
+    return {
+        "type": "IdentityObject",
+        "identityHash": organisation.name,
+        "identityType": "name",
+        "hashed": False,
+    }
+
+
 def build(earned: Earned, *, holder, credential_uuid, index: int, issued_at) -> dict:
     organisation = earned.issuer
     achievement = {
@@ -100,7 +110,11 @@ def build(earned: Earned, *, holder, credential_uuid, index: int, issued_at) -> 
         "name": earned.name,
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [identity(holder.email, secrets.token_hex(8))],
+            "identifier": [
+                organisation_identity(earned.holder_organisation)
+                if earned.holder_organisation is not None
+                else identity(holder.email, secrets.token_hex(8))
+            ],
             "achievement": achievement,
         },
         "credentialStatus": statuslist.entry(organisation, index),
@@ -135,7 +149,8 @@ def issue(*, holder, key: str) -> Credential:
         if index >= statuslist.LIST_SIZE:
             raise RuntimeError("The issuer's status list is full.")
         credential = Credential(
-            holder=holder,
+            holder=None if earned.holder_organisation is not None else holder,
+            holder_organisation=earned.holder_organisation,
             issuer=organisation,
             kind=earned.kind,
             source=earned.source.uuid,
@@ -162,7 +177,7 @@ def revoke(*, credential: Credential, by, request=None) -> Credential:
         log_access(
             actor=by,
             obj=credential,
-            owner=credential.holder,
+            owner=credential.holder or by,
             action=AccessEvent.Action.CHANGE,
             organisation=credential.issuer,
             change="revoked",

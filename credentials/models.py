@@ -33,10 +33,19 @@ class Credential(models.Model):
     class Kind(models.TextChoices):
         ASYE = "asye", "ASYE completed"
         PLACEMENT = "placement", "Placement passed"
+        DESIGNATION = "designation", "Designation approved"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A person holds an ASYE or placement credential; an organisation holds a designation's.
     holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credentials",
+    )
+    holder_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="credentials")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -60,7 +69,7 @@ class Credential(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}: {self.holder}"
+        return f"{self.name}: {self.holder or self.holder_organisation}"
 
     def get_absolute_url(self):
         return reverse("credentials:detail", kwargs={"credential": self.uuid})

@@ -27,6 +27,14 @@ class Result:
     def achievement(self) -> dict:
         return self.credential.get("credentialSubject", {}).get("achievement", {})
 
+    @property
+    def named_holder(self) -> str:
+        """The holder's name when the credential names it (an organisation), else ""."""
+        for identity in self.credential.get("credentialSubject", {}).get("identifier", []):
+            if identity.get("identityType") == "name" and not identity.get("hashed"):
+                return identity.get("identityHash", "")
+        return ""
+
 
 def _issuer(credential: dict) -> Organisation | None:
     """The organisation whose profile URL is the credential's issuer id, if it has a key."""

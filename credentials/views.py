@@ -71,7 +71,7 @@ def download_svg(request, credential):
 def issued(request):
     """The credentials this person's organisations issued that they may revoke."""
     credentials = list(rules.revocable_by(request.user))
-    record_reads(request=request, records=[(c, c.holder) for c in credentials])
+    record_reads(request=request, records=[(c, c.holder) for c in credentials if c.holder])
     return render(request, "credentials/issued.html", {"credentials": credentials})
 
 
@@ -80,5 +80,5 @@ def issued(request):
 def revoke(request, credential):
     credential = get_object_or_404(rules.revocable_by(request.user), uuid=credential)
     issuing.revoke(credential=credential, by=request.user, request=request)
-    messages.success(request, f"Revoked: {credential.name} of {credential.holder}")
+    messages.success(request, f"Revoked: {credential}")
     return redirect("credentials:issued")

@@ -116,3 +116,46 @@ def test_issuer_profile_and_public_credential(client, confirmed_asye):
     )
     achievement = credential.payload["credentialSubject"]["achievement"]["id"]
     assert client.get(achievement).status_code == 200
+
+
+def test_an_approved_designation_is_held_by_the_organisation_and_revoked_by_the_awarding_body(
+    client,
+):
+    import datetime
+
+    from placements.models import Designation, DesignationKind
+
+    employer = MembershipFactory(role=Role.PLACEMENT_LEAD, mfa=True)
+    body = MembershipFactory(
+        role=Role.ORG_ADMIN,
+        mfa=True,
+        organisation__kind="awarding-body",
+    )
+    designation = Designation.objects.create(
+        organisation=employer.organisation,
+        kind=DesignationKind.APS,
+        status=Designation.Status.APPROVED,
+        awarding_body=body.organisation,
+        starts_on=datetime.date(2025, 1, 1),
+    )
+    client.force_login(employer.user)
+    response = client.post("/credentials/", {"achievement": f"designation:{designation.uuid}"})
+    credential = Credential.objects.get()
+    assert credential.holder is None and credential.holder_organisation == employer.organisation
+    assert credential.issuer == body.organisation
+    (identity,) = credential.payload["credentialSubject"]["identifier"]
+    assert identity == {
+        "type": "IdentityObject",
+        "identityHash": employer.organisation.name,
+        "identityType": "name",
+        "hashed": False,
+    }
+    assert client.get(response.url).status_code == 200
+    # A colleague who is not a lead or admin does not see it; the awarding body revokes it.
+    colleague = MembershipFactory(organisation=employer.organisation, role=Role.PRACTITIONER)
+    client.force_login(colleague.user)
+    assert client.get(response.url).status_code == 404
+    client.force_login(body.user)
+    assert client.post(f"/credentials/{credential.uuid}/revoke/").status_code == 302
+    credential.refresh_from_db()
+    assert credential.revoked_at is not None
