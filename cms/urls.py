@@ -37,6 +37,7 @@ urlpatterns = [
     path("appraisals/", include("appraisals.urls")),
     path("placements/", include("placements.urls")),
     path("supervision/", include("supervision.urls")),
+    path("credentials/", include("credentials.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/images/favicon.svg", permanent=True)),
     path("documents/", include(wagtaildocs_urls)),
     path("framework/", include("capabilities.urls")),

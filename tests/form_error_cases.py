@@ -828,7 +828,14 @@ def observation_amend(client):
     return Page(response.content.decode(), [typed])
 
 
+def credential_verify(client):
+    response = client.post(reverse("credentials:verify"), {"credential": ""})
+    assert response.status_code == 200
+    return Page(response.content.decode(), [])
+
+
 CASES = {
+    "credentials.forms.VerifyForm": credential_verify,
     "portfolios.forms.EntryForm": portfolio_entry,
     "portfolios.forms.CommentForm": portfolio_comment,
     "portfolios.forms.ShareForm": portfolio_share,

@@ -21,3 +21,21 @@ def test_each_setting_is_assigned_once_per_file(path):
         if isinstance(target, ast.Name) and target.id.isupper()
     )
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_every_apps_tests_are_collected():
+    """Each folder with a tests package is in pytest's testpaths, so `make test` runs it (the
+    supervision tests were left out once)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    testpaths = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"
+    ]["testpaths"]
+    apps = {
+        path.parent.parent.name
+        for path in root.glob("*/tests/__init__.py")
+        if not path.parent.parent.name.startswith(".")
+    }
+    assert "supervision" in apps
+    assert apps - set(testpaths) == set()

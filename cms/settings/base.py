@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "portfolios",
     "appraisals",
     "placements",
+    "credentials",
     "supervision",
     "search",
     "wagtail.contrib.forms",
@@ -221,6 +222,10 @@ CAPABLE_MFA_EXEMPT_PATHS = [
     "/favicon.ico",
     # Feedback through a link, without an account: it shows nobody's records.
     "/feedback/",
+    # Open Badges: issuer profiles, keys and status lists, shared credentials, the verifier.
+    "/credentials/issuers/",
+    "/credentials/public/",
+    "/credentials/verify/",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -361,6 +366,9 @@ CAPABLE_PUBLIC_SEARCH_SOURCES = [
 
 # The public URL prefix used in CASE URIs (they must resolve on this site).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Encrypts the Open Badges signing keys (credentials/keys.py); SECRET_KEY when empty. Set it once
+# in production so rotating SECRET_KEY does not make the keys unreadable.
+CREDENTIALS_KEY_SECRET = env("CREDENTIALS_KEY_SECRET", "")
 # Links sent to people follow the request's host (development: `make run PORT=8101`); off in
 # production, where they always use SITE_URL. See cms.urls_util.
 SITE_URL_FROM_REQUEST = False

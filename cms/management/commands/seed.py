@@ -8,6 +8,7 @@ from appraisals.voice_demo import ensure_demo_voice
 from capabilities.demo import ensure_example_framework
 from capabilities.workflows import ensure_publication_workflow
 from cms.site_content import ensure_site_pages
+from credentials.demo import ensure_demo_credentials
 from placements.demo import ensure_demo_placements
 from portfolios.demo import ensure_demo_portfolios
 from portfolios.demo_standards import ensure_demo_standards_evidence
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         # Observations need the placements and the ASYE above (their access rule).
         observed = ensure_demo_observations()
         self.stdout.write(f"Demo observations: {observed} made.")
+        credentials = ensure_demo_credentials()
+        self.stdout.write(f"Demo Open Badges: {credentials} issued (one revoked).")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             totp = f"  TOTP secret {account.totp_secret}" if account.totp_secret else ""

@@ -1,0 +1,170 @@
+"""What a person has earned and may issue as an Open Badge: an ASYE whose moderation panel
+confirmed a pass, and a placement the HEI decided was passed; and, for the organisations where
+they are a placement lead or admin, an approved Approved Practice Setting or teaching
+organisation designation (held by the organisation, issued by the awarding body). Each achievement says who issues
+it (the employer for the ASYE, the HEI for a placement) and which CASE items it aligns to.
+"""
+
+from dataclasses import dataclass, field
+
+from appraisals.models import Appraisal, AppraisalTemplate
+from capabilities.interchange.case import case_uri
+from capabilities.models import FrameworkVersion, Item
+from organisations.models import Role
+from organisations.selectors import organisations_where
+from placements.models import Designation, Placement, PlacementKind
+
+from .models import Credential
+
+# The PCF level a passed placement of each kind shows (by the level's slug).
+PLACEMENT_LEVEL = {PlacementKind.FIRST: "first-placement", PlacementKind.FINAL: "last-placement"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A CASE item or document an achievement aligns to."""
+
+    name: str
+    uri: str
+    target_type: str  # OB3 AlignmentTargetType: "CFItem", or "ext:CFDocument" for a document
+    code: str = ""
+    framework: str = ""
+
+
+@dataclass(frozen=True)
+class Earned:
+    kind: str
+    source: object  # the appraisal or placement
+    issuer: object  # an Organisation
+    name: str
+    description: str
+    criteria: str
+    achievement_type: str
+    targets: list[Target] = field(default_factory=list)
+    holder_organisation: object = None  # set when an organisation, not a person, holds it
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.source.uuid}"
+
+
+def _level_targets(level: Item | None) -> list[Target]:
+    if level is None:
+        return []
+    version = level.version
+    framework = str(version)
+    targets = [
+        Target(framework, case_uri("CFDocuments", version.identifier), "ext:CFDocument"),
+        Target(
+            level.title,
+            case_uri("CFItems", level.identifier),
+            "CFItem",
+            level.code,
+            framework,
+        ),
+    ]
+    statements = Item.objects.filter(level=level, kind=Item.Kind.STATEMENT).order_by(
+        "sort_order", "pk"
+    )
+    targets += [
+        Target(
+            statement.title or statement.code,
+            case_uri("CFItems", statement.identifier),
+            "CFItem",
+            statement.code,
+            framework,
+        )
+        for statement in statements
+    ]
+    return targets
+
+
+def _asye(appraisal: Appraisal) -> Earned:
+    return Earned(
+        kind=Credential.Kind.ASYE,
+        source=appraisal,
+        issuer=appraisal.organisation,
+        name="Assessed and Supported Year in Employment completed",
+        description=f"Completed the ASYE with {appraisal.organisation}; the moderation panel "
+        "confirmed the pass.",
+        criteria="A year of assessed practice as a newly qualified social worker, judged at the "
+        "ASYE level of the framework and confirmed by the employer's moderation panel.",
+        achievement_type="Certificate",
+        targets=_level_targets(appraisal.target_level),
+    )
+
+
+def _placement_level(placement: Placement) -> Item | None:
+    slug = PLACEMENT_LEVEL.get(placement.kind)
+    version = FrameworkVersion.objects.current("pcf")
+    if slug is None or version is None:
+        return None
+    return version.items.filter(kind=Item.Kind.LEVEL, slug=slug).first()
+
+
+def _placement(placement: Placement) -> Earned:
+    hei = placement.cohort.programme.hei
+    return Earned(
+        kind=Credential.Kind.PLACEMENT,
+        source=placement,
+        issuer=hei,
+        name=f"{placement.get_kind_display()} passed",
+        description=f"Passed the {placement.get_kind_display().lower()} of a social work "
+        f"programme with {hei}.",
+        criteria="The practice educator's final report recommended a pass and the higher "
+        "education institution decided the placement was passed at its level of the framework.",
+        achievement_type="Fieldwork",
+        targets=_level_targets(_placement_level(placement)),
+    )
+
+
+def _designation(designation: Designation) -> Earned:
+    what = designation.get_kind_display()
+    return Earned(
+        kind=Credential.Kind.DESIGNATION,
+        source=designation,
+        issuer=designation.awarding_body,
+        name=f"{what} designation",
+        description=f"{designation.organisation} holds {what} status, awarded by "
+        f"{designation.awarding_body}.",
+        criteria="The employer showed evidence against every criterion of the designation and "
+        "the awarding body approved it.",
+        achievement_type="License",
+        holder_organisation=designation.organisation,
+    )
+
+
+def approved_designations(user):
+    """Approved designations of the organisations where `user` is a placement lead or admin."""
+    return Designation.objects.filter(
+        organisation__in=organisations_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN),
+        status__in=(Designation.Status.APPROVED, Designation.Status.CONDITIONS),
+    ).select_related("organisation", "awarding_body")
+
+
+def confirmed_asyes(user):
+    return Appraisal.objects.filter(
+        appraisee=user,
+        template__kind=AppraisalTemplate.Kind.ASYE,
+        panel_decision=Appraisal.Recommendation.PASS,
+    ).select_related("organisation", "target_level__version__framework")
+
+
+def passed_placements(user):
+    return Placement.objects.filter(
+        student=user, hei_decision=Placement.Recommendation.PASS
+    ).select_related("cohort__programme__hei")
+
+
+def earned_by(user) -> list[Earned]:
+    """Everything `user` has earned, whether or not they have issued it yet."""
+    return (
+        [_asye(a) for a in confirmed_asyes(user)]
+        + [_placement(p) for p in passed_placements(user)]
+        + [_designation(d) for d in approved_designations(user)]
+    )
+
+
+def find_earned(user, key: str) -> Earned | None:
+    """The achievement `key` ("<kind>:<uuid>") if `user` has earned it, else None."""
+    return next((earned for earned in earned_by(user) if earned.key == key), None)
