@@ -20,7 +20,7 @@ class IssuerKey(models.Model):
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="credential_key"
     )
-    kid = models.CharField(max_length=100, unique=True)
+    kid = models.CharField(max_length=500, unique=True)
     public_jwk = models.JSONField()
     private_key_encrypted = models.TextField(help_text="Encrypted PKCS#8 PEM; never shown.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='IssuerKey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kid', models.CharField(max_length=100, unique=True)),
+                ('kid', models.CharField(max_length=500, unique=True)),
                 ('public_jwk', models.JSONField()),
                 ('private_key_encrypted', models.TextField(help_text='Encrypted PKCS#8 PEM; never shown.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
