@@ -59,6 +59,10 @@ def default_rating_scale():
     return list(DEFAULT_RATING_SCALE)
 
 
+# The ASYE's direct observations of practice unless a template says otherwise (its evidence slot).
+DEFAULT_OBSERVATIONS = 3
+
+
 class AppraisalTemplate(models.Model):
     class Kind(models.TextChoices):
         ANNUAL = "annual", "Annual appraisal"
@@ -105,7 +109,7 @@ class AppraisalTemplate(models.Model):
     )
     observations_needed = models.PositiveSmallIntegerField(
         "direct observations of practice needed",
-        default=3,
+        default=DEFAULT_OBSERVATIONS,
         help_text="ASYE programmes: how many direct observations fill the evidence slot.",
     )
     is_active = models.BooleanField(default=True)
@@ -453,7 +457,7 @@ class SharedEvidence(models.Model):
 # ASYE evidence slots: how many of each the year asks for (the template sets the number of
 # observations: `AppraisalTemplate.slots_needed`).
 ASYE_SLOTS = {
-    SharedEvidence.Slot.OBSERVATION: 3,
+    SharedEvidence.Slot.OBSERVATION: DEFAULT_OBSERVATIONS,
     SharedEvidence.Slot.FAMILY_FEEDBACK: 3,
     SharedEvidence.Slot.PROFESSIONAL_FEEDBACK: 3,
     SharedEvidence.Slot.WRITTEN_REPORT: 3,

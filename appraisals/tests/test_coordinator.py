@@ -5,7 +5,6 @@ beside the PSW (who keeps that power), and never answers, judges or signs. All o
 the role."""
 
 import datetime
-import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from appraisals import reassign, rules, services
 from appraisals.models import Appraisal
 from appraisals.tasks import areas_for, tasks_for
 from appraisals.tests.coordinator_world import START, coordinator_of, make_world
+from appraisals.tests.test_start_form import step_two
 from organisations.factories import MembershipFactory, OrganisationFactory
 from organisations.models import STAFF_ROLES, Membership, Role
 from portfolios.factories import EntryFactory, PortfolioFactory
@@ -156,29 +156,16 @@ def test_the_start_form_works_for_the_coordinator(world, client):
         starts_on=datetime.date(2020, 1, 1),
     ).user
     client.force_login(world.coordinator)
-    chosen = {
-        "template": world.asye_template.pk,
-        "person": newcomer.pk,
-        "starts_on_day": "1",
-        "starts_on_month": "3",
-        "starts_on_year": "2027",
-    }
     # Step 1 proposes the people; step 2 starts with them, as the form posts them back.
-    page = client.post("/appraisals/start/", chosen).content.decode()
-    people = {
-        role: found.group(1)
-        for role in ("appraiser", "countersigner", "assessor")
-        if (
-            found := re.search(
-                rf'name="{role}"[^>]*>.*?<option value="(\d+)" selected>', page, re.S
-            )
-        )
-    }
-    proposed_for = re.search(r'name="proposed_for" value="([^"]*)"', page).group(1)
-    response = client.post(
-        "/appraisals/start/",
-        {**chosen, **people, "proposed_for": proposed_for, "action": "start"},
+    _, posted = step_two(
+        client,
+        world.asye_template,
+        newcomer,
+        day="1",
+        starts_on_month="3",
+        starts_on_year="2027",
     )
+    response = client.post("/appraisals/start/", {**posted, "action": "start"})
     appraisal = Appraisal.objects.get(appraisee=newcomer)
     assert response.status_code == 302 and response["Location"] == appraisal.get_absolute_url()
     assert appraisal.template == world.asye_template

@@ -17,6 +17,7 @@ from appraisals.factories import (
     two_stage_template,
 )
 from appraisals.models import Appraisal, AppraisalFramework, Participant, TemplateFramework
+from appraisals.start_views import proposal_key
 from capabilities.factories import build_standards
 from capabilities.models import FrameworkVersion
 from capabilities.services import create_draft_version, publish_version
@@ -80,7 +81,8 @@ def start_data(template, person, **extra):
         **extra,
     }
     if extra.get("action") == "start":
-        data.setdefault("proposed_for", f"{person.pk}:{template.pk}:2026-01-05")
+        chosen = {"person": person, "template": template, "starts_on": datetime.date(2026, 1, 5)}
+        data.setdefault("proposed_for", proposal_key(chosen))
     return data
 
 
