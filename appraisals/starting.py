@@ -110,22 +110,13 @@ def default_participants(*, template: AppraisalTemplate, appraisee, on: date | N
         raise ValidationError(
             f"{organisation} has no current line manager to appraise {appraisee}."
         )
-    if template.countersigner_from == CountersignerFrom.PSW:
-        countersigner = pick(Role.PRINCIPAL_SOCIAL_WORKER)
-    else:
-        appraiser_team = (
-            _active(organisation, Role.LINE_MANAGER, on=on)
-            .filter(user=appraiser)
-            .select_related("team__parent")
-            .order_by("starts_on", "pk")
-        )
-        own = next((m.team for m in appraiser_team if m.team_id == getattr(team, "pk", None)), None)
-        own = own or next((m.team for m in appraiser_team if m.team_id), None)
-        countersigner = manager_above(
-            appraiser, own, organisation=organisation, on=on, exclude=[appraisee]
-        )
-    if template.requires_countersignature and countersigner is None:
-        raise ValidationError(f"{organisation} has nobody above the appraiser to countersign.")
+    # Only a template that asks for a countersignature has a countersigner: anyone proposed
+    # otherwise would read the appraisal for no reason.
+    countersigner = None
+    if template.requires_countersignature:
+        countersigner = _countersigner(template, appraiser, team, appraisee, pick, on)
+        if countersigner is None:
+            raise ValidationError(f"{organisation} has nobody above the appraiser to countersign.")
     needs_assessor = template.is_asye or Participant.ASSESSOR in template.judging_roles()
     assessor = pick(Role.PRACTICE_EDUCATOR) if needs_assessor else None
     return {
@@ -134,6 +125,23 @@ def default_participants(*, template: AppraisalTemplate, appraisee, on: date | N
         Participant.COUNTERSIGNER: countersigner,
         Participant.ASSESSOR: assessor or (appraiser if needs_assessor else None),
     }
+
+
+def _countersigner(template, appraiser, team, appraisee, pick, on):
+    """The PSW if the template says so, else the appraiser's own manager (`manager_above`)."""
+    if template.countersigner_from == CountersignerFrom.PSW:
+        return pick(Role.PRINCIPAL_SOCIAL_WORKER)
+    appraiser_team = (
+        _active(template.organisation, Role.LINE_MANAGER, on=on)
+        .filter(user=appraiser)
+        .select_related("team__parent")
+        .order_by("starts_on", "pk")
+    )
+    own = next((m.team for m in appraiser_team if m.team_id == getattr(team, "pk", None)), None)
+    own = own or next((m.team for m in appraiser_team if m.team_id), None)
+    return manager_above(
+        appraiser, own, organisation=template.organisation, on=on, exclude=[appraisee]
+    )
 
 
 # Who may be chosen for each role when a cycle starts (active memberships of the organisation).
@@ -220,7 +228,9 @@ def start_cycle(
         team=people["team"],
         appraisee=appraisee,
         appraiser=people[Participant.APPRAISER],
-        countersigner=people[Participant.COUNTERSIGNER],
+        countersigner=(
+            people[Participant.COUNTERSIGNER] if template.requires_countersignature else None
+        ),
         assessor=people[Participant.ASSESSOR],
         starts_on=starts_on,
         target_level=target_level or template.target_level,

@@ -144,12 +144,14 @@ def test_someone_whose_role_ended_hears_nothing_more_about_it(
     pcf, mailoutbox, django_capture_on_commit_callbacks
 ):
     team, practitioner, manager, psw = team_with_people()
+    # The PSW countersigns (the appraiser's own manager: there is no team above).
     appraisal = services.start_cycle(
-        template=two_stage_template(team.organisation),
+        template=two_stage_template(team.organisation, requires_countersignature=True),
         appraisee=practitioner,
         starts_on=START,
         started_by=psw,
     )
+    assert appraisal.countersigner == psw
     first = appraisal.stages.get(order=1)
     answer_required(first, text="answered")
     yesterday = timezone.localdate() - datetime.timedelta(days=1)

@@ -60,7 +60,7 @@ def test_starting_a_cycle_finds_the_people_and_opens_the_first_stage(
     team, practitioner, manager, psw = people
     with django_capture_on_commit_callbacks(execute=True):
         appraisal = services.start_cycle(
-            template=two_stage_template(team.organisation),
+            template=two_stage_template(team.organisation, requires_countersignature=True),
             appraisee=practitioner,
             starts_on=START,
             started_by=manager,
@@ -73,6 +73,20 @@ def test_starting_a_cycle_finds_the_people_and_opens_the_first_stage(
     assert second.due_on == START + datetime.timedelta(days=365)
     # Everybody in it heard that the stage opened.
     assert {m.to[0] for m in mail.outbox} >= {practitioner.email, manager.email}
+
+
+def test_a_template_without_countersignature_gives_nobody_that_role(people, pcf):
+    """Nobody is proposed to countersign when the template does not ask for it, so nobody reads
+    the appraisal for that reason (the PSW would otherwise be proposed here)."""
+    team, practitioner, manager, psw = people
+    appraisal = services.start_cycle(
+        template=two_stage_template(team.organisation),
+        appraisee=practitioner,
+        starts_on=START,
+        started_by=manager,
+    )
+    assert appraisal.countersigner is None
+    assert psw not in appraisal.participants().values()
 
 
 def test_only_line_managers_and_psws_start_cycles(people):
@@ -101,7 +115,14 @@ def test_a_team_cycle_starts_one_appraisal_per_practitioner(people):
     )
 
 
-def test_question_permissions_per_role(appraisal):
+def test_question_permissions_per_role(people, pcf):
+    team, practitioner, manager, psw = people
+    appraisal = services.start_cycle(
+        template=two_stage_template(team.organisation, requires_countersignature=True),
+        appraisee=practitioner,
+        starts_on=START,
+        started_by=manager,
+    )
     stage = appraisal.stages.get(order=1)
     question = stage.template_stage.questions.get()
     question.countersigner = Access.READ
