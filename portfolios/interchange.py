@@ -8,6 +8,11 @@ its attachments, `check_data()` (in `interchange_check`) checks every entry, and
 `import_portfolio()` adds the entries to a person's portfolio: all of them or, if anything in the
 file is wrong, none.
 
+Words others wrote (feedback received through Capable, a direct observation) travel as the
+entry's "written_by_others": who wrote them, the day and the answers. Imported, they stay marked
+as others' words (`Entry.imported_from_others`, read-only, exported again unchanged); the record
+behind them (the feedback request, the observation both signed) stays on the site it came from.
+
 Only ever the person's own portfolio: neither function takes anything but the signed-in user.
 """
 
@@ -156,6 +161,8 @@ def _written_by_others(entry: Entry) -> dict | None:
     who wrote it, as a kind of person, the day it came and the words as given."""
     if not entry.written_by_others:
         return None
+    if entry.imported_from_others and not (entry.feedback_id or entry.observation_id):
+        return dict(entry.imported_from_others)
     if entry.source == Entry.Source.OBSERVATION:
         return _observation_dict(entry)
     from .feedback import author_label
@@ -164,6 +171,7 @@ def _written_by_others(entry: Entry) -> dict | None:
     return {
         "source": entry.source,
         "author": author_label(entry),
+        "author_kind": entry.author_kind,
         "received_on": _iso(answer.received_on) if answer else None,
         "typed_from_paper": answer.typed_from_paper if answer else False,
         "answers": list(answer.answers) if answer else [],
@@ -188,6 +196,7 @@ def _observation_dict(entry: Entry) -> dict:
     return {
         "source": entry.source,
         "author": observation.author_label,
+        "author_kind": entry.author_kind,
         "received_on": _iso(observation.observed_on),
         "typed_from_paper": False,
         "signed_by_both": observation.is_locked,
@@ -479,6 +488,14 @@ def _new_entry(portfolio: Portfolio, item: _EntryData) -> Entry:
     gives it."""
     entry = Entry(portfolio=portfolio, **item.fields)
     notes = {f"comment {n}": c["body"] for n, c in enumerate(item.comments, start=1)}
+    if item.others:
+        entry.source = item.others["source"]
+        entry.author_kind = item.others.get("author_kind", "")
+        entry.imported_from_others = item.others
+        notes |= {
+            f"written by others {n}": a["answer"]
+            for n, a in enumerate(item.others["answers"], start=1)
+        }
     if item.needs_review or check_fields({**entry.text_fields(), **notes}):
         entry.needs_review = True
         entry.status = Entry.Status.DRAFT

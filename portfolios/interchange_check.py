@@ -115,6 +115,8 @@ class _EntryData:
     attachments: list[_AttachmentData]
     #: The file says the entry was waiting for review where it came from.
     needs_review: bool = False
+    #: Words others wrote (feedback or an observation), kept as the file gives them.
+    others: dict[str, Any] | None = None
 
     @property
     def key(self) -> tuple:
@@ -252,6 +254,48 @@ class _Checker:
         return value
 
 
+_OTHER_SOURCES = set(Entry.Source.values) - {Entry.Source.OWN}
+
+
+def _written_by_others(check: _Checker) -> dict[str, Any] | None:
+    """The export's "written_by_others": who wrote the words (a kind of person, or an observer's
+    name and role), the day, and the questions with their answers. The record behind them (the
+    feedback request, the signed observation) stays where it came from."""
+    raw = check.get(check.raw, "written_by_others", "written_by_others", required=False)
+    if raw is None:
+        return None
+    label = "written_by_others"
+    raw = check.item_dict(raw, label)
+    source = check.get(raw, "source", f"{label}.source", required=True)
+    if source not in _OTHER_SOURCES:
+        raise check.fail(f"{label}.source", "should be “feedback” or “observation”.")
+    others: dict[str, Any] = {
+        "source": source,
+        "author": check.text(raw, "author", f"{label}.author", blank=False, max_length=200),
+        "author_kind": check.text(raw, "author_kind", f"{label}.author_kind", max_length=30),
+        "received_on": None,
+        "typed_from_paper": raw.get("typed_from_paper") is True,
+        "answers": [],
+    }
+    if "signed_by_both" in raw:  # observations only
+        others["signed_by_both"] = raw["signed_by_both"] is True
+    received = check.day(raw, "received_on", f"{label}.received_on")
+    others["received_on"] = received.isoformat() if received else None
+    answers = raw.get("answers") or []
+    if not isinstance(answers, list):
+        raise check.fail(f"{label}.answers", "must be a list.")
+    for n, value in enumerate(answers, start=1):
+        where = f"{label}.answers {n}"
+        value = check.item_dict(value, where)
+        others["answers"].append(
+            {
+                "question": check.text(value, "question", f"{where}, question", max_length=500),
+                "answer": check.text(value, "answer", f"{where}, answer", required=True),
+            }
+        )
+    return others
+
+
 def _activity_type(key: str) -> str:
     return key if key in dict(activity_type_choices()) else ""
 
@@ -370,6 +414,7 @@ def _check_entry(number: int, raw: Any) -> _EntryData:
         created_at=check.moment(raw, "created_at"),
         updated_at=check.moment(raw, "updated_at"),
         needs_review=bool(needs_review),
+        others=_written_by_others(check),
         mappings=mappings,
         comments=comments,
         attachments=attachments,

@@ -155,6 +155,10 @@ class Entry(models.Model):
         on_delete=models.SET_NULL,
         related_name="entry",
     )
+    # Words others wrote, brought in by a portfolio import (the feedback or observation record
+    # itself stays where it came from): the export's "written_by_others" as it was, shown
+    # read-only and exported again unchanged.
+    imported_from_others = models.JSONField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     entry_type = models.CharField(
         "type of evidence", max_length=30, choices=Type.choices, blank=True

@@ -355,6 +355,57 @@ def test_the_export_and_the_printed_portfolio_carry_the_feedback_and_who_wrote_i
     assert literal(GOOD["q_helped"]) in output
 
 
+def test_imported_feedback_keeps_who_wrote_it_and_their_words_unchanged(client, learner):
+    """Importing an export into another portfolio keeps the words others wrote as theirs: the
+    entry says who wrote them (never the owner), shows them read-only, and exports them again
+    unchanged; the guard reads them like the owner's own text."""
+    from portfolios.interchange import export_portfolio, import_portfolio
+
+    made, token = make_link(client, learner)
+    client.post(answer_url(token), GOOD)
+    feedback.add_to_portfolio(owner=learner, answer=made.answer, values=reflection())
+    data = export_portfolio(learner)
+    exported = data["entries"][0]["written_by_others"]
+    assert exported["author_kind"] == "parent-carer"
+
+    elsewhere = person()
+    import_portfolio(elsewhere, data=data)
+    entry = Entry.objects.get(portfolio__owner=elsewhere)
+    assert entry.source == Entry.Source.FEEDBACK and entry.author_kind == "parent-carer"
+    assert entry.feedback is None and entry.imported_from_others["author"] == "a parent or carer"
+    assert export_portfolio(elsewhere)["entries"][0]["written_by_others"] == exported
+    client.force_login(elsewhere)
+    page = client.get(entry.get_absolute_url()).text
+    assert "Written by a parent or carer, not by you" in page
+    assert GOOD["q_helped"] in page
+
+    # Words of others that name a child make the imported entry wait for review.
+    data["entries"][0]["title"] = "Another entry"
+    data["entries"][0]["written_by_others"]["answers"][0]["answer"] = (
+        "Jayden Smith, born 03/04/2019, was happier after the visit."
+    )
+    import_portfolio(elsewhere, data=data)
+    assert Entry.objects.get(portfolio__owner=elsewhere, title="Another entry").needs_review
+
+
+def test_a_written_by_others_block_that_is_not_feedback_or_an_observation_is_refused(learner):
+    from portfolios.interchange import PortfolioImportError, export_portfolio, import_portfolio
+
+    data = export_portfolio(learner)
+    data["entries"] = [
+        {
+            "id": "1",
+            "title": "Words",
+            "type": "",
+            "status": "draft",
+            "written_by_others": {"source": "own", "author": "me", "answers": []},
+        }
+    ]
+    with pytest.raises(PortfolioImportError, match=r"written_by_others\.source"):
+        import_portfolio(learner, data=data)
+    assert not Entry.objects.exists()
+
+
 def test_the_public_pages_leave_no_trace_in_a_signed_in_session_or_mfa_detour(rf):
     from django.conf import settings
 
