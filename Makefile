@@ -9,7 +9,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test install venv migrate seed lint format check css clean browser screenshots
+.PHONY: run test install venv migrate seed lint format check css clean browser screenshots smoke
 
 # Python 3.12 or newer: the first candidate that actually runs (pyenv shims can exist for
 # versions that are not selected, so each one is tried, not just looked up).
@@ -91,6 +91,12 @@ ifeq ($(strip $(PYTEST_ARGS)),)
 else
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 endif
+
+# The production settings under gunicorn on a scratch PostgreSQL database: /healthz and the
+# framework pages must answer 200 and the task worker must run what was queued (CI runs it beside
+# `make test`; skipped with a message when PostgreSQL is not answering).
+smoke: install
+	PY=$(PY) .ci/gunicorn_smoke
 
 # The browser journeys (tests/browser) drive Debian's Chromium. Installed here when this machine
 # lets us (root or password-less sudo with apt-get); otherwise those tests are skipped with the

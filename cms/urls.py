@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.health import healthz
 from cms.home_views import accessibility_statement, home_page
 from search import views as search_views
 
@@ -21,6 +22,8 @@ class AdminLoginRedirect(RedirectView):
 
 
 urlpatterns = [
+    # For load balancers and monitors: no sign-in, no session (cms.health).
+    path("healthz", healthz, name="healthz"),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
     path("django-admin/login/", AdminLoginRedirect.as_view()),
     path("django-admin/", admin.site.urls),

@@ -194,7 +194,8 @@ USERSESSIONS_TRACK_ACTIVITY = True
 CAPABLE_SESSION_ACTIVITY_SECONDS = 60
 # Requests to these paths leave no trace in the session or its tracking (anonymous
 # practice-voice notes, feedback given through a link without an account).
-CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/", "/feedback/"]
+# The health check (cms.health) reads no session either.
+CAPABLE_UNTRACKED_PATHS = ["/appraisals/practice-voice/", "/feedback/", "/healthz"]
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Email addresses (and passwords) change only through allauth's flows, which verify the new
 # address (ACCOUNT_CHANGE_EMAIL) and notify; Wagtail's account page keeps the name only.
@@ -220,6 +221,8 @@ CAPABLE_MFA_EXEMPT_PATHS = [
     "/search/",
     "/guidance/",
     "/favicon.ico",
+    # The health check (cms.health): the database and the cache answer, nothing else.
+    "/healthz",
     # Feedback through a link, without an account: it shows nobody's records.
     "/feedback/",
     # Open Badges: issuer profiles, keys and status lists, shared credentials, the verifier.
@@ -246,7 +249,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 STATICFILES_DIRS = [CMS_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
