@@ -103,7 +103,7 @@ def placement_list(request):
             "hei_tutor",
             "audit",
         )
-        .prefetch_related("audit__parts")
+        .prefetch_related("audit__parts", "panel_cases")
         .order_by("-starts_on", "pk")
     )
     by_status = {status: [] for status in STATUS_ORDER}

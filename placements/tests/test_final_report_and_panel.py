@@ -259,7 +259,9 @@ def test_the_hei_decides_only_after_the_panel_has_decided_on_a_sampled_placement
     with pytest.raises(ValidationError) as error:
         services.record_hei_decision(placement=placement, by=world["tutor"], decision="pass")
     assert "has this placement in its sample" in refused(error)["decision"][0]
+    assert services.next_step(placement) == "Practice assessment panel's decision"
     panel.record_panel_decision(case=case, by=world["hei_lead"], outcome="agree")
+    assert services.next_step(placement) == "HEI decision"
     case.refresh_from_db()
     assert case.panel_outcome == "pass" and case.decided_by == world["hei_lead"]
     with pytest.raises(ValidationError):
@@ -272,6 +274,7 @@ def test_no_hei_decision_before_a_panel_but_none_needed_without_a_recommendation
     with pytest.raises(ValidationError) as error:
         services.record_hei_decision(placement=reported, by=world["tutor"], decision="pass")
     assert "puts it before a panel" in refused(error)["decision"][0]
+    assert services.next_step(reported) == "Practice assessment panel"
     ended = finished(world, "", status=Placement.Status.ENDED_EARLY)
     services.record_hei_decision(placement=ended, by=world["tutor"], decision="fail")
 
