@@ -318,7 +318,7 @@ def next_step(placement: Placement) -> str:
         return "Ready to complete"
     audit = getattr(placement, "audit", None)
     if placement.status in (Status.COMPLETED, Status.ENDED_EARLY) and not placement.hei_decision:
-        waiting = _panel_waits(placement)
+        waiting = panel_waits(placement)
         if waiting:
             return waiting
     if placement.status == Status.COMPLETED and not placement.hei_decision:
@@ -333,7 +333,7 @@ def next_step(placement: Placement) -> str:
     return "Nothing more to do"
 
 
-def _panel_waits(placement: Placement) -> str:
+def panel_waits(placement: Placement) -> str:
     """What the HEI's decision waits for from the practice assessment panel (`panel`), if
     anything. Reads `placement.panel_cases` (lists prefetch it)."""
     if not placement.recommendation:

@@ -513,6 +513,12 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         "is_student": placement.student_id == request.user.pk,
         "exits": Placement.EXITS,
         "panel_case": panel.latest_case(placement),
+        # What the HEI's decision waits for from the panel (the form shows again with its errors).
+        "panel_waits": ""
+        if (bound is not None and bound.prefix == "decision")
+        or placement.hei_decision
+        or placement.status not in (Placement.Status.COMPLETED, Placement.Status.ENDED_EARLY)
+        else services.panel_waits(placement),
         "may_write_report": final_report.may_write(request.user, placement, roles),
         "designations": services.designation_status(placement.provider)
         if placement.status == Placement.Status.PROPOSED

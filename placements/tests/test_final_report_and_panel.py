@@ -359,6 +359,10 @@ def test_the_panel_pages_for_the_hei_lead_and_nobody_outside(
 ):
     for _ in range(3):
         put_before_panel(finished(world, "fail", ends_on=TODAY + DAY), world, decide=False)
+    decision_form = 'name="step" value="hei_decision"'
+    client.force_login(world["tutor"])
+    detail = client.get(case.placement.get_absolute_url()).content.decode()
+    assert "Waiting for the practice assessment panel" in detail and decision_form not in detail
     client.force_login(world["hei_lead"])
     assert "/placements/panels/" in client.get("/placements/").content.decode()
     with django_assert_max_num_queries(12):
@@ -383,8 +387,10 @@ def test_the_panel_pages_for_the_hei_lead_and_nobody_outside(
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.outcome == "agree"
-    # The tutor sits on the panel and reads it, but records nothing on their own student.
+    # The tutor sits on the panel and reads it, but records nothing on their own student; the
+    # HEI's decision is theirs to record now.
     client.force_login(world["tutor"])
+    assert decision_form in client.get(case.placement.get_absolute_url()).content.decode()
     assert client.get(case.panel.get_absolute_url()).status_code == 200
     assert "Record the decision" not in client.get(case_url).content.decode()
     for who in ("provider_lead", "pe", "student"):
