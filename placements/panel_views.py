@@ -73,14 +73,7 @@ class PanelForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
         self.fields["cohort"].queryset = Cohort.objects.filter(
             programme__in=programmes
         ).select_related("programme")
-        from django.contrib.auth import get_user_model
-
-        people = get_user_model().objects.none()
-        for hei in heis:
-            people = people | rules.panel_members_of(hei)
-        self.fields["members"].queryset = people.distinct().order_by(
-            "last_name", "first_name", "email"
-        )
+        self.fields["members"].queryset = rules.panel_members_of(heis)
 
 
 class PanelDecisionForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):

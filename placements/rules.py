@@ -5,7 +5,10 @@ supervisor, HEI tutor) and by the placement leads of the provider organisation a
 that runs the student's programme. Nobody else. Audit parts are completed only by their party;
 a provider sees students' answers only in aggregate. Designations are seen by the employer's
 placement leads and admins and by the awarding body's people. Views answer 404 for anything these
-functions do not return. Every role-based path (leads, admins, awarding bodies) asks
+functions do not return. Practice assessment panels are set up by the HEI's placement lead and
+read by the panel's members while they are still the HEI's placement leads or tutors
+(`panels_visible_to`); a member records the panel's decision on a placement they do not tutor
+or assess (`may_record_panel_decision`). Every role-based path (leads, admins, awarding bodies) asks
 `organisations_where`, so it follows the person's *active* memberships and ends with the role.
 
 The people named on a placement count only while they still hold the role it was agreed on
@@ -234,12 +237,15 @@ def panel_member_organisations(user):
     )
 
 
-def panel_members_of(hei):
-    """The people who may sit on `hei`'s panels: its placement leads and tutors today."""
+def panel_members_of(heis):
+    """The people who may sit on the panels of `heis` (an HEI or a queryset of them): their
+    placement leads and tutors today."""
     from django.contrib.auth import get_user_model
 
+    if isinstance(heis, Organisation):
+        heis = [heis]
     current = Membership.objects.active().filter(
-        organisation=hei, role__in=(Role.PLACEMENT_LEAD, Role.HEI_TUTOR)
+        organisation__in=heis, role__in=(Role.PLACEMENT_LEAD, Role.HEI_TUTOR)
     )
     return (
         get_user_model()

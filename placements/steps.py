@@ -8,9 +8,11 @@ first three (withdrawn and cancelled too, see `completion`). Each stage has its 
 this one: `agreement` (proposing and agreeing, both sides), `checks` (pre-placement checks,
 which a start needs), `progress` (start), `learning` (the structured learning agreement and its
 signatures), `midpoint` (the midpoint review), `concerns` (causes for concern and their action
-plans), `days` (logging, confirming, extensions and reductions), `completion`
-(final report, completing, ending early, withdrawing, cancelling, the HEI's decision) and
-`audits` (the quality audit and its actions); `programme` checks a student's placements
+plans), `days` (logging, confirming, extensions and reductions), `final_report` (the
+practice educator's judgement and evidence per domain, and the recommendation), `completion`
+(completing, ending early, withdrawing, cancelling, the HEI's decision), `panel` (the practice
+assessment panel, which the HEI's decision waits for) and `audits` (the quality audit and its
+actions); `programme` checks a student's placements
 together against their programme. `services` re-exports the stages for existing callers.
 """
 
