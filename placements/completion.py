@@ -1,5 +1,5 @@
-"""The end of a placement: the practice educator's final report, completing it, ending it early,
-and the HEI's decision. Completing or ending a started placement opens its quality audit."""
+"""The end of a placement: completing it, ending it early, and the HEI's decision, which waits
+for the practice assessment panel (`panel`). The final report is in `final_report`. Completing or ending a started placement opens its quality audit."""
 
 from __future__ import annotations
 
@@ -10,37 +10,13 @@ from accounts.models import AccessEvent
 
 from .audits import open_audit
 from .days import days_confirmed, days_needed
+from .final_report import record_final_report  # noqa: F401 (its module since issue 15)
 from .models import (
     Audit,
     Placement,
 )
-from .steps import Status, _check, _iso, _lock, _log_change, _status_change
-
-
-@transaction.atomic
-def record_final_report(*, placement: Placement, by, text: str, recommendation: str) -> Placement:
-    _lock(placement)
-    roles = _check("final_report", by, placement)
-    if not placement.midpoint_review_on:
-        raise ValidationError("Record the midpoint review before the final report.")
-    errors = {}
-    if not (text or "").strip():
-        errors["text"] = "Write the final report"
-    if recommendation not in Placement.Recommendation.values:
-        errors["recommendation"] = "Choose pass, fail or refer"
-    if errors:
-        raise ValidationError(errors)
-    before = placement.recommendation
-    placement.final_report = text.strip()
-    placement.recommendation = recommendation
-    placement.save(update_fields=["final_report", "recommendation"])
-    _log_change(
-        placement,
-        by,
-        roles,
-        f"final report; recommendation: {_iso(before)} → {recommendation}",
-    )
-    return placement
+from .panel import refuse_decision_before_panel
+from .steps import Status, _check, _lock, _log_change, _status_change
 
 
 @transaction.atomic
@@ -140,6 +116,7 @@ def record_hei_decision(*, placement: Placement, by, decision: str) -> Placement
         raise ValidationError("The HEI's decision has already been recorded.")
     if decision not in Placement.Recommendation.values:
         raise ValidationError({"decision": "Choose pass, fail or refer"})
+    refuse_decision_before_panel(placement)
     placement.hei_decision = decision
     placement.save(update_fields=["hei_decision"])
     _log_change(placement, by, roles, f"HEI decision: none → {decision}")

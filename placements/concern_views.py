@@ -94,6 +94,7 @@ def _concern_context(request, placement, roles, concern, *, form=None) -> dict:
         else None,
         "error_form": form if form is not None and form.errors else None,
         "can_resolve": concerns.may_resolve(roles, concern),
+        "can_mark_done": concerns.may_mark_done(roles, concern),
     }
 
 
@@ -118,6 +119,15 @@ def concern_detail(request, placement, concern):
             _problem(request, error)
         else:
             messages.success(request, "The concern is resolved.")
+        return here
+    if request.POST.get("what") == "done":
+        action = get_object_or_404(concern.actions, pk=request.POST.get("action") or 0)
+        try:
+            concerns.mark_action_done(action=action, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            _problem(request, error)
+        else:
+            messages.success(request, "The action is marked done.")
         return here
     form = ConcernActionForm(request.POST, prefix="action")
     if form.is_valid():

@@ -4,8 +4,9 @@
   (or co-assessor), the on-site supervisor and the HEI tutor, while the placement is agreed or in
   progress. The tutor hears at once: an email, and a task on their home until it is resolved.
   An action plan follows: dated actions, added by the tutor or the practice educator (or
-  co-assessor); the tutor or the HEI's placement lead marks the concern resolved once it has at
-  least one action. Everyone in the placement reads it.
+  co-assessor); the people who plan an action mark it done once it is carried out
+  (`mark_action_done`, the HEI's placement lead too); the tutor or the HEI's placement lead marks
+  the concern resolved once it has at least one action. Everyone in the placement reads it.
 - A student's concern about the placement itself (`about_placement`) may be raised at any time,
   goes to the tutor the same way, and is read only by the student, the tutor and the HEI's
   placement lead: like the student's part of the quality audit, it never reaches the provider's
@@ -86,6 +87,12 @@ def may_plan(roles, concern: Concern) -> bool:
     if concern.about_placement:
         return bool(roles & {TUTOR, HEI_LEAD})
     return bool(roles & {TUTOR, EDUCATOR, CO_ASSESSOR})
+
+
+def may_mark_done(roles, concern: Concern) -> bool:
+    """Whether someone with `roles` marks the concern's actions done: those who plan them, and
+    the HEI's placement lead, while the concern is open."""
+    return may_plan(roles, concern) or (concern.resolved_at is None and HEI_LEAD in roles)
 
 
 def may_resolve(roles, concern: Concern) -> bool:
@@ -210,3 +217,33 @@ def resolve(*, concern: Concern, by) -> Concern:
     concern.save(update_fields=["resolved_at", "resolved_by"])
     _log_change(placement, by, roles, "concern resolved", obj=concern)
     return concern
+
+
+@transaction.atomic
+def mark_action_done(*, action: ConcernAction, by) -> ConcernAction:
+    """Mark one action of a concern's plan done, by someone who may (`may_mark_done`)."""
+    concern = action.concern
+    placement = _lock(concern.placement)
+    concern.refresh_from_db()
+    action.refresh_from_db()
+    roles = roles_in(by, placement)
+    if concern.about_placement and not sees_hidden(roles):
+        raise PermissionDenied("That concern is not yours to read.")
+    if not may_mark_done(roles, concern):
+        if concern.resolved_at is not None:
+            raise ValidationError("The concern is resolved: its action plan is closed.")
+        raise PermissionDenied(
+            "The HEI tutor, the HEI's placement lead or the practice educator marks an action done."
+        )
+    if action.done_at is not None:
+        raise ValidationError({"action": "That action is already marked done"})
+    action.done_at = timezone.now()
+    action.save(update_fields=["done_at"])
+    _log_change(
+        placement,
+        by,
+        roles,
+        f"action of a concern's plan done (due {action.due_on.isoformat()})",
+        obj=concern,
+    )
+    return action

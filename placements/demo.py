@@ -15,7 +15,12 @@ What it sets up, with the organisations and people of `accounts.demo`:
   four), and Sol Varga's placement with the whole record: a learning agreement signed by all
   three, a midpoint review with a judgement on each domain, a cause for concern raised by the
   practice educator with a two-action plan, and Sol's own concern about the placement (which
-  the provider's people never see);
+  the provider's people never see); the first action of the plan is marked done;
+* final reports on every completed placement with a judgement and evidence on each domain;
+  Dev Lunan's placement had a cause for concern (resolved), so the University of Northshire's
+  practice assessment panel reads it: the panel agrees with the pass, then the tutor records
+  the HEI's decision. Every placement the panels considered and decided has its HEI decision;
+  Southvale's panel still has Kai Brantwood's report to decide (so the HEI's decision waits);
 * their quality audits at every stage: open with no part in yet, open with some parts in,
   fully submitted and waiting
   for moderation, and moderated with actions for the provider (one of them overdue);
@@ -48,7 +53,18 @@ from accounts.models import User
 from capabilities.models import Item
 from organisations.models import Membership, Organisation, Role, Team
 
-from . import checks, concerns, designations, learning, midpoint, partnerships, services
+from . import (
+    checks,
+    concerns,
+    designations,
+    final_report,
+    learning,
+    midpoint,
+    panel,
+    partnerships,
+    services,
+)
+from .assessment_models import PanelCase
 from .models import (
     ActionItem,
     Audit,
@@ -334,6 +350,24 @@ FINAL_REPORT = (
     "with analysis that linked what they saw to research and to the PCF. They are ready for the "
     "next stage of their training."
 )
+
+# Evidence for the final reports' judgements by domain (cycled through the domains).
+FINAL_EVIDENCE = [
+    "Seen in direct observations and in supervision notes: consistent across the placement.",
+    "Assessments written during the placement show it; feedback from a parent agrees.",
+    "Discussed in supervision with examples from joint visits; the team manager agrees.",
+]
+# The student whose completed placement had a cause for concern, which the panel reads.
+PANEL_SHOWCASE = "dev.student"
+PANEL_CONCERN = "Visits were not always written up on the day; a plan was agreed and kept to."
+PANEL_COMMENTS = (
+    "The evidence on each domain is specific and the concern raised was followed through. "
+    "The panel agrees with the pass."
+)
+# The HEI people who set up each programme's panel, and sit on it with the tutor.
+PANEL_LEADS = {"uni-northshire": "hal.placements", "southvale-university": "una.placements"}
+# The panel that still has a report to decide (the HEI's decision waits for it).
+PANEL_WAITING = "southvale-university"
 
 # Days in the demo: a placement ended early had this many confirmed; one in progress has
 # DAYS_LOGGED logged by the student, of which the first DAYS_CONFIRMED are confirmed.
@@ -623,16 +657,19 @@ def _place(plan: Plan, *, people, cohorts, orgs, unit, today: date) -> Placement
         services.record_midpoint(
             placement=placement, by=educator, on=starts_on + timedelta(days=plan.length // 2)
         )
-        services.record_final_report(
+        if plan.student == PANEL_SHOWCASE:
+            _resolved_concern(placement, educator=educator, tutor=tutor, today=today)
+        final_report.record_final_report(
             placement=placement,
             by=educator,
             text=FINAL_REPORT,
             recommendation=Placement.Recommendation.PASS,
+            judgements={
+                domain: (2 if n % 3 == 0 else 1, FINAL_EVIDENCE[n % len(FINAL_EVIDENCE)])
+                for n, domain in enumerate(midpoint.pcf_domains())
+            },
         )
         audit = services.complete(placement=placement, by=lead)
-        services.record_hei_decision(
-            placement=placement, by=tutor, decision=Placement.Recommendation.PASS
-        )
     if audit is not None and plan.audit:
         _run_audit(plan, audit, placement, people, today)
     return placement
@@ -693,6 +730,7 @@ def _showcase(placement: Placement, *, people, plan: Plan, today: date) -> bool:
         concerns.add_action(
             concern=concern, by=tutor, text=text, due_on=today + timedelta(days=days)
         )
+    concerns.mark_action_done(action=concern.actions.order_by("due_on").first(), by=educator)
     concerns.raise_concern(
         placement=placement,
         by=student,
@@ -701,6 +739,54 @@ def _showcase(placement: Placement, *, people, plan: Plan, today: date) -> bool:
         notify=False,
     )
     return True
+
+
+def _resolved_concern(placement: Placement, *, educator, tutor, today: date) -> None:
+    """A cause for concern during a placement, with an action done and the concern resolved."""
+    concern = concerns.raise_concern(
+        placement=placement, by=educator, text=PANEL_CONCERN, notify=False
+    )
+    action = concerns.add_action(
+        concern=concern,
+        by=tutor,
+        text="Write up each visit the same day; the educator checks weekly.",
+        due_on=today,
+    )
+    concerns.mark_action_done(action=action, by=educator)
+    concerns.resolve(concern=concern, by=tutor)
+
+
+def _ensure_panels(orgs, people, today: date) -> None:
+    """Each programme's practice assessment panel for the past year's placements, with the
+    panel's decision on its sample (agreeing) and then the HEI's decision, except at Southvale,
+    whose panel has yet to decide. Placements already before a panel are left alone."""
+    for slug, lead_local in PANEL_LEADS.items():
+        lead = people[lead_local]
+        tutor = people[TUTORS[slug]]
+        for programme in Programme.objects.filter(hei=orgs[slug]):
+            period = {"period_from": today - timedelta(days=400), "period_to": today}
+            if not panel.eligible_placements(programme=programme, **period).exists():
+                continue
+            the_panel = panel.convene_panel(
+                programme=programme,
+                by=lead,
+                held_on=today - timedelta(days=7),
+                members=[lead, tutor],
+                other_members="An independent practice educator from a partner employer.",
+                **period,
+            )
+            for case in the_panel.cases.select_related("placement"):
+                if case.sampled and slug != PANEL_WAITING:
+                    panel.record_panel_decision(
+                        case=case,
+                        by=lead,
+                        outcome=PanelCase.Outcome.AGREE,
+                        comments=PANEL_COMMENTS if case.reason == case.Reason.CONCERN else "",
+                    )
+                if not case.sampled or slug != PANEL_WAITING:
+                    services.record_hei_decision(
+                        placement=case.placement, by=tutor, decision=case.placement.recommendation
+                    )
 
 
 def _backdate_one_action(orgs, today: date) -> None:
@@ -798,5 +884,6 @@ def ensure_demo_placements() -> int:
     for plan in PLANS:
         placement = _place(plan, people=people, cohorts=cohorts, orgs=orgs, unit=unit, today=today)
         created += placement is not None
+    _ensure_panels(orgs, people, today)
     _backdate_one_action(orgs, today)
     return created

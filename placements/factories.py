@@ -130,3 +130,23 @@ def completed_placement_with_audit(world: dict, *, onsite: bool = True):
         recommendation="pass",
     )
     return services.open_audit(placement)
+
+
+def put_before_panel(placement, world: dict, *, decide: bool = True):
+    """Put a placement with a final report before a practice assessment panel of its programme
+    (set up by the HEI's placement lead, with the lead and the tutor as members) and, if it is in
+    the sample and `decide`, record the panel's agreement. Returns its `PanelCase`."""
+    from placements import panel
+
+    made = panel.convene_panel(
+        programme=placement.cohort.programme,
+        by=world["hei_lead"],
+        held_on=placement.ends_on,
+        period_from=placement.ends_on,
+        period_to=placement.ends_on,
+        members=[world["hei_lead"], world["tutor"]],
+    )
+    case = made.cases.get(placement=placement)
+    if decide and case.sampled:
+        panel.record_panel_decision(case=case, by=world["hei_lead"], outcome="agree")
+    return case

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -257,6 +258,14 @@ class Programme(models.Model):
     )
     requires_induction = models.BooleanField(
         "an induction date is required before starting", default=False
+    )
+    # The practice assessment panel reads every fail and refer, every placement with a cause
+    # for concern and this share of the other passes (`panel.draw_sample`).
+    panel_sample_percent = models.PositiveSmallIntegerField(
+        "share of passes the practice assessment panel samples (per cent)",
+        default=25,
+        validators=[MaxValueValidator(100)],
+        help_text="Every fail, refer and placement with a cause for concern is read too.",
     )
 
     class Meta:
@@ -548,6 +557,11 @@ class ActionItem(models.Model):
 
 
 # Records made during set-up and the placement's course, in their own module.
+from .assessment_models import (  # noqa: E402
+    AssessmentPanel,
+    FinalReportJudgements,
+    PanelCase,
+)
 from .lifecycle_models import (  # noqa: E402
     CheckKind,
     Concern,
@@ -560,12 +574,15 @@ from .lifecycle_models import (  # noqa: E402
 )
 
 __all__ = [
+    "AssessmentPanel",
     "CheckKind",
     "Concern",
     "ConcernAction",
     "ConcernParty",
+    "FinalReportJudgements",
     "LearningAgreement",
     "MidpointReview",
+    "PanelCase",
     "PlacementCheck",
     "SupervisionFrequency",
 ]

@@ -5,7 +5,10 @@ supervisor, HEI tutor) and by the placement leads of the provider organisation a
 that runs the student's programme. Nobody else. Audit parts are completed only by their party;
 a provider sees students' answers only in aggregate. Designations are seen by the employer's
 placement leads and admins and by the awarding body's people. Views answer 404 for anything these
-functions do not return. Every role-based path (leads, admins, awarding bodies) asks
+functions do not return. Practice assessment panels are set up by the HEI's placement lead and
+read by the panel's members while they are still the HEI's placement leads or tutors
+(`panels_visible_to`); a member records the panel's decision on a placement they do not tutor
+or assess (`may_record_panel_decision`). Every role-based path (leads, admins, awarding bodies) asks
 `organisations_where`, so it follows the person's *active* memberships and ends with the role.
 
 The people named on a placement count only while they still hold the role it was agreed on
@@ -216,3 +219,67 @@ def progress_programmes_visible_to(user, student):
             Q(pk__in=tutored) | Q(hei__in=placement_lead_organisations(user))
         )
     return programmes.select_related("hei").distinct().order_by("name", "pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# Practice assessment panels (`panel`)
+
+
+def panel_convener_organisations(user):
+    """HEIs whose practice assessment panels `user` sets up: where they are placement lead."""
+    return placement_lead_organisations(user).filter(kind=Organisation.Kind.HEI)
+
+
+def panel_member_organisations(user):
+    """HEIs whose panels `user` may sit on: where they are placement lead or a tutor today."""
+    return organisations_where(user, Role.PLACEMENT_LEAD, Role.HEI_TUTOR).filter(
+        kind=Organisation.Kind.HEI
+    )
+
+
+def panel_members_of(heis):
+    """The people who may sit on the panels of `heis` (an HEI or a queryset of them): their
+    placement leads and tutors today."""
+    from django.contrib.auth import get_user_model
+
+    if isinstance(heis, Organisation):
+        heis = [heis]
+    current = Membership.objects.active().filter(
+        organisation__in=heis, role__in=(Role.PLACEMENT_LEAD, Role.HEI_TUTOR)
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=current.values("user"))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def panels_visible_to(user):
+    """Panels `user` reads: every panel of an HEI where they are placement lead, and the panels
+    they sit on while they are still a lead or tutor there."""
+    from .assessment_models import AssessmentPanel
+
+    if not user.is_authenticated:
+        return AssessmentPanel.objects.none()
+    return AssessmentPanel.objects.filter(
+        Q(programme__hei__in=panel_convener_organisations(user))
+        | Q(members=user, programme__hei__in=panel_member_organisations(user))
+    ).distinct()
+
+
+def may_record_panel_decision(user, case) -> bool:
+    """A member of the panel, still a placement lead or tutor at its HEI, records the panel's
+    decision on a placement, unless they tutor or assess that placement (moderation is done
+    by someone independent of the placement)."""
+    placement = case.placement
+    if user.pk in (
+        placement.hei_tutor_id,
+        placement.practice_educator_id,
+        placement.co_assessor_id,
+        placement.onsite_supervisor_id,
+    ):
+        return False
+    return (
+        case.panel.members.filter(pk=user.pk).exists()
+        and panel_member_organisations(user).filter(pk=case.panel.programme.hei_id).exists()
+    )

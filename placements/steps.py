@@ -8,9 +8,11 @@ first three (withdrawn and cancelled too, see `completion`). Each stage has its 
 this one: `agreement` (proposing and agreeing, both sides), `checks` (pre-placement checks,
 which a start needs), `progress` (start), `learning` (the structured learning agreement and its
 signatures), `midpoint` (the midpoint review), `concerns` (causes for concern and their action
-plans), `days` (logging, confirming, extensions and reductions), `completion`
-(final report, completing, ending early, withdrawing, cancelling, the HEI's decision) and
-`audits` (the quality audit and its actions); `programme` checks a student's placements
+plans), `days` (logging, confirming, extensions and reductions), `final_report` (the
+practice educator's judgement and evidence per domain, and the recommendation), `completion`
+(completing, ending early, withdrawing, cancelling, the HEI's decision), `panel` (the practice
+assessment panel, which the HEI's decision waits for) and `audits` (the quality audit and its
+actions); `programme` checks a student's placements
 together against their programme. `services` re-exports the stages for existing callers.
 """
 
@@ -300,7 +302,7 @@ def _lock(placement: Placement) -> Placement:
 
 def next_step(placement: Placement) -> str:
     """What the placement waits for, in words (no queries beyond `placement.audit` and its
-    parts, which lists prefetch)."""
+    parts and `placement.panel_cases`, which lists prefetch)."""
     if placement.status == Status.PROPOSED:
         waiting = [SIDE_NAMES[side] for side in SIDE_LEADS if not has_agreed(placement, side)]
         return f"Waiting to be agreed by {' and '.join(waiting)}"
@@ -317,6 +319,10 @@ def next_step(placement: Placement) -> str:
             return "Practice educator's final report"
         return "Ready to complete"
     audit = getattr(placement, "audit", None)
+    if placement.status in (Status.COMPLETED, Status.ENDED_EARLY) and not placement.hei_decision:
+        waiting = panel_waits(placement)
+        if waiting:
+            return waiting
     if placement.status == Status.COMPLETED and not placement.hei_decision:
         return "HEI decision"
     if audit is not None and audit.status == Audit.Status.OPEN:
@@ -327,6 +333,19 @@ def next_step(placement: Placement) -> str:
     if placement.status == Status.ENDED_EARLY and not placement.hei_decision:
         return "HEI decision"
     return "Nothing more to do"
+
+
+def panel_waits(placement: Placement) -> str:
+    """What the HEI's decision waits for from the practice assessment panel (`panel`), if
+    anything. Reads `placement.panel_cases` (lists prefetch it)."""
+    if not placement.recommendation:
+        return ""
+    cases = list(placement.panel_cases.all())
+    if not cases:
+        return "Practice assessment panel"
+    if any(case.waiting for case in cases):
+        return "Practice assessment panel's decision"
+    return ""
 
 
 def _active(on: date | None = None):

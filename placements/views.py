@@ -20,7 +20,7 @@ from cms.messages import report_refusal
 from organisations.models import Membership, Organisation, Role, Team
 from portfolios.observations import observation_count
 
-from . import rules, services
+from . import final_report, panel, rules, services
 from .checks import missing_checks
 from .concerns import concerns_visible_to
 from .designations import GRANTED
@@ -103,7 +103,7 @@ def placement_list(request):
             "hei_tutor",
             "audit",
         )
-        .prefetch_related("audit__parts")
+        .prefetch_related("audit__parts", "panel_cases")
         .order_by("-starts_on", "pk")
     )
     by_status = {status: [] for status in STATUS_ORDER}
@@ -121,6 +121,7 @@ def placement_list(request):
         {
             "groups": groups,
             "can_propose": rules.placement_lead_organisations(request.user).exists(),
+            "sits_on_panels": rules.panel_member_organisations(request.user).exists(),
         },
     )
 
@@ -334,20 +335,6 @@ def placement_create(request):
 # A placement's page
 
 
-class FinalReportForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
-    text = forms.CharField(
-        label="Final report",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Write the final report"},
-    )
-    recommendation = forms.ChoiceField(
-        choices=Placement.Recommendation.choices,
-        widget=forms.RadioSelect,
-        label="Your recommendation",
-        error_messages={"required": "Choose pass, fail or refer"},
-    )
-
-
 class DecisionForm(ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=Placement.Recommendation.choices,
@@ -432,14 +419,6 @@ class CancelForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
 
 # step: (form class, prefix, function calling the service with the cleaned data, message)
 FORM_STEPS = {
-    "final_report": (
-        FinalReportForm,
-        "report",
-        lambda p, by, d: services.record_final_report(
-            placement=p, by=by, text=d["text"], recommendation=d["recommendation"]
-        ),
-        "Your final report and recommendation are recorded.",
-    ),
     "hei_decision": (
         DecisionForm,
         "decision",
@@ -533,6 +512,14 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         .count(),
         "is_student": placement.student_id == request.user.pk,
         "exits": Placement.EXITS,
+        "panel_case": panel.latest_case(placement),
+        # What the HEI's decision waits for from the panel (the form shows again with its errors).
+        "panel_waits": ""
+        if (bound is not None and bound.prefix == "decision")
+        or placement.hei_decision
+        or placement.status not in (Placement.Status.COMPLETED, Placement.Status.ENDED_EARLY)
+        else services.panel_waits(placement),
+        "may_write_report": final_report.may_write(request.user, placement, roles),
         "designations": services.designation_status(placement.provider)
         if placement.status == Placement.Status.PROPOSED
         else None,

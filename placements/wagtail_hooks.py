@@ -23,6 +23,7 @@ PROGRAMME_SETTINGS = [
     "requires_occupational_health",
     "requires_suitability",
     "requires_induction",
+    "panel_sample_percent",
 ]
 
 for _model in (Programme, Cohort, StudentUnit, Partnership, Criterion, AuditTemplate):

@@ -387,6 +387,48 @@ def placement_decision(client):
     return Page(response.content.decode())
 
 
+def placement_final_report(client):
+    placement, world = _in_progress()
+    _login(client, world["pe"])
+    typed = f"Worked with NHS {NHS}"
+    response = client.post(f"/placements/{placement.uuid}/final-report/", {"text": typed})
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed])
+
+
+def placement_panel(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["hei_lead"])
+    typed = f"An expert by experience, NHS {NHS}"
+    response = client.post(
+        "/placements/panels/new/",
+        {"programme": world["programme"].pk, "period_from_day": "31", "other_members": typed},
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed, "31"])
+
+
+def placement_panel_decision(client):
+    from placements import services
+    from placements.factories import placement_world, put_before_panel
+    from placements.tests.test_placements import ready_to_complete
+
+    world = placement_world()
+    placement = ready_to_complete(world)
+    services.complete(placement=placement, by=world["tutor"])
+    case = put_before_panel(placement, world, decide=False)
+    _login(client, world["hei_lead"])
+    typed = f"Evidence thin, NHS {NHS}"
+    response = client.post(
+        f"/placements/panels/{case.panel.uuid}/placements/{placement.uuid}/",
+        {"panel-outcome": "different", "panel-comments": typed},
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed])
+
+
 def placement_create(client):
     from placements.factories import placement_world
 
@@ -874,9 +916,9 @@ CASES = {
     "placements.views.EndEarlyForm": placement_step(
         "end_early", "provider_lead", {"end-reason": f"Illness, NHS {NHS}"}, [f"Illness, NHS {NHS}"]
     ),
-    "placements.views.FinalReportForm": placement_step(
-        "final_report", "pe", {"report-text": f"Worked with NHS {NHS}"}, [f"Worked with NHS {NHS}"]
-    ),
+    "placements.final_report_views.FinalReportForm": placement_final_report,
+    "placements.panel_views.PanelForm": placement_panel,
+    "placements.panel_views.PanelDecisionForm": placement_panel_decision,
     "placements.views.DecisionForm": placement_decision,
     "placements.views.WithdrawForm": placement_step(
         "withdraw", "tutor", {"withdraw-reason": f"Left, NHS {NHS}"}, [f"Left, NHS {NHS}"]

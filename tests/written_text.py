@@ -6,11 +6,16 @@ from collections.abc import Iterator
 from appraisals.models import Amendment, Answer, Dissent, DomainAssessment, Objective
 from placements.models import (
     ActionItem,
+    AssessmentPanel,
     Audit,
     AuditPart,
+    Concern,
+    ConcernAction,
     CriterionEvidence,
     DaysLog,
     Designation,
+    FinalReportJudgements,
+    PanelCase,
     PartnershipSide,
     Placement,
 )
@@ -31,6 +36,10 @@ TEXT_FIELDS = {
     ActionItem: ("text",),
     CriterionEvidence: ("text",),
     Designation: ("decision_notes", "conditions"),
+    Concern: ("text",),
+    ConcernAction: ("text",),
+    AssessmentPanel: ("other_members",),
+    PanelCase: ("comments",),
 }
 
 
@@ -49,3 +58,7 @@ def written_text() -> Iterator[tuple[str, str]]:
         for area, rated in (side.ratings or {}).items():
             if isinstance(rated, dict) and rated.get("comment"):
                 yield f"PartnershipSide {side.pk} {area}", rated["comment"]
+    for record in FinalReportJudgements.objects.all():
+        for domain, judged in (record.judgements or {}).items():
+            if isinstance(judged, dict) and judged.get("evidence"):
+                yield f"FinalReportJudgements {record.pk} {domain}", judged["evidence"]

@@ -96,3 +96,27 @@ def test_sol_has_checks_a_signed_learning_agreement_and_a_midpoint_concern_with_
     client.force_login(sol.hei_tutor)
     for page in ("checks", "learning-agreement", "midpoint", "concerns"):
         assert client.get(f"/placements/{sol.uuid}/{page}/").status_code == 200
+
+
+def test_a_final_report_by_domain_a_panel_decision_then_the_heis(client, db):
+    from placements.assessment_models import PanelCase
+    from placements.tests.test_learning_agreement import pcf_with_placement_levels
+
+    pcf_with_placement_levels()
+    ensure_demo_people()
+    ensure_demo_placements()
+    dev = Placement.objects.get(student=person("dev.student"))
+    assert len(dev.final_judgements.judgements) == 3
+    case = dev.panel_cases.get()
+    assert case.reason == PanelCase.Reason.CONCERN and case.outcome == PanelCase.Outcome.AGREE
+    assert dev.hei_decision == "pass"
+    assert dev.concerns.get().actions.filter(done_at__isnull=False).exists()
+    # Southvale's panel has still to decide on Kai's report, so the HEI's decision waits.
+    kai = Placement.objects.get(student=person("kai.student"))
+    assert kai.panel_cases.get().waiting and kai.hei_decision == ""
+    # Every other completed placement has been before a panel and has its HEI decision.
+    for placement in Placement.objects.filter(status=Placement.Status.COMPLETED).exclude(pk=kai.pk):
+        assert placement.panel_cases.exists() and placement.hei_decision, placement
+    client.force_login(person("una.placements"))
+    page = client.get(kai.panel_cases.get().panel.get_absolute_url())
+    assert page.status_code == 200 and "Waiting" in page.content.decode()

@@ -199,11 +199,7 @@ def test_a_designation_decision_with_an_nhs_number_is_refused(client, designatio
         ("log_days", "student", {"days-days": "1", "days-note": f"NHS {NHS}"}),
         ("extend", "hei_lead", {"extend-days": "2", "extend-reason": f"NHS {NHS}"}),
         ("end_early", "provider_lead", {"end-reason": f"Illness, NHS {NHS}"}),
-        (
-            "final_report",
-            "pe",
-            {"report-text": f"Worked with NHS {NHS}", "report-recommendation": "pass"},
-        ),
+        ("final_report", "pe", {"text": f"Worked with NHS {NHS}", "recommendation": "pass"}),
     ],
 )
 def test_a_placement_step_with_an_nhs_number_is_refused(client, world, step, who, data):
@@ -213,7 +209,10 @@ def test_a_placement_step_with_an_nhs_number_is_refused(client, world, step, who
         on = placement.starts_on + datetime.timedelta(days=1)
         data = {**data, "days-on_day": on.day, "days-on_month": on.month, "days-on_year": on.year}
     client.force_login(world[who])
-    response = client.post(placement.get_absolute_url(), {"step": step, **data})
+    if step == "final_report":  # its own page
+        response = client.post(f"/placements/{placement.uuid}/final-report/", data)
+    else:
+        response = client.post(placement.get_absolute_url(), {"step": step, **data})
     assert response.status_code == 400, response.content.decode()[:2000]
     assert "Remove the NHS number" in response.content.decode()
     assert Placement.objects.values().get(pk=placement.pk) == before

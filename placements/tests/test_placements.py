@@ -13,7 +13,7 @@ from accounts.models import AccessEvent
 from organisations.factories import MembershipFactory, OrganisationFactory, TeamFactory
 from organisations.models import Organisation, PepsStage, Role
 from placements import services
-from placements.factories import PlacementFactory
+from placements.factories import PlacementFactory, put_before_panel
 from placements.models import (
     Audit,
     AuditParty,
@@ -284,6 +284,11 @@ def test_the_lifecycle_runs_in_order_and_completing_opens_the_audit(world):
     assert sorted(audit.parts.values_list("party", flat=True)) == sorted(AuditParty.values)
     with pytest.raises(ValidationError):
         services.end_early(placement=placement, by=world["tutor"], reason="Too late")
+    # The practice assessment panel considers the recommendation before the HEI decides.
+    with pytest.raises(ValidationError) as error:
+        services.record_hei_decision(placement=placement, by=world["tutor"], decision="pass")
+    assert "decision" in refused(error)
+    put_before_panel(placement, world)
     services.record_hei_decision(placement=placement, by=world["tutor"], decision="pass")
     with pytest.raises(ValidationError):
         services.record_hei_decision(placement=placement, by=world["hei_lead"], decision="fail")
@@ -411,6 +416,8 @@ def test_and_allowed_to_the_people_who_do(world, step, who):
         confirm_all_days(placement, world)
     if step == "confirm_days":
         services.log_days(placement=placement, by=world["student"], on=START, days=1)
+    if step == "hei_decision":
+        put_before_panel(placement, world)
     take(step, placement, world[who])  # raises if refused
 
 
