@@ -216,3 +216,47 @@ def progress_programmes_visible_to(user, student):
             Q(pk__in=tutored) | Q(hei__in=placement_lead_organisations(user))
         )
     return programmes.select_related("hei").distinct().order_by("name", "pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# Offers of placements, and skills days
+
+
+def offer_providers_of(user):
+    """Employers whose placement offers `user` publishes: where they are placement lead."""
+    return placement_lead_organisations(user).filter(kind__in=Organisation.EMPLOYER_KINDS)
+
+
+def offer_heis_of(user):
+    """HEIs whose cohorts' demand `user` sets against offers: where they are placement lead."""
+    return placement_lead_organisations(user).filter(kind=Organisation.Kind.HEI)
+
+
+def offers_visible_to(user):
+    """Offers `user` may read: their own employers' (as placement lead), and those of the
+    employers in a teaching partnership with an HEI where they are placement lead. Nobody
+    else's: an offer is between partners."""
+    from .models import PlacementOffer
+
+    if not user.is_authenticated:
+        return PlacementOffer.objects.none()
+    heis = offer_heis_of(user)
+    return PlacementOffer.objects.filter(
+        Q(team__organisation__in=offer_providers_of(user))
+        | Q(team__organisation__partnerships__hei__in=heis)
+    ).distinct()
+
+
+def offers_open_to(hei):
+    """Offers an HEI's students may take: those of the employers in partnership with it."""
+    from .models import PlacementOffer
+
+    return PlacementOffer.objects.filter(team__organisation__partnerships__hei=hei).distinct()
+
+
+def skills_day_heis_of(user):
+    """HEIs whose programmes' skills days `user` logs and reads: where they are an HEI tutor or
+    placement lead. Skills days are the university's teaching, so the provider has no part."""
+    return organisations_where(user, Role.HEI_TUTOR, Role.PLACEMENT_LEAD).filter(
+        kind=Organisation.Kind.HEI
+    )
