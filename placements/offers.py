@@ -208,7 +208,7 @@ def offer_problems(
     taken = places_taken(offer, exclude=exclude)
     if taken >= offer.capacity:
         problems.append(
-            f"This offer is full: all {_places(offer.capacity)} are taken for {offer.term}"
+            f"This offer is full: {taken} of {_places(offer.capacity)} taken for {offer.term}"
         )
     return problems
 
