@@ -296,7 +296,10 @@ def demand_against_offers(*, cohort: Cohort, term: str) -> Demand:
         if setting in STATUTORY_SETTINGS:
             statutory_held.add(student)
 
-    rows = {kind: KindRow(kind, label) for kind, label in OFFER_KINDS}
+    rows = {
+        kind: KindRow(kind, f"{label} ({programme.days_for(kind)} days)")
+        for kind, label in OFFER_KINDS
+    }
     for student in student_ids:
         for kind, row in rows.items():
             if kind not in kinds_held[student]:

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from accounts.audit import log_access
@@ -145,6 +145,31 @@ def remove_skills_day(*, by, record: SkillsDay) -> None:
         change=f"skills day removed: {record.on.isoformat()}, {record.days:f} day",
     )
     record.delete()
+
+
+@transaction.atomic
+def remove_session(*, by, cohort, on: date, topic: str) -> int:
+    """Take back a session logged in error: its skills days for the cohort's students on that
+    date with that topic. Returns how many were removed."""
+    records = SkillsDay.objects.filter(
+        programme=cohort.programme, student__in=cohort.students.all(), on=on, topic=topic
+    ).select_related("programme__hei", "student")
+    removed = 0
+    for record in records:
+        remove_skills_day(by=by, record=record)
+        removed += 1
+    return removed
+
+
+def sessions_of(cohort):
+    """The sessions logged for the cohort's students: date, topic, days and how many students
+    (one query)."""
+    return (
+        SkillsDay.objects.filter(programme=cohort.programme, student__in=cohort.students.all())
+        .values("on", "topic", "days")
+        .annotate(students=Count("student", distinct=True))
+        .order_by("-on", "topic", "days")
+    )
 
 
 def skills_days_of(*, student, programme: Programme):

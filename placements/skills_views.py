@@ -2,6 +2,8 @@
 programmes, sees each student's skills days against the programme's limit, and logs a day (or
 half day) for the students who took part. Anyone else gets 404."""
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -79,6 +81,27 @@ def _students(cohort: Cohort):
     ).order_by("last_name", "first_name", "email")
 
 
+def _remove(request, cohort, here):
+    """Remove a session logged in error (named by its date and topic)."""
+    try:
+        on = date.fromisoformat(request.POST.get("on", ""))
+    except ValueError:
+        messages.error(request, "Choose a session to remove.")
+        return redirect(here)
+    try:
+        removed = skills.remove_session(
+            by=request.user, cohort=cohort, on=on, topic=request.POST.get("topic", "")
+        )
+    except PermissionDenied as error:
+        report_refusal(request, error, denied="You cannot remove skills days here.")
+    else:
+        if removed:
+            messages.success(request, f"Removed the session for {removed} student(s).")
+        else:
+            messages.error(request, "That session has no skills days to remove.")
+    return redirect(here)
+
+
 @login_required
 def skills_days(request):
     if not rules.skills_day_heis_of(request.user).exists():
@@ -88,6 +111,8 @@ def skills_days(request):
     form = None
     if cohort is not None:
         here = f"{reverse('placements:skills-days')}?cohort={cohort.pk}"
+        if request.method == "POST" and request.POST.get("what") == "remove":
+            return _remove(request, cohort, here)
         if request.method == "POST":
             form = SkillsDayForm(request.POST, cohort=cohort)
             if form.is_valid():
@@ -133,6 +158,7 @@ def skills_days(request):
             "chooser": chooser,
             "cohort": cohort,
             "students": students,
+            "sessions": list(skills.sessions_of(cohort)) if cohort is not None else [],
             "form": form,
             "error_form": form if failed else (chooser if chooser.errors else None),
         },

@@ -235,3 +235,23 @@ def test_the_quality_profile_counts_withdrawn_and_cancelled_apart(world):
     year = quality.provider_profile(world["provider"]).overall.years[0]
     assert (year.placements, year.completed, year.ended_early) == (5, 1, 1)
     assert (year.withdrawn, year.cancelled) == (2, 1)
+
+
+def test_a_session_logged_in_error_is_removed_from_the_skills_days_page(client, world):
+    other = _member(world["hei"], Role.STUDENT)
+    world["cohort"].students.add(other)
+    on = TODAY - 3 * DAY
+    log(world, students=[world["student"], other], on=on, topic="Court skills")
+    log(world, on=TODAY - 4 * DAY, topic="Writing records")
+    url = f"/placements/skills-days/?cohort={world['cohort'].pk}"
+    client.force_login(world["provider_lead"])
+    assert client.post(url, {"what": "remove", "on": on.isoformat()}).status_code == 404
+    client.force_login(world["hei_lead"])
+    page = client.get(url).content.decode()
+    assert "Court skills" in page and "Writing records" in page
+    response = client.post(url, {"what": "remove", "on": on.isoformat(), "topic": "Court skills"})
+    assert response.status_code == 302
+    assert list(SkillsDay.objects.values_list("topic", flat=True)) == ["Writing records"]
+    assert AccessEvent.objects.filter(
+        owner=other, actor=world["hei_lead"], change__startswith="skills day removed"
+    ).exists()
