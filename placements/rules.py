@@ -21,6 +21,12 @@ The people named on a placement count only while they still hold the role it was
   (the organisation of the placement's team);
 - HEI tutor: a current HEI tutor role at the HEI whose programme the cohort belongs to.
 
+Placement offers are read by the placement leads of the employer that publishes them and of the
+HEIs in a teaching partnership with it; only the employer's placement leads publish or change
+them. Skills days are logged and read by the HEI tutors and placement leads of the programme's
+university (the provider has no part in them); the student reads their own on their progress
+page.
+
 The student always sees their own placement. Once the role has ended the person no longer
 opens the placement or its audit, takes no step and needs no MFA for it; what they did stays as
 it was and attributed to them (days logged, audit parts submitted, reports, the change log).
