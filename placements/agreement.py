@@ -17,6 +17,7 @@ from accounts.models import User
 from organisations.models import Organisation, PepsStage, Role
 
 from . import rules
+from .capacity_models import PlacementOffer
 from .models import (
     Cohort,
     DesignationKind,
@@ -25,6 +26,7 @@ from .models import (
     SettingType,
     StudentUnit,
 )
+from .offers import offer_problems
 from .steps import (
     HEI_SIDE,
     PROVIDER_SIDE,
@@ -71,8 +73,11 @@ def propose_placement(
     onsite_supervisor=None,
     co_assessor=None,
     unit: StudentUnit | None = None,
+    offer: PlacementOffer | None = None,
 ) -> Placement:
     """Propose a placement. Only a placement lead of the cohort's HEI or of the provider does.
+    With an `offer`, the placement takes one of its places (`offers.offer_problems` says when
+    it cannot, on the field "offer").
 
     Every problem found is reported at once, each on the field it concerns."""
     provider: Organisation = provider_team.organisation
@@ -98,6 +103,11 @@ def propose_placement(
         dates_ok = False
     if kind not in PlacementKind.values:
         fail("kind", "Choose the kind of placement")
+    elif kind == PlacementKind.SKILLS:
+        fail(
+            "kind",
+            "Skills days are not a placement: the university logs them on the student's programme",
+        )
     if setting_type not in SettingType.values:
         fail("setting_type", "Choose the kind of setting")
     if not provider.is_employer:
@@ -183,6 +193,18 @@ def propose_placement(
                     f"a time and already has {busiest} placed during these dates",
                 )
 
+    if offer is not None:
+        for problem in offer_problems(
+            offer,
+            provider_team=provider_team,
+            cohort=cohort,
+            kind=kind,
+            setting_type=setting_type,
+            starts_on=starts_on if dates_ok else None,
+            ends_on=ends_on if dates_ok else None,
+        ):
+            fail("offer", problem)
+
     if errors:
         raise ValidationError(errors)
     # Proposing counts as the proposer's own side agreeing (the HEI's, if they lead both).
@@ -205,6 +227,7 @@ def propose_placement(
         days_required=cohort.programme.days_for(kind),
         starts_on=starts_on,
         ends_on=ends_on,
+        offer=offer,
     )
 
 

@@ -29,7 +29,9 @@ What it sets up, with the organisations and people of `accounts.demo`:
   Board;
 * the Northshire Teaching Partnership (University of Northshire with Northshire and
   Brightpath) and this year's review, which Brightpath has submitted and the university and
-  Northshire have not.
+  Northshire have not;
+* next term's placement offers from Northshire and Brightpath against the 2024 intake's demand,
+  two places taken by proposed placements, and the 2024 intake's skills days (`offers_demo`).
 
 Everything goes through `services`, `designations` and `partnerships`, so the placement rules
 hold for the demo too: no student has overlapping placements, the Student unit never holds more
@@ -60,6 +62,7 @@ from . import (
     final_report,
     learning,
     midpoint,
+    offers_demo,
     panel,
     partnerships,
     services,
@@ -886,4 +889,6 @@ def ensure_demo_placements() -> int:
         created += placement is not None
     _ensure_panels(orgs, people, today)
     _backdate_one_action(orgs, today)
+    offers_demo.ensure_demo_offers(orgs=orgs, people=people, cohorts=cohorts, today=today)
+    offers_demo.ensure_demo_skills_days(people=people, cohorts=cohorts, today=today)
     return created

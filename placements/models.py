@@ -228,7 +228,13 @@ class Programme(models.Model):
     final_placement_days = models.PositiveSmallIntegerField(
         "days in a final placement", default=100
     )
-    skills_days = models.PositiveSmallIntegerField("skills days", default=30)
+    skills_days = models.PositiveSmallIntegerField(
+        "skills days that count towards the total",
+        default=30,
+        help_text="The most skills days (run by the university) that count towards the days of "
+        "practice learning; the rest must be days in practice settings. Social Work England's "
+        "expectation is 30 of the 200.",
+    )
     practice_days_total = models.PositiveSmallIntegerField(
         "days of practice learning in all",
         default=200,
@@ -396,6 +402,15 @@ class Placement(models.Model):
     final_report = models.TextField(blank=True)
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
     hei_decision = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    # The provider's offer whose place this placement takes (`offers`); blank for placements
+    # arranged without one.
+    offer = models.ForeignKey(
+        "placements.PlacementOffer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placements",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # The ways a placement stops before it is completed; each keeps its reason in ended_reason.
@@ -556,12 +571,14 @@ class ActionItem(models.Model):
         return self.text[:80]
 
 
-# Records made during set-up and the placement's course, in their own module.
+# Records made during set-up and the placement's course, the final assessment, the offers of
+# places and the HEI's skills days, in their own modules.
 from .assessment_models import (  # noqa: E402
     AssessmentPanel,
     FinalReportJudgements,
     PanelCase,
 )
+from .capacity_models import PlacementOffer, SkillsDay  # noqa: E402
 from .lifecycle_models import (  # noqa: E402
     CheckKind,
     Concern,
@@ -584,5 +601,7 @@ __all__ = [
     "MidpointReview",
     "PanelCase",
     "PlacementCheck",
+    "PlacementOffer",
+    "SkillsDay",
     "SupervisionFrequency",
 ]

@@ -1,9 +1,11 @@
 """Programme-level checks for one student: whether their placements together meet what their
 programme asks for. Each rule is read from the programme's settings:
 
-* days: the confirmed days across all their placements on the programme (skills days included;
-  days confirmed on a placement that later ended early or was withdrawn still happened, and
-  count) against the programme's total (200 by default);
+* days: the confirmed days across all their placements on the programme (days confirmed on a
+  placement that later ended early or was withdrawn still happened, and count), plus their
+  skills days up to the programme's limit, against the programme's total (200 by default, of
+  which at most 30 may be skills days). Skills days are the university's, logged on the
+  programme (`skills`); days of an older "skills days" placement count as skills days too;
 * contrasting settings: at least two different kinds of setting among their completed
   placements (skills days are not a setting);
 * statutory tasks: where the programme requires it, a completed placement in a statutory
@@ -21,6 +23,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from .models import STATUTORY_SETTINGS, Placement, PlacementKind, Programme, SettingType
+from .skills import skills_days_of
 
 Status = Placement.Status
 
@@ -41,6 +44,10 @@ class ProgrammeStatus:
     student: object
     placements: list = field(default_factory=list)
     days_confirmed: Decimal = Decimal("0")
+    placement_days: Decimal = Decimal("0")
+    skills_days_logged: Decimal = Decimal("0")
+    skills_days_counted: Decimal = Decimal("0")
+    skills_days: list = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -53,7 +60,7 @@ def _plural(count, word: str) -> str:
 
 
 def programme_status(*, student, programme: Programme) -> ProgrammeStatus:
-    """The student's standing against the programme's placement rules (two queries)."""
+    """The student's standing against the programme's placement rules (three queries)."""
     placements = list(
         Placement.objects.filter(student=student, cohort__programme=programme)
         .exclude(status=Status.CANCELLED)
@@ -61,7 +68,21 @@ def programme_status(*, student, programme: Programme) -> ProgrammeStatus:
         .annotate(confirmed=Sum("days_log__days", filter=Q(days_log__confirmed_at__isnull=False)))
         .order_by("starts_on", "pk")
     )
-    total = sum((p.confirmed or Decimal("0") for p in placements), start=Decimal("0"))
+    skills_days = list(skills_days_of(student=student, programme=programme))
+    zero = Decimal("0")
+    in_practice = sum(
+        (p.confirmed or zero for p in placements if p.kind != PlacementKind.SKILLS), start=zero
+    )
+    skills_logged = sum((d.days for d in skills_days), start=zero) + sum(
+        (p.confirmed or zero for p in placements if p.kind == PlacementKind.SKILLS), start=zero
+    )
+    skills_counted = min(skills_logged, Decimal(programme.skills_days))
+    total = in_practice + skills_counted
+    skills_note = f"{_days(skills_counted)} of skills"
+    if skills_logged > skills_counted:
+        skills_note += f" ({_days(skills_logged)} logged; up to {programme.skills_days} count)"
+    else:
+        skills_note += f" (up to {programme.skills_days} count)"
     completed = [
         p for p in placements if p.status == Status.COMPLETED and p.kind != PlacementKind.SKILLS
     ]
@@ -70,7 +91,8 @@ def programme_status(*, student, programme: Programme) -> ProgrammeStatus:
         Check(
             "Days of practice learning",
             total >= programme.practice_days_total,
-            f"{_days(total)} of {programme.practice_days_total} confirmed",
+            f"{_days(total)} of {programme.practice_days_total} confirmed: "
+            f"{_days(in_practice)} in placements and {skills_note}",
         ),
         Check(
             "Contrasting settings",
@@ -102,6 +124,10 @@ def programme_status(*, student, programme: Programme) -> ProgrammeStatus:
         student=student,
         placements=placements,
         days_confirmed=total,
+        placement_days=in_practice,
+        skills_days_logged=skills_logged,
+        skills_days_counted=skills_counted,
+        skills_days=skills_days,
         checks=checks,
     )
 

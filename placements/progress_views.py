@@ -25,7 +25,11 @@ def progress_list(request):
     return render(
         request,
         "placements/progress_list.html",
-        {"students": others, "is_student": students.filter(pk=request.user.pk).exists()},
+        {
+            "students": others,
+            "is_student": students.filter(pk=request.user.pk).exists(),
+            "can_log_skills": rules.skills_day_heis_of(request.user).exists(),
+        },
     )
 
 

@@ -320,6 +320,8 @@ class YearFigures:
     placements: int
     completed: int
     ended_early: int
+    withdrawn: int
+    cancelled: int
     sections: list[SectionResult]
 
     @property
@@ -394,7 +396,8 @@ class ProviderProfile:
 def provider_profile(organisation, *, today: date | None = None) -> ProviderProfile:
     """For the provider and each of its teams (in name order), for each of the last three
     academic years (by the placement's start date): how many placements started, how many were
-    completed and how many ended early; the audit results per section; and the open actions
+    completed, and how many ended early, were withdrawn (the HEI took the student off it) or
+    were cancelled (called off before it started), each counted apart; the audit results per section; and the open actions
     from audits (with how many are overdue).
 
     Audit results count submitted parts only. Student sections are aggregated over students:
@@ -420,6 +423,12 @@ def provider_profile(organisation, *, today: date | None = None) -> ProviderProf
         )
         aggregates[f"ended_{year.start}"] = Count(
             "pk", filter=in_year & Q(status=Placement.Status.ENDED_EARLY)
+        )
+        aggregates[f"withdrawn_{year.start}"] = Count(
+            "pk", filter=in_year & Q(status=Placement.Status.WITHDRAWN)
+        )
+        aggregates[f"cancelled_{year.start}"] = Count(
+            "pk", filter=in_year & Q(status=Placement.Status.CANCELLED)
         )
     counts = {
         row["provider_team_id"]: row
@@ -496,6 +505,8 @@ def provider_profile(organisation, *, today: date | None = None) -> ProviderProf
                     placements=sum(r[f"n_{year.start}"] for r in count_rows),
                     completed=sum(r[f"completed_{year.start}"] for r in count_rows),
                     ended_early=sum(r[f"ended_{year.start}"] for r in count_rows),
+                    withdrawn=sum(r[f"withdrawn_{year.start}"] for r in count_rows),
+                    cancelled=sum(r[f"cancelled_{year.start}"] for r in count_rows),
                     sections=[
                         _result(
                             section,

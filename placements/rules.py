@@ -24,6 +24,12 @@ The people named on a placement count only while they still hold the role it was
   (the organisation of the placement's team);
 - HEI tutor: a current HEI tutor role at the HEI whose programme the cohort belongs to.
 
+Placement offers are read by the placement leads of the employer that publishes them and of the
+HEIs in a teaching partnership with it; only the employer's placement leads publish or change
+them. Skills days are logged and read by the HEI tutors and placement leads of the programme's
+university (the provider has no part in them); the student reads their own on their progress
+page.
+
 The student always sees their own placement. Once the role has ended the person no longer
 opens the placement or its audit, takes no step and needs no MFA for it; what they did stays as
 it was and attributed to them (days logged, audit parts submitted, reports, the change log).
@@ -282,4 +288,47 @@ def may_record_panel_decision(user, case) -> bool:
     return (
         case.panel.members.filter(pk=user.pk).exists()
         and panel_member_organisations(user).filter(pk=case.panel.programme.hei_id).exists()
+    )
+
+
+# Offers of placements, and skills days
+
+
+def offer_providers_of(user):
+    """Employers whose placement offers `user` publishes: where they are placement lead."""
+    return placement_lead_organisations(user).filter(kind__in=Organisation.EMPLOYER_KINDS)
+
+
+def offer_heis_of(user):
+    """HEIs whose cohorts' demand `user` sets against offers: where they are placement lead."""
+    return placement_lead_organisations(user).filter(kind=Organisation.Kind.HEI)
+
+
+def offers_visible_to(user):
+    """Offers `user` may read: their own employers' (as placement lead), and those of the
+    employers in a teaching partnership with an HEI where they are placement lead. Nobody
+    else's: an offer is between partners."""
+    from .models import PlacementOffer
+
+    if not user.is_authenticated:
+        return PlacementOffer.objects.none()
+    heis = offer_heis_of(user)
+    return PlacementOffer.objects.filter(
+        Q(team__organisation__in=offer_providers_of(user))
+        | Q(team__organisation__partnerships__hei__in=heis)
+    ).distinct()
+
+
+def offers_open_to(hei):
+    """Offers an HEI's students may take: those of the employers in partnership with it."""
+    from .models import PlacementOffer
+
+    return PlacementOffer.objects.filter(team__organisation__partnerships__hei=hei).distinct()
+
+
+def skills_day_heis_of(user):
+    """HEIs whose programmes' skills days `user` logs and reads: where they are an HEI tutor or
+    placement lead. Skills days are the university's teaching, so the provider has no part."""
+    return organisations_where(user, Role.HEI_TUTOR, Role.PLACEMENT_LEAD).filter(
+        kind=Organisation.Kind.HEI
     )

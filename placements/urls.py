@@ -7,11 +7,13 @@ from . import (
     final_report_views,
     learning_views,
     midpoint_views,
+    offer_views,
     panel_views,
     partnership_views,
     progress_views,
     provider_views,
     register_views,
+    skills_views,
     views,
 )
 
@@ -22,6 +24,9 @@ urlpatterns = [
     path("new/", views.placement_create, name="create"),
     path("progress/", progress_views.progress_list, name="progress-list"),
     path("progress/<uuid:student>/", progress_views.progress, name="progress"),
+    path("offers/", offer_views.offer_list, name="offers"),
+    path("offers/demand/", offer_views.offer_demand, name="offer-demand"),
+    path("skills-days/", skills_views.skills_days, name="skills-days"),
     path("designations/", designation_views.designation_list, name="designations"),
     path("designations/new/", designation_views.designation_create, name="designation-create"),
     path(

@@ -21,6 +21,7 @@ from organisations.models import Membership, Organisation, Role, Team
 from portfolios.observations import observation_count
 
 from . import final_report, panel, rules, services
+from .capacity_models import OFFER_KINDS, PlacementOffer
 from .checks import missing_checks
 from .concerns import concerns_visible_to
 from .designations import GRANTED
@@ -33,10 +34,11 @@ from .models import (
     Designation,
     DesignationKind,
     Placement,
-    PlacementKind,
     SettingType,
     StudentUnit,
 )
+from .offer_views import OfferChoiceField
+from .offers import offers_with_places_for
 
 # The order groups appear in on the list page.
 STATUS_ORDER = [
@@ -200,7 +202,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": "Choose a student"},
     )
     kind = forms.ChoiceField(
-        choices=PlacementKind.choices,
+        choices=OFFER_KINDS,
         widget=forms.RadioSelect,
         label="Kind of placement",
         help_text="Its length is the one the cohort's programme sets.",
@@ -221,6 +223,14 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         help_text="Each team's employer is shown with its Approved Practice Setting and teaching "
         "organisation status today.",
         error_messages={"required": "Choose the team the student joins"},
+    )
+    offer = OfferChoiceField(
+        queryset=PlacementOffer.objects.none(),
+        required=False,
+        empty_label="Not from an offer",
+        label="Place on an offer (optional)",
+        help_text="The placement takes one of the offer's places: same team, kind, setting and "
+        "term.",
     )
     unit = forms.ModelChoiceField(
         queryset=StudentUnit.objects.none(),
@@ -275,6 +285,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
             organisation__in=employers
         ).select_related("organisation")
         self.fields["provider_team"].designations = designations_held(employers)
+        self.fields["offer"].queryset = offers_with_places_for(user)
         self.fields["unit"].queryset = StudentUnit.objects.filter(
             team__organisation__in=employers
         ).select_related("team__organisation")
@@ -303,6 +314,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
             "cohort": data["cohort"],
             "provider_team": data["provider_team"],
             "unit": data.get("unit"),
+            "offer": data.get("offer"),
             "kind": data["kind"],
             "setting_type": data["setting_type"],
             "starts_on": data["starts_on"],

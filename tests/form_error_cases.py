@@ -876,6 +876,87 @@ def credential_verify(client):
     return Page(response.content.decode(), [])
 
 
+def placement_offer(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["provider_lead"])
+    response = client.post(
+        "/placements/offers/",
+        {
+            "team": world["team"].pk,
+            "term": "Autumn 2027",
+            "starts_on_day": "1",
+            "starts_on_month": "9",
+            "starts_on_year": "2027",
+            "ends_on_day": "31",
+            "ends_on_month": "2",
+            "kind": "first",
+            "setting_type": "la-children",
+            "capacity": "0",
+        },
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), ["Autumn 2027", "31"])
+
+
+def placement_offer_capacity(client):
+    from placements import offers
+    from placements.factories import placement_world
+
+    world = placement_world()
+    offer = offers.publish_offer(
+        by=world["provider_lead"],
+        team=world["team"],
+        term="Autumn",
+        starts_on=TODAY,
+        ends_on=TODAY + datetime.timedelta(days=200),
+        kind="first",
+        setting_type="la-children",
+        capacity=2,
+    )
+    _login(client, world["provider_lead"])
+    response = client.post(
+        "/placements/offers/", {"what": "capacity", "offer": offer.uuid, "capacity": "lots"}
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), ["lots"])
+
+
+def placement_offer_demand(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["hei_lead"])
+    response = client.get("/placements/offers/demand/", {"cohort": "999999", "term": "Never"})
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [])
+
+
+def skills_day_cohort(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["tutor"])
+    response = client.get("/placements/skills-days/", {"cohort": "999999"})
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [])
+
+
+def skills_day(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["tutor"])
+    typed = f"Court skills, NHS {NHS}"
+    response = client.post(
+        f"/placements/skills-days/?cohort={world['cohort'].pk}",
+        {"on_day": "31", "on_month": "2", "topic": typed, "days": "1"},
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed, "31"])
+
+
 CASES = {
     "credentials.forms.VerifyForm": credential_verify,
     "portfolios.forms.EntryForm": portfolio_entry,
@@ -933,6 +1014,11 @@ CASES = {
     "placements.designation_views.EvidenceForm": designation_evidence,
     "placements.designation_views.DecisionForm": designation_decision,
     "placements.designation_views.ApplicationForm": designation_create,
+    "placements.offer_views.OfferForm": placement_offer,
+    "placements.offer_views.CapacityForm": placement_offer_capacity,
+    "placements.offer_views.DemandForm": placement_offer_demand,
+    "placements.skills_views.CohortForm": skills_day_cohort,
+    "placements.skills_views.SkillsDayForm": skills_day,
     "organisations.forms.InvitationForm": invitation,
     "organisations.forms.EndMembershipForm": end_membership,
     "appraisals.template_forms.TemplateEditForm": template_edit(

@@ -11,7 +11,7 @@ from accounts.models import AccessEvent
 from organisations.factories import MembershipFactory, OrganisationFactory, TeamFactory
 from organisations.models import Organisation, Role
 from placements.factories import PlacementFactory
-from placements.models import DaysLog, Placement, PlacementKind, SettingType
+from placements.models import DaysLog, Placement, PlacementKind, SettingType, SkillsDay
 from placements.programme import programme_status
 
 pytestmark = pytest.mark.django_db
@@ -65,14 +65,25 @@ def checks(world):
 
 def test_three_placements_meet_the_200_days_and_contrasting_settings(world):
     voluntary = TeamFactory(organisation=OrganisationFactory(kind=Organisation.Kind.VOLUNTARY))
-    placement(world, kind=PlacementKind.SKILLS, setting=SettingType.OTHER, starts=700)
+    SkillsDay.objects.bulk_create(
+        SkillsDay(
+            programme=world["programme"],
+            student=world["student"],
+            on=TODAY - (800 - n) * DAY,
+            topic="Communication skills",
+            recorded_by=world["tutor"],
+        )
+        for n in range(30)
+    )
     placement(
         world, kind=PlacementKind.FIRST, setting=SettingType.VOLUNTARY, starts=500, team=voluntary
     )
     status, by_label = checks(world)
     assert status.days_confirmed == 100
     assert not by_label["Days of practice learning"].met
-    assert by_label["Days of practice learning"].detail == "100 days of 200 confirmed"
+    assert by_label["Days of practice learning"].detail == (
+        "100 days of 200 confirmed: 70 days in placements and 30 days of skills (up to 30 count)"
+    )
     assert not by_label["Contrasting settings"].met
     assert not by_label["A placement with statutory tasks"].met
     assert not status.met
