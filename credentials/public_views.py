@@ -62,7 +62,8 @@ def public(request, credential):
     """A credential its holder shared: verified, with no name or email shown."""
     credential = get_object_or_404(Credential, uuid=credential)
     if request.GET.get("format") == "jwt":
-        return HttpResponse(credential.jwt, content_type="application/vc+jwt")
+        # OB 3.0 "Web Resource": the compact JWS, served as text/plain.
+        return HttpResponse(credential.jwt, content_type="text/plain; charset=utf-8")
     return render(
         request,
         "credentials/verify.html",
@@ -71,8 +72,8 @@ def public(request, credential):
 
 
 def verify(request):
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = verify_token(form.cleaned_data["credential"])
+        result = verify_token(form.cleaned_data["token"])
     return render(request, "credentials/verify.html", {"form": form, "result": result})
