@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from organisations.models import Organisation
 
 from . import issuing, keys, statuslist
+from .achievements import CRITERIA
 from .forms import VerifyForm
 from .models import Credential
 from .verification import verify as verify_token
@@ -53,6 +54,8 @@ def achievement(request, organisation, kind):
             "id": request.build_absolute_uri(),
             "type": ["Achievement"],
             "name": Credential.Kind(kind).label,
+            "description": f"{Credential.Kind(kind).label}, issued by {organisation.name}.",
+            "criteria": {"narrative": CRITERIA[kind]},
             "creator": issuing.issuer_profile(organisation, full=False),
         }
     )

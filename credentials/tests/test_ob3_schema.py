@@ -152,3 +152,17 @@ def test_a_claim_that_does_not_match_the_credential_fails(issued):
         check_signature(token, keys.jwks(organisation))
     assert not verify(token).valid
     assert verify(credential.jwt).valid
+
+
+def test_the_achievement_address_serves_a_valid_achievement(client, issued):
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    for credential in issued:
+        address = credential.payload["credentialSubject"]["achievement"]["id"]
+        served = client.get(address).json()
+        achievement = {"$ref": "#/$defs/Achievement", "$defs": schema["$defs"]}
+        found = list(jsonschema.Draft201909Validator(achievement).iter_errors(served))
+        assert found == [], address
+        assert (
+            served["criteria"]["narrative"]
+            == (credential.payload["credentialSubject"]["achievement"]["criteria"]["narrative"])
+        )
