@@ -22,7 +22,7 @@ from capabilities.tests.test_case_third_party import TYPE, WHEN, rich_package
 
 pytestmark = pytest.mark.django_db
 
-OPENAPI = Path(__file__).parent / "vendor" / "opensalt" / "case-v1p1-openapi.json"
+OPENAPI = Path(__file__).parent / "vendor" / "case-v1p1-openapi.json"
 API = "/ims/case/v1p1"
 CONCEPT = "0b9f1c52-6a1e-4c59-8f0b-2a7e8e1c0c01"
 CHILD_CONCEPT = "0b9f1c52-6a1e-4c59-8f0b-2a7e8e1c0c02"
