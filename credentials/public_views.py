@@ -34,6 +34,14 @@ def jwks(request, organisation):
     return _json(keys.jwks(_organisation(organisation)), "application/jwk-set+json")
 
 
+def jwk(request, organisation, thumbprint):
+    """One public key, where a credential's `kid` points."""
+    found = keys.public_jwk(_organisation(organisation), thumbprint)
+    if found is None:
+        raise Http404
+    return _json(found, "application/jwk+json")
+
+
 def status_list(request, organisation):
     organisation = _organisation(organisation)
     response = HttpResponse(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("verify/", public_views.verify, name="verify"),
     path("issuers/<uuid:organisation>/", public_views.issuer, name="issuer"),
     path("issuers/<uuid:organisation>/jwks.json", public_views.jwks, name="jwks"),
+    path("issuers/<uuid:organisation>/keys/<str:thumbprint>", public_views.jwk, name="jwk"),
     path(
         "issuers/<uuid:organisation>/status/revocation",
         public_views.status_list,

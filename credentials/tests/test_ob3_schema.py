@@ -166,3 +166,20 @@ def test_the_achievement_address_serves_a_valid_achievement(client, issued):
             served["criteria"]["narrative"]
             == (credential.payload["credentialSubject"]["achievement"]["criteria"]["narrative"])
         )
+
+
+def test_the_kid_dereferences_to_the_jwk_that_verifies(client, issued):
+    from django.conf import settings
+    from joserfc.jwk import OKPKey
+
+    for credential in issued:
+        kid = jws.extract_compact(credential.jwt.encode()).protected["kid"]
+        assert kid.startswith(settings.SITE_URL) and "#" not in kid
+        response = client.get(kid.removeprefix(settings.SITE_URL))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/jwk+json"
+        key = response.json()
+        assert "d" not in key and key["kid"] == kid
+        jws.deserialize_compact(credential.jwt, OKPKey.import_key(key), algorithms=["EdDSA"])
+    other = issued[0].issuer.uuid
+    assert client.get(f"/credentials/issuers/{other}/keys/not-its-thumbprint").status_code == 404
