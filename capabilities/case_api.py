@@ -5,7 +5,9 @@ getCFItemAssociations, getCFItemType, getCFConcept, getCFSubject, getCFLicense,
 getCFAssociationGrouping and getCFRubric. Response bodies are built in
 `capabilities.interchange.case.rest`. Objects of versions that `permissions.versions_visible_to`
 hides from the person asking (drafts, for the public) are unknown objects, as are unknown
-identifiers: 404 with an imsx_StatusInfo body (invaliduuid for a malformed one). Any origin may
+identifiers: 404 with an imsx_StatusInfo body (invalid_uuid for a malformed one). CFDocuments
+pages, sorts, filters and selects fields (`interchange.case.paging`); a query it cannot answer is
+a 400, and a page with no documents a 404 (CFDocumentSetDType holds at least one). Any origin may
 read (CORS), and every answer has an ETag and, where the data has a date, Last-Modified, so a
 consumer polls with If-None-Match / If-Modified-Since and gets 304 Not Modified.
 """
@@ -18,7 +20,7 @@ from django.urls import path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from .interchange.case import rest
+from .interchange.case import paging, rest
 from .models import Item
 from .permissions import versions_visible_to
 
@@ -28,12 +30,20 @@ CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, OPTIONS",
     "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Total-Count, Link",
 }
 
 
 class NotFound(Exception):
     def __init__(self, description: str, code_minor: str = "unknownobject"):
+        super().__init__(description)
+        self.code_minor = code_minor
+
+
+class Refused(Exception):
+    """A query the binding refuses with 400 Bad Request."""
+
+    def __init__(self, description: str, code_minor: str):
         super().__init__(description)
         self.code_minor = code_minor
 
@@ -55,12 +65,12 @@ def _uuid(identifier: str) -> uuid.UUID:
     try:
         return uuid.UUID(identifier)
     except ValueError:
-        raise NotFound(f"{identifier!r} is not a UUID", "invaliduuid") from None
+        raise NotFound(f"{identifier!r} is not a UUID", "invalid_uuid") from None
 
 
 def endpoint(collection: str):
-    """A GET end point: `find(request, identifier)` gives (body, last changed) or raises
-    NotFound; this answers JSON with CORS and validators, 304 when the client is current, an
+    """A GET end point: `find(request, identifier)` gives (body, last changed[, headers]) or
+    raises NotFound or Refused; this answers JSON with CORS and validators, 304 when the client is current, an
     imsx_StatusInfo body otherwise."""
 
     def decorate(find):
@@ -77,10 +87,14 @@ def endpoint(collection: str):
                 response["Allow"] = "GET, HEAD, OPTIONS"
                 return response
             try:
-                body, changed = find(request, identifier)
+                body, changed, *extra = find(request, identifier)
             except NotFound as error:
                 return _json(rest.status_info(str(error), error.code_minor), 404)
+            except Refused as error:
+                return _json(rest.status_info(str(error), error.code_minor), 400)
             response = _json(body)
+            for header, value in (extra[0] if extra else {}).items():
+                response[header] = value
             etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
             response["ETag"] = etag
             last_modified = int(changed.timestamp()) if changed else None
@@ -101,7 +115,19 @@ def endpoint(collection: str):
 def cf_documents(request, identifier=None):
     versions = list(_versions(request))
     changed = max((v.last_changed for v in versions), default=None)
-    return rest.documents(versions), changed
+    try:
+        found = paging.page(rest.documents(versions)["CFDocuments"], request.GET)
+    except paging.QueryError as error:
+        raise Refused(str(error), error.code_minor) from None
+    if not found.items:
+        raise NotFound("No CFDocuments match")
+    headers = {
+        "X-Total-Count": str(found.total),
+        "Link": paging.link_header(
+            request.build_absolute_uri(request.path), request.GET, found.links
+        ),
+    }
+    return {"CFDocuments": found.items}, changed, headers
 
 
 def _version(request, identifier):

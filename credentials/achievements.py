@@ -16,6 +16,16 @@ from placements.models import Designation, Placement, PlacementKind
 
 from .models import Credential
 
+# What each kind of achievement asks for (OB 3.0 Achievement `criteria.narrative`).
+CRITERIA = {
+    Credential.Kind.ASYE: "A year of assessed practice as a newly qualified social worker, judged "
+    "at the ASYE level of the framework and confirmed by the employer's moderation panel.",
+    Credential.Kind.PLACEMENT: "The practice educator's final report recommended a pass and the "
+    "higher education institution decided the placement was passed at its level of the framework.",
+    Credential.Kind.DESIGNATION: "The employer showed evidence against every criterion of the "
+    "designation and the awarding body approved it.",
+}
+
 # The PCF level a passed placement of each kind shows (by the level's slug).
 PLACEMENT_LEVEL = {PlacementKind.FIRST: "first-placement", PlacementKind.FINAL: "last-placement"}
 
@@ -87,8 +97,7 @@ def _asye(appraisal: Appraisal) -> Earned:
         name="Assessed and Supported Year in Employment completed",
         description=f"Completed the ASYE with {appraisal.organisation}; the moderation panel "
         "confirmed the pass.",
-        criteria="A year of assessed practice as a newly qualified social worker, judged at the "
-        "ASYE level of the framework and confirmed by the employer's moderation panel.",
+        criteria=CRITERIA[Credential.Kind.ASYE],
         achievement_type="Certificate",
         targets=_level_targets(appraisal.target_level),
     )
@@ -111,8 +120,7 @@ def _placement(placement: Placement) -> Earned:
         name=f"{placement.get_kind_display()} passed",
         description=f"Passed the {placement.get_kind_display().lower()} of a social work "
         f"programme with {hei}.",
-        criteria="The practice educator's final report recommended a pass and the higher "
-        "education institution decided the placement was passed at its level of the framework.",
+        criteria=CRITERIA[Credential.Kind.PLACEMENT],
         achievement_type="Fieldwork",
         targets=_level_targets(_placement_level(placement)),
     )
@@ -127,8 +135,7 @@ def _designation(designation: Designation) -> Earned:
         name=f"{what} designation",
         description=f"{designation.organisation} holds {what} status, awarded by "
         f"{designation.awarding_body}.",
-        criteria="The employer showed evidence against every criterion of the designation and "
-        "the awarding body approved it.",
+        criteria=CRITERIA[Credential.Kind.DESIGNATION],
         achievement_type="License",
         holder_organisation=designation.organisation,
     )

@@ -1,13 +1,22 @@
 """Building, signing, issuing and revoking OpenBadgeCredentials.
 
-A credential follows the W3C VC Data Model 2.0 and Open Badges 3.0, and is secured as VC-JOSE:
-a compact JWS whose payload is the credential itself, header {"alg": "EdDSA", "typ": "vc+jwt",
-"kid": <the issuer's JWK id>}, signed with the issuer's Ed25519 key (joserfc).
+A credential follows the W3C VC Data Model 2.0 and Open Badges 3.0 (checked in the tests against
+1EdTech's AchievementCredential JSON Schema), and is secured with the OB 3.0 JSON Web Token proof
+format: a compact JWS whose payload is the credential itself plus the JWT claims the spec
+requires (`iss` = issuer.id, `jti` = id, `nbf` = validFrom, `sub` = credentialSubject.id, and
+`exp` = validUntil when there is one), header {"alg": "EdDSA", "typ": "JWT", "kid": <the
+issuer's JWK id>} and no other header, signed with the issuer's Ed25519 key (joserfc). OB 3.0
+asks verifiers to support RS256 at least and allows other algorithms; EdDSA is one of them.
+
+The subject is a fresh `urn:uuid:` per credential (so `sub` exists without linking a person's
+credentials to each other or to an account) plus the hashed email address as an IdentityObject.
 """
 
 import hashlib
 import json
 import secrets
+import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +36,16 @@ CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-TYPE = "vc+jwt"
+# The JSON Schema 1EdTech publishes for an OpenBadgeCredential, named as OB 3.0 asks.
+SCHEMA = [
+    {
+        "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+        "ob_v3p0_achievementcredential_schema.json",
+        "type": "1EdTechJsonSchemaValidator2019",
+    }
+]
+TYPE = "JWT"  # OB 3.0: the JOSE header's typ, if present, MUST be "JWT".
+CLAIMS = ("iss", "jti", "nbf", "sub", "exp")
 
 
 class NotEarned(Exception):
@@ -109,6 +127,7 @@ def build(earned: Earned, *, holder, credential_uuid, index: int, issued_at) -> 
         "validFrom": issued_at.isoformat(timespec="seconds"),
         "name": earned.name,
         "credentialSubject": {
+            "id": f"urn:uuid:{uuid.uuid4()}",
             "type": ["AchievementSubject"],
             "identifier": [
                 organisation_identity(earned.holder_organisation)
@@ -118,12 +137,32 @@ def build(earned: Earned, *, holder, credential_uuid, index: int, issued_at) -> 
             "achievement": achievement,
         },
         "credentialStatus": statuslist.entry(organisation, index),
+        "credentialSchema": SCHEMA,
     }
 
 
-def sign(organisation, payload: dict) -> str:
+def _numeric_date(value: str) -> int:
+    return int(datetime.fromisoformat(value).timestamp())
+
+
+def jwt_claims(credential: dict) -> dict:
+    """The JWT claims OB 3.0 requires beside the credential in a JWT proof's payload."""
+    issuer = credential["issuer"]
+    claims = {
+        "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
+        "jti": credential["id"],
+        "nbf": _numeric_date(credential["validFrom"]),
+        "sub": credential["credentialSubject"]["id"],
+    }
+    if credential.get("validUntil"):
+        claims["exp"] = _numeric_date(credential["validUntil"])
+    return claims
+
+
+def sign(organisation, credential: dict) -> str:
     record = keys.issuer_key(organisation)
     header = {"alg": keys.ALGORITHM, "typ": TYPE, "kid": record.kid}
+    payload = credential | jwt_claims(credential)
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     return jws.serialize_compact(
         header, body, keys.private_key(record), algorithms=[keys.ALGORITHM]

@@ -31,6 +31,15 @@ def jwks_url(organisation) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def jwk_url(organisation, thumbprint: str) -> str:
+    """The address of one public key, used as its `kid`: OB 3.0 asks that the JOSE header's kid
+    dereference to a JWK (keys made before this were `<JWK set address>#<thumbprint>`)."""
+    path = reverse(
+        "credentials:jwk", kwargs={"organisation": organisation.uuid, "thumbprint": thumbprint}
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
 def issuer_key(organisation) -> IssuerKey:
     """The organisation's key, made (once) on first use."""
     existing = IssuerKey.objects.filter(organisation=organisation).first()
@@ -38,7 +47,7 @@ def issuer_key(organisation) -> IssuerKey:
         return existing
     with transaction.atomic():
         key = OKPKey.generate_key("Ed25519", private=True)
-        kid = f"{jwks_url(organisation)}#{key.thumbprint()}"
+        kid = jwk_url(organisation, key.thumbprint())
         public = key.as_dict(private=False) | {"kid": kid, "alg": ALGORITHM, "use": "sig"}
         pem = key.as_pem(private=True)
         record, _ = IssuerKey.objects.get_or_create(
@@ -60,6 +69,14 @@ def private_key(record: IssuerKey) -> OKPKey:
 def jwks(organisation) -> dict:
     """The published JWK set: public keys only."""
     return {"keys": [issuer_key(organisation).public_jwk]}
+
+
+def public_jwk(organisation, thumbprint: str) -> dict | None:
+    """The organisation's public key if `thumbprint` names it."""
+    record = issuer_key(organisation)
+    if OKPKey.import_key(record.public_jwk).thumbprint() != thumbprint:
+        return None
+    return record.public_jwk
 
 
 def key_set(data: dict) -> KeySet:

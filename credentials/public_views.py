@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from organisations.models import Organisation
 
 from . import issuing, keys, statuslist
+from .achievements import CRITERIA
 from .forms import VerifyForm
 from .models import Credential
 from .verification import verify as verify_token
@@ -33,6 +34,14 @@ def jwks(request, organisation):
     return _json(keys.jwks(_organisation(organisation)), "application/jwk-set+json")
 
 
+def jwk(request, organisation, thumbprint):
+    """One public key, where a credential's `kid` points."""
+    found = keys.public_jwk(_organisation(organisation), thumbprint)
+    if found is None:
+        raise Http404
+    return _json(found, "application/jwk+json")
+
+
 def status_list(request, organisation):
     organisation = _organisation(organisation)
     response = HttpResponse(
@@ -53,6 +62,8 @@ def achievement(request, organisation, kind):
             "id": request.build_absolute_uri(),
             "type": ["Achievement"],
             "name": Credential.Kind(kind).label,
+            "description": f"{Credential.Kind(kind).label}, issued by {organisation.name}.",
+            "criteria": {"narrative": CRITERIA[kind]},
             "creator": issuing.issuer_profile(organisation, full=False),
         }
     )
@@ -62,7 +73,8 @@ def public(request, credential):
     """A credential its holder shared: verified, with no name or email shown."""
     credential = get_object_or_404(Credential, uuid=credential)
     if request.GET.get("format") == "jwt":
-        return HttpResponse(credential.jwt, content_type="application/vc+jwt")
+        # OB 3.0 "Web Resource": the compact JWS, served as text/plain.
+        return HttpResponse(credential.jwt, content_type="text/plain; charset=utf-8")
     return render(
         request,
         "credentials/verify.html",
@@ -71,8 +83,8 @@ def public(request, credential):
 
 
 def verify(request):
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = verify_token(form.cleaned_data["credential"])
+        result = verify_token(form.cleaned_data["token"])
     return render(request, "credentials/verify.html", {"form": form, "result": result})

@@ -3,6 +3,7 @@ then the issuer's status list. `verify` takes the JWT text and returns what it f
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from joserfc.errors import JoseError
 
 from organisations.models import Organisation
 
-from . import keys, statuslist
+from . import issuing, keys, statuslist
 
 ISSUER_PATH = r"/credentials/issuers/(?P<uuid>[0-9a-f-]{36})/$"
 
@@ -46,13 +47,37 @@ def _issuer(credential: dict) -> Organisation | None:
     return Organisation.objects.filter(uuid=match["uuid"], credential_key__isnull=False).first()
 
 
+# "JWT" is what OB 3.0 asks for; "vc+jwt" (VC-JOSE-COSE) is what this site wrote before.
+TYPES = {"JWT", "vc+jwt"}
+
+
+def _check_claims(payload: dict) -> dict:
+    """The credential in a JWT proof's payload, once its claims match it (OB 3.0 "Verify a
+    Credential VC-JWT Signature"); raises ValueError otherwise."""
+    credential = payload.get("vc", payload)  # a VC 1.1 JWT keeps the credential in `vc`
+    credential = {k: v for k, v in credential.items() if k not in issuing.CLAIMS}
+    expected = issuing.jwt_claims(credential)
+    for claim in ("iss", "jti", "sub", "nbf", "exp"):
+        if payload.get(claim) != expected.get(claim):
+            raise ValueError(f"The JWT claim {claim} does not match the credential.")
+    if expected["nbf"] > time.time():
+        raise ValueError("The credential is not valid yet.")
+    if "exp" in expected and expected["exp"] < time.time():
+        raise ValueError("The credential has expired.")
+    return credential
+
+
 def check_signature(token: str, jwks: dict) -> dict:
-    """The credential in `token` if its signature verifies with a key of `jwks`; raises
-    JoseError or ValueError otherwise."""
+    """The credential in `token` if its signature verifies with a key of `jwks` and its JWT
+    claims match it; raises JoseError or ValueError otherwise."""
     obj = jws.deserialize_compact(token, keys.key_set(jwks), algorithms=[keys.ALGORITHM])
-    if obj.protected.get("typ") != "vc+jwt":
-        raise ValueError("Not a VC-JOSE credential (typ is not vc+jwt).")
-    return json.loads(obj.payload)
+    typ = obj.protected.get("typ")
+    if typ is not None and typ not in TYPES:
+        raise ValueError("Not a credential secured as a JWT (typ).")
+    payload = json.loads(obj.payload)
+    if typ == "vc+jwt":  # issued before the JWT claims were added: the payload is the credential
+        return payload
+    return _check_claims(payload)
 
 
 def verify(token: str) -> Result:
@@ -60,7 +85,8 @@ def verify(token: str) -> Result:
     token = (token or "").strip()
     try:
         unverified = json.loads(jws.extract_compact(token.encode()).payload)
-    except (JoseError, ValueError, TypeError):
+        unverified = unverified.get("vc", unverified)
+    except (JoseError, ValueError, TypeError, AttributeError):
         result.errors.append("This is not a signed credential (a compact JWS).")
         return result
     organisation = _issuer(unverified)
@@ -69,7 +95,7 @@ def verify(token: str) -> Result:
         return result
     try:
         result.credential = check_signature(token, keys.jwks(organisation))
-    except (JoseError, ValueError):
+    except (JoseError, ValueError, KeyError, TypeError):
         result.errors.append("The signature does not match the issuer's published key.")
         return result
     status = result.credential.get("credentialStatus", {})

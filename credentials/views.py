@@ -12,7 +12,7 @@ from accounts.audit import record_reads
 
 from . import issuing, rules
 from .achievements import earned_by
-from .baking import baked_svg
+from .baking import baked_png, baked_svg
 from .verification import verify
 
 
@@ -64,6 +64,24 @@ def download_svg(request, credential):
     svg = baked_svg(name=credential.name, issuer=credential.issuer.name, jwt=credential.jwt)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="badge-{credential.uuid}.svg"'
+    return response
+
+
+@login_required
+def download_png(request, credential):
+    credential = _own(request, credential)
+    png = baked_png(name=credential.name, issuer=credential.issuer.name, jwt=credential.jwt)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="badge-{credential.uuid}.png"'
+    return response
+
+
+@login_required
+def download_jwt(request, credential):
+    """OB 3.0 "File": the compact JWS alone, in a .jwt file any verifier reads."""
+    credential = _own(request, credential)
+    response = HttpResponse(credential.jwt, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="credential-{credential.uuid}.jwt"'
     return response
 
 

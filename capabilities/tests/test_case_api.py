@@ -163,7 +163,7 @@ def test_unknown_identifiers_answer_404_with_a_status_body(client, pcf):
         response = client.get(f"/ims/case/v1p1/{collection}/{uuid.uuid4()}")
         assert_status_info(response, 404, "unknownobject")
         response = client.get(f"/ims/case/v1p1/{collection}/not-a-uuid")
-        assert_status_info(response, 404, "invaliduuid")
+        assert_status_info(response, 404, "invalid_uuid")
     assert_status_info(client.get("/ims/case/v1p1/CFNothing/x"), 404, "unknownobject")
 
 
@@ -190,12 +190,16 @@ def test_item_associations_give_the_item_and_every_association_it_is_an_end_of(c
     assert response.status_code == 200
     body = response.json()
     assert body["CFItem"]["identifier"] == str(domain.identifier)
+    # Package associations (CFPckgAssociationDType): no CFDocumentURI.
+    assert not any("CFDocumentURI" in a for a in body["CFAssociations"])
+    pqs_items = {str(i) for i in pqs.items.values_list("identifier", flat=True)}
     types = {
-        (a["associationType"], a["CFDocumentURI"]["identifier"]) for a in body["CFAssociations"]
+        (a["associationType"], a["originNodeURI"]["identifier"] in pqs_items)
+        for a in body["CFAssociations"]
     }
-    # Its own structure (declared by the PCF) and the crosswalk into it (declared by the PQS).
-    assert ("isChildOf", str(pcf.identifier)) in types
-    assert ("isRelatedTo", str(pqs.identifier)) in types
+    # Its own structure (declared by the PCF) and the crosswalk into it (from a PQS item).
+    assert ("isChildOf", False) in types
+    assert ("isRelatedTo", True) in types
     for association in body["CFAssociations"]:
         ends = {association["originNodeURI"]["identifier"]}
         ends.add(association["destinationNodeURI"]["identifier"])

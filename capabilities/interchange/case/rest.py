@@ -1,11 +1,14 @@
 """The response bodies of the CASE 1.1 REST binding (served by `capabilities.case_api`).
 
-Outside a package, the REST binding's objects say where they belong: a CFDocument carries its
-`CFPackageURI`, a CFItem and a CFAssociation their `CFDocumentURI` (the package schema forbids
-these fields inside a CFPackage, where the document is implied). Collections come in their
-envelopes: `{"CFDocuments": [...]}`, `{"CFItem": ..., "CFAssociations": [...]}`,
-`{"CFItemTypes": [...]}`, `{"CFConcepts": [...]}`, `{"CFSubjects": [...]}`. Errors are an
-`imsx_StatusInfo` body.
+Checked against the CASE 1.1 OpenAPI file (components/schemas, vendored in the tests): outside
+a package, a CFDocument (CFDocumentDType) carries its `CFPackageURI`, a CFItem (CFItemDType) and a
+CFAssociation (CFAssociationDType) their `CFDocumentURI`; inside a package, and in the
+`CFAssociations` of getCFItemAssociations (CFPckgAssociationDType), they do not. Envelopes:
+`{"CFDocuments": [...]}` (CFDocumentSetDType), `{"CFItem": ..., "CFAssociations": [...]}`
+(CFAssociationSetDType), and `{"CFItemTypes"|"CFConcepts"|"CFSubjects": [the one asked for, then
+its children by hierarchyCode]}`; a CFLicense, CFAssociationGrouping, CFRubric and CFPackage come
+bare. Errors are an `imsx_StatusInfo` body whose codeMinor is one of the binding's values
+(unknownobject, invalid_uuid, invalid_selection_field, invalid_sort_field, forbidden).
 """
 
 import uuid
@@ -27,17 +30,30 @@ from .export import (
 )
 
 # Definitions an imported package brought, by REST collection: where they are kept, and the
-# envelope key their endpoint answers with (None: the object itself).
+# envelope key their endpoint answers with (None: the object itself; an envelope holds the object
+# and its children by hierarchyCode).
 DEFINITIONS = {
     "CFConcepts": ("CFConcepts", "CFConcepts"),
     "CFSubjects": ("CFSubjects", "CFSubjects"),
     "CFLicenses": ("CFLicenses", None),
     "CFAssociationGroupings": ("CFAssociationGroupings", None),
 }
+CODE_MINOR = {
+    "forbidden",
+    "fullsuccess",
+    "internal_server_error",
+    "invalid_selection_field",
+    "invalid_sort_field",
+    "invalid_uuid",
+    "server_busy",
+    "unauthorised_request",
+    "unknownobject",
+}
 
 
 def status_info(description: str, code_minor: str) -> dict:
-    """A CASE imsx_StatusInfo body for a failure (code_minor e.g. unknownobject, invaliduuid)."""
+    """A CASE imsx_StatusInfo body for a failure (code_minor: one of CODE_MINOR)."""
+    assert code_minor in CODE_MINOR, code_minor
     return {
         "imsx_codeMajor": "failure",
         "imsx_severity": "error",
@@ -91,17 +107,16 @@ def find_association(versions, identifier) -> dict | None:
 
 
 def item_associations(item: Item, versions) -> dict:
-    """The item and every association it is an end of, in any version the reader can see."""
+    """The item and every association it is an end of, in any version the reader can see (as
+    package associations: CFPckgAssociationDType has no CFDocumentURI)."""
     identifier = str(item.identifier)
     version = item.version
-    found = []
     own = derived_associations(version) + kept_associations(version)
-    found += [association_dtype(a, version) for a in own if _touches(a, identifier)]
+    found = [a for a in own if _touches(a, identifier)]
     stored = Association.objects.filter(
         Q(origin=item) | Q(destination=item), version__in=versions
     ).select_related("version__framework", "origin", "destination")
-    for association in stored:
-        found.append(association_dtype(stored_association_json(association), association.version))
+    found += [stored_association_json(association) for association in stored]
     found.sort(key=lambda a: (a["associationType"], a.get("sequenceNumber", -1), a["identifier"]))
     return {"CFItem": item_dtype(item), "CFAssociations": found}
 
@@ -123,12 +138,19 @@ def item_types(identifier, versions) -> dict | None:
         kept = version.case_extras.get("definitions", {}).get("CFItemTypes", [])
         match = next((t for t in kept if _same(t["identifier"], identifier)), None)
         if match is not None:
-            code = match["hierarchyCode"]
-            below = [
-                t for t in kept if t is not match and t["hierarchyCode"].startswith(code + ".")
-            ]
-            return {"CFItemTypes": [match, *below]}
+            return {"CFItemTypes": _with_children(match, kept)}
     return None
+
+
+def _with_children(match: dict, kept: list[dict]) -> list[dict]:
+    """The definition asked for, then those below it by hierarchyCode ("1.2" is below "1")."""
+    code = match.get("hierarchyCode", "")
+    below = [
+        d
+        for d in kept
+        if d is not match and code and str(d.get("hierarchyCode", "")).startswith(code + ".")
+    ]
+    return [match, *below]
 
 
 def definition(collection: str, identifier, versions) -> dict | None:
@@ -137,7 +159,7 @@ def definition(collection: str, identifier, versions) -> dict | None:
         kept = version.case_extras.get("definitions", {}).get(key, [])
         match = next((d for d in kept if _same(d["identifier"], identifier)), None)
         if match is not None:
-            return {envelope: [match]} if envelope else match
+            return {envelope: _with_children(match, kept)} if envelope else match
     return None
 
 
