@@ -16,6 +16,7 @@ Run through the wrapper: `bench/run --db full=postgres://... --db small=postgres
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -25,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -94,7 +96,9 @@ def bench_env(database_url: str, port: int) -> dict:
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         "SITE_URL": f"http://127.0.0.1:{port}",
-        "STATIC_ROOT": os.environ.get("BENCH_STATIC_ROOT", "/tmp/capable-bench-static"),
+        "STATIC_ROOT": os.environ.get(
+            "BENCH_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "capable-bench-static")
+        ),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
@@ -142,7 +146,8 @@ def _facts() -> dict:
         "settings": settings.SETTINGS_MODULE,
         "debug": settings.DEBUG,
         "template_loaders": [str(x) if isinstance(x, str) else str(x[0]) for x in loaders],
-        "database": f"{connection.vendor} {'.'.join(map(str, connection.Database.__version__.split('.')[:2])) if hasattr(connection.Database, '__version__') else ''}".strip(),
+        "database": connection.vendor
+        + (f" {connection.pg_version // 10000}" if connection.vendor == "postgresql" else ""),
         "cache": settings.CACHES["default"]["BACKEND"],
         "rows": {
             "practitioners": Membership.objects.filter(role=Role.PRACTITIONER).count(),
@@ -181,7 +186,7 @@ def _time_page(port, path, cookie, runs) -> dict:
         "status": status,
         "runs": runs,
         "median_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 2),
+        "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 2),
         "queries": int(queries) if queries is not None else None,
         "bytes": len(body),
     }
@@ -191,7 +196,7 @@ def _wrk(port, path, cookie, clients, seconds) -> dict:
     command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 (our own command line)
         [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
     ).stdout
     found = {
@@ -241,7 +246,7 @@ def _start_server(env, port, workers) -> subprocess.Popen:
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--timeout", "300", "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     for _ in range(300):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -299,14 +304,12 @@ def measure(args) -> None:
 
 def machine() -> str:
     cpu = ""
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(
             line.split(":", 1)[1].strip()
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    except (OSError, StopIteration):
-        pass
     memory = ""
     try:
         kb = int(Path("/proc/meminfo").read_text().split()[1])
@@ -320,7 +323,7 @@ def table(results: dict, growth: tuple[str, str]) -> str:
     labels = list(results)
     head = ["page", "as"]
     for label in labels:
-        head += [f"{label} median ms", "p95", "× floor", "queries", "KiB"]
+        head += [f"{label} median ms", "p95", "x floor", "queries", "KiB"]
     small, full = growth
     has_growth = small in results and full in results
     if has_growth:
@@ -344,7 +347,7 @@ def table(results: dict, growth: tuple[str, str]) -> str:
         if has_growth:
             a = results[small]["pages"][name]["median_ms"]
             b = results[full]["pages"][name]["median_ms"]
-            row.append(f"{b / a:.2f}×")
+            row.append(f"{b / a:.2f}x")
         lines.append("| " + " | ".join(row) + " |")
     for label in labels:
         if results[label]["throughput"]:
@@ -389,7 +392,7 @@ def main() -> None:
         # Throughput once, on the first dataset (it hardly depends on the size).
         if not args.throughput or n:
             child.append("--no-throughput")
-        subprocess.run(child, cwd=ROOT, env=bench_env(url, args.port), check=True)
+        subprocess.run(child, cwd=ROOT, env=bench_env(url, args.port), check=True)  # noqa: S603
         results[label] = json.loads(out.read_text())
         out.unlink()
     growth = tuple(args.growth.split(","))
