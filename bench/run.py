@@ -320,38 +320,38 @@ def machine() -> str:
 
 
 def table(results: dict, growth: tuple[str, str]) -> str:
-    labels = list(results)
-    head = ["page", "as"]
-    for label in labels:
-        head += [f"{label} median ms", "p95", "x floor", "queries", "KiB"]
+    """Every figure of the first dataset; the median (and ratio to the floor) of the others;
+    the growth between the two --growth datasets."""
+    first, *others = list(results)
     small, full = growth
     has_growth = small in results and full in results
+    head = ["page", "as", f"{first} median ms", "p95", "x floor", "queries", "KiB"]
+    head += [f"{label} median ms (x floor)" for label in others]
     if has_growth:
-        head.append(f"growth {small}→{full}")
+        head.append(f"growth {small} to {full}")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+    def ratio(label, name):
+        pages = results[label]["pages"]
+        return pages[name]["median_ms"] / pages[FLOORS[pages[name]["as"]]]["median_ms"]
+
     for name, *_rest in PAGES:
-        first = results[labels[0]]["pages"][name]
-        row = [name, first["as"]]
-        for label in labels:
-            pages = results[label]["pages"]
-            page = pages[name]
-            floor = pages[FLOORS[page["as"]]]
-            status = "" if page["status"] == 200 else f" ({page['status']})"
-            row += [
-                f"{page['median_ms']:.1f}{status}",
-                f"{page['p95_ms']:.1f}",
-                f"{page['median_ms'] / floor['median_ms']:.1f}",
-                str(page["queries"]),
-                f"{page['bytes'] / 1024:.1f}",
-            ]
+        page = results[first]["pages"][name]
+        status = "" if page["status"] == 200 else f" ({page['status']})"
+        row = [name, page["as"], f"{page['median_ms']:.1f}{status}", f"{page['p95_ms']:.1f}"]
+        row += [f"{ratio(first, name):.1f}", str(page["queries"]), f"{page['bytes'] / 1024:.1f}"]
+        for label in others:
+            other = results[label]["pages"][name]
+            row.append(f"{other['median_ms']:.1f} ({ratio(label, name):.1f})")
         if has_growth:
             a = results[small]["pages"][name]["median_ms"]
             b = results[full]["pages"][name]["median_ms"]
-            row.append(f"{b / a:.2f}x")
+            row.append(f"{b / a:.2f}")
         lines.append("| " + " | ".join(row) + " |")
-    for label in labels:
+    for label in results:
         if results[label]["throughput"]:
-            lines += ["", f"Throughput on {label}:", ""]
+            workers = results[label].get("workers")
+            lines += ["", f"Throughput on {label} ({workers} gunicorn workers):", ""]
             lines += ["| page | as | requests/s | p50 ms | p99 ms | non-2xx | tool |"]
             lines += ["|---|---|---|---|---|---|---|"]
             for name, t in results[label]["throughput"].items():
@@ -373,11 +373,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="length of each load run")
     parser.add_argument("--no-throughput", dest="throughput", action="store_false")
     parser.add_argument("--note", default="", help="written into the JSON (e.g. machine load)")
+    parser.add_argument("--table", metavar="JSON", help="print the table of a saved run")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         return measure(args)
+    if args.table:
+        saved = json.loads(Path(args.table).read_text())
+        print(table(saved["datasets"], tuple(saved.get("growth", args.growth.split(",")))))
+        return None
     if not args.db:
         parser.error("name at least one dataset: --db full=postgres://…/capable_scale")
     results, started = {}, datetime.now(UTC)
@@ -403,6 +408,7 @@ def main() -> None:
         "note": args.note,
         "runs": args.runs,
         "clients": args.clients,
+        "growth": growth,
         "datasets": results,
         "table": text,
     }
