@@ -265,6 +265,10 @@ def measure(args) -> None:
     import django
 
     django.setup()
+    from django.core.cache import cache
+
+    # The bench's own Redis database: nothing cached for another dataset may answer for this one.
+    cache.clear()
     facts = _facts()
     cookies = _sessions()
     env = bench_env(os.environ["DATABASE_URL"], args.port)
