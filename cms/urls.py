@@ -57,4 +57,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if getattr(settings, "CAPABLE_BENCH", False):  # bench/run only (cms.settings.bench)
+    from cms.bench import floor
+
+    urlpatterns.insert(0, path("bench/floor/", floor))
+
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,64 @@
+import io
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cms.scale import BENCH_ACCOUNTS, PASSWORD, SCALE_DOMAIN, Sizes, make_people
+from cms.scale_records import make_appraisals, make_placements, make_portfolios
+from cms.site_content import ensure_site_pages
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate the regional-scale dataset the benchmarks read (bench/run): 2,000 "
+        "practitioners, 201,000 portfolio entries, 2,400 appraisals, 5,000 placements at "
+        "--scale 1. Generated people only; refuses to run twice or in production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Size relative to the measured dataset (0.001 to 10; default 1).",
+        )
+        parser.add_argument("--quiet", action="store_true", help="No progress bars.")
+
+    def handle(self, *args, scale: float, quiet: bool, **options):
+        if not getattr(settings, "CAPABLE_ALLOW_DEMO_DATA", False):
+            raise CommandError(
+                "Generated data is switched off in these settings (CAPABLE_ALLOW_DEMO_DATA): "
+                "seed_scale never runs with production settings."
+            )
+        if not 0.0005 <= scale <= 10:
+            raise CommandError("Enter a scale from 0.001 to 10 (--scale).")
+        if User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").exists():
+            raise CommandError(
+                "This database already holds the generated dataset: make a new database "
+                "(createdb, or a new SQLite file) for another size."
+            )
+        started = time.monotonic()
+        sizes = Sizes.at(scale)
+        today = timezone.localdate()
+        call_command("load_framework", stdout=io.StringIO() if quiet else self.stdout)
+        ensure_site_pages()
+        with transaction.atomic():
+            employers, heis, people = make_people(sizes, quiet=quiet)
+        entries = make_portfolios(employers, sizes, today=today, quiet=quiet)
+        appraisals = make_appraisals(employers, sizes, today=today, quiet=quiet)
+        with transaction.atomic():
+            placements, audits = make_placements(employers, heis, sizes, today=today, quiet=quiet)
+        self.stdout.write(
+            f"Generated at scale {scale:g} in {time.monotonic() - started:.0f} s: "
+            f"{people.count} people, {entries} portfolio entries, {appraisals} appraisals, "
+            f"{placements} placements, {audits} audits."
+        )
+        self.stdout.write(f"Bench accounts (password for all: {PASSWORD}):")
+        for role, email in BENCH_ACCOUNTS.items():
+            self.stdout.write(f"  {role:16} {email}")
+        self.stdout.write(self.style.SUCCESS("Scale seed complete."))
