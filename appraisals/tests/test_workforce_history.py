@@ -8,17 +8,32 @@ import pytest
 from django.utils import timezone
 
 from appraisals import workforce
+from appraisals.factories import team_with_people, two_stage_template
 from appraisals.models import Appraisal, DomainAssessment, JudgedBy, Stage
-from appraisals.tests.test_workforce import (  # noqa: F401 (fixtures)
-    TODAY,
-    appraisal_for,
-    framework,
-    judge,
-    org,
-    practitioner_in,
-)
+from appraisals.tests.test_workforce import TODAY, appraisal_for, judge, practitioner_in
+from capabilities.models import Item
+from organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def framework(pcf):
+    domains = list(Item.objects.filter(version=pcf, kind=Item.Kind.DOMAIN).order_by("sort_order"))
+    levels = list(Item.objects.filter(version=pcf, kind=Item.Kind.LEVEL).order_by("sort_order"))
+    return domains, levels
+
+
+@pytest.fixture
+def org(db):
+    organisation = OrganisationFactory()
+    team, practitioner, manager, psw = team_with_people(organisation)
+    return {
+        "organisation": organisation,
+        "team": team,
+        "manager": manager,
+        "template": two_stage_template(organisation),
+    }
 
 
 def every_judgement_latest(organisation) -> set[tuple]:
