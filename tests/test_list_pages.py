@@ -132,3 +132,20 @@ def test_the_appraisals_a_manager_runs_are_paged(client, pcf, monkeypatch):
     assert few == many
     second = client.get("/appraisals/?running-page=2").content.decode()
     assert len(ROW.findall(second)) == 5
+
+
+def test_the_students_an_hei_placement_lead_follows_are_paged(client, world, monkeypatch):
+    from placements import progress_views
+
+    monkeypatch.setattr(progress_views, "PROGRESS_PAGE_ROWS", PER_PAGE)
+    client.force_login(world["hei_lead"])
+    student_link = re.compile(r'<li><a class="govuk-link" href="/placements/progress/')
+    add_placements(world, 4)  # each with its own student in the cohort, besides world's own
+    few, response = measure(client, "/placements/progress/")
+    assert len(student_link.findall(response.content.decode())) == 5
+    add_placements(world, 20)
+    many, response = measure(client, "/placements/progress/")
+    html = response.content.decode()
+    assert len(student_link.findall(html)) == PER_PAGE
+    assert "Page 1 of 3" in html
+    assert few == many
