@@ -43,3 +43,33 @@ def test_a_placed_line_is_the_operator_fpdf_would_write():
     placed, written = page.contents[start:middle], page.contents[middle:]
     assert placed == written
     assert placed.startswith(b"q ") and b"Tj ET Q" in placed
+
+
+def test_the_same_export_gives_the_same_bytes_whatever_the_hash_seed(tmp_path):
+    """Glyphs are picked in the order characters appear, never in a set's order."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django, hashlib; django.setup()\n"
+        "from portfolios.pdf import render_portfolio_pdf\n"
+        "data = {'owner': {'name': 'Zo\\u00eb'}, 'exported_at': '2026-03-05T10:00:00+00:00',"
+        " 'entries': [{'title': 'Caf\\u00e9 \\u201cx\\u201d \\u0177 \\u0175', 'description':"
+        " 'abc xyz \\u00fc\\u00ef \\u0151\\u0171 qrs', 'mappings': [{'code': '1.1'}]}]}\n"
+        "print(hashlib.sha256(render_portfolio_pdf(data)).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        env.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+        run = subprocess.run(  # noqa: S603 (our own fixed script, run by this Python)
+            [sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
+    assert hashlib.sha256(b"").hexdigest() not in digests
