@@ -16,3 +16,14 @@ def core_font(monkeypatch):
     from portfolios import pdf
 
     monkeypatch.setattr(pdf, "find_unicode_font", lambda: None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_framework_pages():
+    """Each test starts a new generation of the cached framework pages (capabilities.page_cache):
+    a page cached in one test never answers in another, whose rolled-back data may differ."""
+    from django.core.cache import cache
+
+    from capabilities.page_cache import GENERATION_KEY
+
+    cache.delete(GENERATION_KEY)

@@ -277,6 +277,8 @@ class Appraisal(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "pk"]
+        # Lists a page at a time, newest first (issue 19): the sort an index serves.
+        indexes = [models.Index(fields=["-starts_on", "id"], name="appraisal_newest_first")]
 
     def __str__(self):
         return f"{self.template.name}: {self.appraisee}"

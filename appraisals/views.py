@@ -17,6 +17,7 @@ from capabilities.models import FrameworkVersion, Item
 from cms.forms import ServiceErrorsMixin
 from cms.guard_forms import confirmed_fingerprints, record_confirmation
 from cms.messages import report_refusal
+from cms.paging import paginate
 from portfolios.rules import entries_owned_by
 
 from . import former, frameworks, reassign, rules, services, stage_views, voice
@@ -89,6 +90,9 @@ def _refused(request, form, error) -> None:
         _problem(request, error)
 
 
+RUNNING_PAGE_ROWS = 50
+
+
 @login_required
 def appraisal_list(request):
     user = request.user
@@ -100,7 +104,13 @@ def appraisal_list(request):
         )
     )
     mine = base.filter(appraisee=user)
-    running = base.filter(pk__in=rules.appraisals_run_by(user).values("pk"))
+    # A PSW takes part in every appraisal of the organisation: one page at a time, newest first.
+    running = paginate(
+        request,
+        base.filter(pk__in=rules.appraisals_run_by(user).values("pk")).order_by("-starts_on", "pk"),
+        per_page=RUNNING_PAGE_ROWS,
+        param="running-page",
+    )
     signed_before = base.filter(pk__in=rules.appraisals_signed_in_ended_role(user).values("pk"))
     offers_voice, offers_replies = voice.links_for(user)
     return render(

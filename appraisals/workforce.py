@@ -22,8 +22,8 @@ import dataclasses
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from capabilities.crosswalk import carry_forward
@@ -294,7 +294,19 @@ JUDGEMENT_ITEMS = {
 def latest_judgements(organisation) -> list[dict]:
     """The latest signed judgement of each appraisee in each domain, with what the profile
     needs to place it, counted through the crosswalk (`capabilities.crosswalk`). One query, the
-    crosswalk's (one when nothing was replaced), and the latest is picked in Python."""
+    crosswalk's (one when nothing was replaced).
+
+    The database keeps only each appraisee's latest judgement per domain (a window,
+    ROW_NUMBER() over appraisee and domain in the order below), so what is read does not grow
+    with years of history. Across the crosswalk the latest is then picked in Python among those:
+    the judgement that wins for a carried-forward domain is the latest of its own domain too
+    (every judgement of one domain is carried to the same items), so nothing it needs is lost."""
+    newest_first = (
+        F("stage__locked_at").desc(),
+        F("stage__appraisal__starts_on").desc(),
+        F("stage__order").desc(),
+        F("pk").desc(),
+    )
     rows = (
         DomainAssessment.objects.filter(
             stage__status=Stage.Status.SIGNED,
@@ -333,12 +345,15 @@ def latest_judgements(organisation) -> list[dict]:
             level_sort=F("stage__appraisal__target_level__sort_order"),
             scale=F("stage__appraisal__template__rating_scale"),
         )
-        .order_by(
-            "-stage__locked_at",
-            "-stage__appraisal__starts_on",
-            "-stage__order",
-            "-pk",
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("stage__appraisal__appraisee_id"), F("domain_id")],
+                order_by=newest_first,
+            )
         )
+        .filter(newest=1)
+        .order_by(*newest_first)
     )
     # A judgement against a domain (or a level) that a newer published version has replaced
     # counts against what replaced it, so the latest is chosen across the crosswalk.

@@ -15,11 +15,13 @@ consumer polls with If-None-Match / If-Modified-Since and gets 304 Not Modified.
 import hashlib
 import uuid
 
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from . import page_cache
 from .interchange.case import paging, rest
 from .models import Item
 from .permissions import versions_visible_to
@@ -145,8 +147,17 @@ def cf_document(request, identifier):
 
 @endpoint("CFPackages")
 def cf_package(request, identifier):
+    """The whole package is the costly answer: a published version's is cached (see
+    `capabilities.page_cache`: dropped whenever the framework data changes)."""
     version = _version(request, identifier)
-    return rest.package(version), version.last_changed
+    if not version.live:
+        return rest.package(version), version.last_changed
+    key = f"capabilities:case-package:{page_cache.generation()}:{version.pk}"
+    body = cache.get(key)
+    if body is None:
+        body = rest.package(version)
+        cache.set(key, body, page_cache.TIMEOUT)
+    return body, version.last_changed
 
 
 def _item(request, identifier) -> Item:

@@ -11,11 +11,26 @@ from .crosswalk import crosswalk_checks
 from .demo import EXAMPLE_PACKAGE, example_version
 from .fan import build_fan
 from .models import Association, FrameworkVersion, Item
+from .page_cache import found_version, per_version
 from .permissions import versions_visible_to
 from .structure import FrameworkStructure
 
 
+def _find(request, *, version: str, **kwargs) -> FrameworkVersion | None:
+    """The version named in the URL, if the person may see it (one query)."""
+    return (
+        versions_visible_to(request.user).select_related("framework").filter(slug=version).first()
+    )
+
+
+def _current(request, **kwargs) -> FrameworkVersion | None:
+    return FrameworkVersion.objects.current()
+
+
 def _version(request, slug: str) -> FrameworkVersion:
+    found = found_version(request)
+    if found is not None and found.slug == slug:
+        return found
     return get_object_or_404(
         versions_visible_to(request.user).select_related("framework"), slug=slug
     )
@@ -33,14 +48,16 @@ def _breadcrumbs(version: FrameworkVersion, *extra):
 
 
 @require_GET
+@per_version(_current)
 def framework_home(request):
-    version = FrameworkVersion.objects.current()
+    version = found_version(request)
     if version is None:
         raise Http404("No framework has been published yet")
     return _render_version(request, version, is_current=True)
 
 
 @require_GET
+@per_version(_find)
 def version_detail(request, version):
     return _render_version(request, _version(request, version))
 
@@ -99,6 +116,7 @@ def _crosswalk_by_origin(items: list[Item]) -> dict[int, list[Association]]:
 
 
 @require_GET
+@per_version(_find)
 def domain_detail(request, version, domain):
     structure = _pcf_structure(request, version)
     domain_item = structure.domain(domain)
@@ -140,6 +158,7 @@ def _related_to_domain(
 
 
 @require_GET
+@per_version(_find)
 def level_detail(request, version, level):
     structure = _pcf_structure(request, version)
     level_item = structure.level(level)
@@ -164,6 +183,7 @@ def level_detail(request, version, level):
 
 
 @require_GET
+@per_version(_find, key_params=("from", "to"))
 def compare(request, version):
     structure = _pcf_structure(request, version)
     errors = {}
@@ -207,6 +227,7 @@ def compare(request, version):
 
 
 @require_GET
+@per_version(_find)
 def statement_detail(request, version, code):
     version_obj = _version(request, version)
     statement = get_object_or_404(
@@ -248,6 +269,7 @@ def statement_detail(request, version, code):
 
 
 @require_GET
+@per_version(_find, personal_chrome=False)
 def case_json(request, version):
     version_obj = _version(request, version)
     response = JsonResponse(
@@ -260,6 +282,7 @@ def case_json(request, version):
 
 
 @require_GET
+@per_version(_find, personal_chrome=False)
 def moodle_csv(request, version):
     version_obj = _version(request, version)
     response = HttpResponse(

@@ -419,6 +419,8 @@ class Placement(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "pk"]
+        # Lists a page at a time, newest first (issue 19): the sort an index serves.
+        indexes = [models.Index(fields=["-starts_on", "id"], name="placement_newest_first")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.student} at {self.provider_team}"

@@ -8,9 +8,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.audit import record_access
+from cms.paging import paginate
 
 from . import rules
 from .programme import programme_status
+
+PROGRESS_PAGE_ROWS = 100
 
 
 @login_required
@@ -22,11 +25,14 @@ def progress_list(request):
         if students.filter(pk=request.user.pk).exists():
             return redirect("placements:progress", student=request.user.uuid)
         raise Http404
+    # An HEI's placement lead reads every student of the HEI: a page at a time.
+    paged = paginate(request, others, per_page=PROGRESS_PAGE_ROWS)
     return render(
         request,
         "placements/progress_list.html",
         {
-            "students": others,
+            "students": paged.rows,
+            "paged": paged,
             "is_student": students.filter(pk=request.user.pk).exists(),
             "can_log_skills": rules.skills_day_heis_of(request.user).exists(),
         },

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import registers as lists
 
-PAGE_ROWS = 200
+PAGE_ROWS = 100
 
 
 def _allowed(request) -> None:
@@ -22,12 +22,15 @@ def registers(request):
     _allowed(request)
     today = timezone.localdate()
     counts = lists.counts(request.user, today=today)
-    shown = None
+    shown = paged = None
     chosen = request.GET.get("register")
     if chosen:
-        shown = lists.register_for(request.user, chosen, today=today)
-        if shown is None:
+        found = lists.register_page(
+            request, chosen, per_page=PAGE_ROWS, count=counts.get(chosen, 0), today=today
+        )
+        if found is None:
             raise Http404
+        shown, paged = found
     return render(
         request,
         "placements/registers.html",
@@ -37,8 +40,7 @@ def registers(request):
                 for slug in lists.REGISTERS
             ],
             "shown": shown,
-            "shown_rows": shown.rows[:PAGE_ROWS] if shown else [],
-            "page_rows": PAGE_ROWS,
+            "paged": paged,
             "threshold": lists.SUPPRESSION_THRESHOLD,
         },
     )

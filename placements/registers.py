@@ -139,23 +139,28 @@ def _name(first, last, email) -> str:
     return f"{first} {last}".strip() or (email or "").split("@")[0]
 
 
-def practice_educator_register(user, *, today: date | None = None) -> Register:
+def _educator_values(user, today):
+    return register_educators(user, today=today).values(
+        "user_id",
+        "organisation_id",
+        "peps_stage",
+        "registration_number",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "organisation__name",
+    )
+
+
+def practice_educator_register(user, *, today: date | None = None, memberships=None) -> Register:
     """Name, organisation, PEPS stage, registration number, and how many students each is the
     practice educator of now (placements at that organisation, agreed or in progress, whose
-    dates include today). Two queries."""
+    dates include today); every practice educator, or only `memberships` (one page of
+    `_educator_values`). Two queries."""
     today = today or timezone.localdate()
-    memberships = list(
-        register_educators(user, today=today).values(
-            "user_id",
-            "organisation_id",
-            "peps_stage",
-            "registration_number",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "organisation__name",
-        )
-    )
+    if memberships is None:
+        memberships = _educator_values(user, today)
+    memberships = list(memberships)
     current = {
         (row["practice_educator_id"], row["organisation_id"]): row["n"]
         for row in current_placements(
@@ -191,9 +196,8 @@ def practice_educator_register(user, *, today: date | None = None) -> Register:
     )
 
 
-def placement_register(user) -> Register:
-    """Every placement the user may see, newest first. One query."""
-    placements = (
+def _placements_in_order(user):
+    return (
         register_placements(user)
         .select_related(
             "student",
@@ -204,23 +208,29 @@ def placement_register(user) -> Register:
         )
         .order_by("-starts_on", "provider_team__organisation__name", "pk")
     )
-    rows = [
-        [
-            str(p.student),
-            p.cohort.programme.hei.name,
-            p.cohort.programme.name,
-            p.cohort.name,
-            p.provider_team.organisation.name,
-            p.provider_team.name,
-            p.get_kind_display(),
-            p.starts_on,
-            p.ends_on,
-            p.get_status_display(),
-            str(p.practice_educator),
-            str(p.hei_tutor),
-        ]
-        for p in placements
+
+
+def _placement_row(p: Placement) -> list:
+    return [
+        str(p.student),
+        p.cohort.programme.hei.name,
+        p.cohort.programme.name,
+        p.cohort.name,
+        p.provider_team.organisation.name,
+        p.provider_team.name,
+        p.get_kind_display(),
+        p.starts_on,
+        p.ends_on,
+        p.get_status_display(),
+        str(p.practice_educator),
+        str(p.hei_tutor),
     ]
+
+
+def placement_register(user, *, placements=None) -> Register:
+    """Every placement the user may see, newest first (or only `placements`, one page of them).
+    One query."""
+    placements = _placements_in_order(user) if placements is None else placements
     return Register(
         slug=PLACEMENTS,
         title=TITLES[PLACEMENTS],
@@ -238,7 +248,7 @@ def placement_register(user) -> Register:
             "Practice educator",
             "HEI tutor",
         ],
-        rows=rows,
+        rows=[_placement_row(p) for p in placements],
     )
 
 
@@ -364,6 +374,28 @@ def audit_register(user) -> Register:
         ],
         rows=rows,
     )
+
+
+def register_page(request, slug: str, *, per_page: int, count: int, today: date | None = None):
+    """One page of a register for the registers page, and its `cms.paging.Paged`, or None for
+    an unknown register. The practice educators and placements registers read only the page's
+    rows (their sorts are on indexed columns); the audit results register is built whole (its
+    student rows are aggregates over every audit) and sliced."""
+    from cms.paging import paginate
+
+    user = request.user
+    if slug == PLACEMENTS:
+        paged = paginate(request, _placements_in_order(user), per_page=per_page, count=count)
+        return placement_register(user, placements=paged.rows), paged
+    if slug == PRACTICE_EDUCATORS:
+        educators = _educator_values(user, today or timezone.localdate())
+        paged = paginate(request, educators, per_page=per_page, count=count)
+        return practice_educator_register(user, today=today, memberships=paged.rows), paged
+    if slug == AUDITS:
+        register = audit_register(user)
+        paged = paginate(request, register.rows, per_page=per_page)
+        return dataclasses.replace(register, rows=list(paged.rows)), paged
+    return None
 
 
 def register_for(user, slug: str, *, today: date | None = None) -> Register | None:

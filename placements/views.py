@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
 from cms.guard_forms import GuardedFormMixin, record_confirmation
 from cms.messages import report_refusal
+from cms.paging import paginate
 from organisations.models import Membership, Organisation, Role, Team
 from portfolios.observations import observation_count
 
@@ -93,11 +94,22 @@ def _record_reading(request, placement, roles) -> None:
 # The list
 
 
+LIST_PAGE_ROWS = 50
+
+
 @login_required
 def placement_list(request):
+    """The placements the person may see, grouped by status (in STATUS_ORDER), a page of
+    LIST_PAGE_ROWS at a time: a placement lead's organisation may have thousands. Each group's
+    caption gives its full count (one GROUP BY); the page's rows are one query."""
+    visible = rules.placements_visible_to(request.user)
+    counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
+    rank = Case(
+        *[When(status=status, then=Value(n)) for n, status in enumerate(STATUS_ORDER)],
+        default=Value(len(STATUS_ORDER)),
+    )
     placements = (
-        rules.placements_visible_to(request.user)
-        .select_related(
+        visible.select_related(
             "student",
             "cohort__programme__hei",
             "provider_team__organisation",
@@ -106,14 +118,20 @@ def placement_list(request):
             "audit",
         )
         .prefetch_related("audit__parts", "panel_cases")
-        .order_by("-starts_on", "pk")
+        .order_by(rank, "-starts_on", "pk")
     )
+    paged = paginate(request, placements, per_page=LIST_PAGE_ROWS, count=sum(counts.values()))
     by_status = {status: [] for status in STATUS_ORDER}
-    for placement in placements:
+    for placement in paged.rows:
         placement.next_step = services.next_step(placement)
         by_status[placement.status].append(placement)
     groups = [
-        {"status": status, "label": Placement.Status(status).label, "placements": rows}
+        {
+            "status": status,
+            "label": Placement.Status(status).label,
+            "placements": rows,
+            "count": counts.get(status, 0),
+        }
         for status, rows in by_status.items()
         if rows
     ]
@@ -122,6 +140,7 @@ def placement_list(request):
         "placements/list.html",
         {
             "groups": groups,
+            "paged": paged,
             "can_propose": rules.placement_lead_organisations(request.user).exists(),
             "sits_on_panels": rules.panel_member_organisations(request.user).exists(),
         },
