@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    audit_views,
     checks_views,
     concern_views,
     designation_views,
@@ -11,6 +12,7 @@ from . import (
     panel_views,
     partnership_views,
     progress_views,
+    proposal_views,
     provider_views,
     register_views,
     skills_views,
@@ -21,7 +23,7 @@ app_name = "placements"
 
 urlpatterns = [
     path("", views.placement_list, name="index"),
-    path("new/", views.placement_create, name="create"),
+    path("new/", proposal_views.placement_create, name="create"),
     path("progress/", progress_views.progress_list, name="progress-list"),
     path("progress/<uuid:student>/", progress_views.progress, name="progress"),
     path("offers/", offer_views.offer_list, name="offers"),
@@ -51,7 +53,7 @@ urlpatterns = [
         name="panel-case",
     ),
     path("<uuid:placement>/", views.placement_detail, name="detail"),
-    path("<uuid:placement>/audit/", views.audit, name="audit"),
+    path("<uuid:placement>/audit/", audit_views.audit, name="audit"),
     path("<uuid:placement>/checks/", checks_views.placement_checks, name="checks"),
     path(
         "<uuid:placement>/learning-agreement/",

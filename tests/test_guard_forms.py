@@ -44,8 +44,8 @@ def test_the_walk_finds_our_forms():
     for expected in (
         "portfolios.forms.EntryForm",
         "portfolios.forms.CommentForm",
-        "placements.views.AuditPartForm",
-        "placements.views.ModerationForm",
+        "placements.audit_views.AuditPartForm",
+        "placements.audit_views.ModerationForm",
         "placements.partnership_views.ActionForm",
         "placements.designation_views.EvidenceForm",
         "appraisals.forms.StageForm",
