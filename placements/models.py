@@ -258,6 +258,14 @@ class Programme(models.Model):
     requires_induction = models.BooleanField(
         "an induction date is required before starting", default=False
     )
+    # How long a practice educator stays current after their last practice education (or their
+    # award), for this programme's placements (`educators.currency_of`).
+    peps_currency_years = models.PositiveSmallIntegerField(
+        "years a practice educator stays current without practice education",
+        default=2,
+        help_text="A practice educator who has supported no placement in this time has lapsed "
+        "and cannot be the sole assessor.",
+    )
 
     class Meta:
         ordering = ["hei", "name"]
@@ -547,6 +555,9 @@ class ActionItem(models.Model):
         return self.text[:80]
 
 
+# The register of practice educators, in its own module.
+from .educator_models import EducatorAward, EducatorCandidacy  # noqa: E402
+
 # Records made during set-up and the placement's course, in their own module.
 from .lifecycle_models import (  # noqa: E402
     CheckKind,
@@ -564,6 +575,8 @@ __all__ = [
     "Concern",
     "ConcernAction",
     "ConcernParty",
+    "EducatorAward",
+    "EducatorCandidacy",
     "LearningAgreement",
     "MidpointReview",
     "PlacementCheck",
