@@ -24,7 +24,9 @@ What it sets up, with the organisations and people of `accounts.demo`:
   Board;
 * the Northshire Teaching Partnership (University of Northshire with Northshire and
   Brightpath) and this year's review, which Brightpath has submitted and the university and
-  Northshire have not.
+  Northshire have not;
+* the register of practice educators: PEPS awards (one educator lapsed) and a candidate with
+  a mentor (`educator_demo`).
 
 Everything goes through `services`, `designations` and `partnerships`, so the placement rules
 hold for the demo too: no student has overlapping placements, the Student unit never holds more
@@ -799,4 +801,8 @@ def ensure_demo_placements() -> int:
         placement = _place(plan, people=people, cohorts=cohorts, orgs=orgs, unit=unit, today=today)
         created += placement is not None
     _backdate_one_action(orgs, today)
+    # The register of practice educators, after the placements its currency counts.
+    from .educator_demo import ensure_demo_educators
+
+    ensure_demo_educators(people, today)
     return created

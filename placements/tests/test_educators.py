@@ -447,3 +447,29 @@ def test_home_links_the_record_and_the_register(client):
 
 def test_factories_build():
     assert EducatorCandidacyFactory().mentor.peps_awards.get().stage == 2
+
+
+def test_the_demo_register_shows_stages_a_lapsed_educator_and_a_candidate(client):
+    from accounts.demo import DEMO_DOMAIN
+    from accounts.models import User
+    from placements.demo import ensure_demo_placements
+
+    ensure_demo_placements()
+    ensure_demo_placements()  # again: nothing changes
+
+    def person(local):
+        return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+
+    client.force_login(person("hal.placements"))
+    response = client.get("/placements/educators/")
+    assert response.status_code == 200
+    rows = {row.educator.email.split("@")[0]: row for row in response.context["rows"]}
+    assert [a.stage for a in rows["pat.educator"].awards] == [1, 2]
+    assert rows["pat.educator"].currency.status == educators.CURRENT
+    assert rows["pat.educator"].placements
+    assert rows["rowan.educator"].currency.is_lapsed
+    assert rows["noor.educator"].currency.status == educators.CURRENT
+    (candidacy,) = response.context["candidacies"]
+    assert candidacy.candidate == person("priya.practitioner")
+    assert candidacy.mentor == person("pat.educator")
+    assert rows["pat.educator"].mentees == [candidacy]
