@@ -5,8 +5,9 @@ recorded through `educators` by the University of Northshire's placement lead, H
   placements); Pat mentors a candidate and has issued the stage 2 award as an Open Badge
   (`credentials.demo`);
 * Noor Haddad: stage 1, a year ago, current;
-* Rowan Pike (generated, a practice educator at Northshire): stage 1 and 2 years ago and no
-  placement since, so lapsed: Rowan can take a student only with a current co-assessor;
+* Rowan Pike (generated, a practice educator at Northshire, with the demo authenticator code
+  like the other staff): stages 1 and 2 years ago and no placement since, so lapsed: Rowan can
+  take a student only with a current co-assessor;
 * Priya Okafor: working towards stage 1, mentored by Pat.
 
 Invented people, never real. Safe to run again: what is on the register already is left alone.
@@ -17,8 +18,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 
-from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_totp_secret
 from accounts.models import User
 from organisations.models import Membership, Organisation, Role, Team
 
@@ -53,6 +56,9 @@ def _lapsed_educator(today: date) -> User:
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+    # A practice educator reads students' records, so signs in with a second factor too.
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, demo_totp_secret(user.email))
     northshire = Organisation.objects.get(slug="northshire")
     Membership.objects.get_or_create(
         user=user,
