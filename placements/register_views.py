@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from . import registers as lists
+from . import rules
 
 PAGE_ROWS = 200
 
@@ -40,6 +41,7 @@ def registers(request):
             "shown_rows": shown.rows[:PAGE_ROWS] if shown else [],
             "page_rows": PAGE_ROWS,
             "threshold": lists.SUPPRESSION_THRESHOLD,
+            "educator_register": rules.educator_register_programmes(request.user).exists(),
         },
     )
 

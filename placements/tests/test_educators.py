@@ -473,3 +473,11 @@ def test_the_demo_register_shows_stages_a_lapsed_educator_and_a_candidate(client
     assert candidacy.candidate == person("priya.practitioner")
     assert candidacy.mentor == person("pat.educator")
     assert rows["pat.educator"].mentees == [candidacy]
+
+
+def test_the_registers_page_links_the_educator_register_for_hei_leads_only(client, world):
+    client.force_login(world["hei_lead"])
+    assert 'href="/placements/educators/"' in client.get("/placements/registers/").content.decode()
+    client.force_login(world["provider_lead"])
+    page = client.get("/placements/registers/").content.decode()
+    assert 'href="/placements/educators/"' not in page
