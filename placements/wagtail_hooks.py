@@ -23,6 +23,7 @@ PROGRAMME_SETTINGS = [
     "requires_occupational_health",
     "requires_suitability",
     "requires_induction",
+    "peps_currency_years",
 ]
 
 for _model in (Programme, Cohort, StudentUnit, Partnership, Criterion, AuditTemplate):
