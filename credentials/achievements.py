@@ -1,5 +1,6 @@
 """What a person has earned and may issue as an Open Badge: an ASYE whose moderation panel
-confirmed a pass, and a placement the HEI decided was passed; and, for the organisations where
+confirmed a pass, a placement the HEI decided was passed, a PEPS stage on the register of
+practice educators (issued by the organisation that awarded it); and, for the organisations where
 they are a placement lead or admin, an approved Approved Practice Setting or teaching
 organisation designation (held by the organisation, issued by the awarding body). Each achievement says who issues
 it (the employer for the ASYE, the HEI for a placement) and which CASE items it aligns to.
@@ -10,9 +11,9 @@ from dataclasses import dataclass, field
 from appraisals.models import Appraisal, AppraisalTemplate
 from capabilities.interchange.case import case_uri
 from capabilities.models import FrameworkVersion, Item
-from organisations.models import Role
+from organisations.models import PepsStage, Role
 from organisations.selectors import organisations_where
-from placements.models import Designation, Placement, PlacementKind
+from placements.models import Designation, EducatorAward, Placement, PlacementKind
 
 from .models import Credential
 
@@ -28,6 +29,12 @@ CRITERIA = {
 
 # The PCF level a passed placement of each kind shows (by the level's slug).
 PLACEMENT_LEVEL = {PlacementKind.FIRST: "first-placement", PlacementKind.FINAL: "last-placement"}
+# The PCF level at which each PEPS stage is practised, and the domain whose statements there
+# describe educating others: stage 1 educators are experienced social workers who support and
+# assess students; stage 2 is the educator pathway of the advanced level (it mentors and
+# assesses practice educators too).
+PEPS_LEVEL = {PepsStage.STAGE_1: "experienced", PepsStage.STAGE_2: "advanced"}
+PEPS_DOMAIN = "professional-leadership"
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,59 @@ def _level_targets(level: Item | None) -> list[Target]:
         for statement in statements
     ]
     return targets
+
+
+def _peps_targets(stage: int) -> list[Target]:
+    """The framework, the stage's level and the level's Professional Leadership statements."""
+    version = FrameworkVersion.objects.current("pcf")
+    if version is None:
+        return []
+    level = version.items.filter(kind=Item.Kind.LEVEL, slug=PEPS_LEVEL.get(stage)).first()
+    if level is None:
+        return []
+    framework = str(version)
+    targets = [
+        Target(framework, case_uri("CFDocuments", version.identifier), "ext:CFDocument"),
+        Target(level.title, case_uri("CFItems", level.identifier), "CFItem", level.code, framework),
+    ]
+    statements = Item.objects.filter(
+        level=level, kind=Item.Kind.STATEMENT, domain__slug=PEPS_DOMAIN
+    ).order_by("sort_order", "pk")
+    targets += [
+        Target(
+            statement.title or statement.code,
+            case_uri("CFItems", statement.identifier),
+            "CFItem",
+            statement.code,
+            framework,
+        )
+        for statement in statements
+    ]
+    return targets
+
+
+def _peps(award: EducatorAward) -> Earned:
+    stage = award.get_stage_display()
+    by = award.awarded_by
+    programme = f" ({award.programme_name})" if award.programme_name else ""
+    return Earned(
+        kind=Credential.Kind.PEPS,
+        source=award,
+        issuer=by,
+        name=f"Practice educator: {stage}",
+        description=f"Awarded {stage} of the Practice Educator Professional Standards by "
+        f"{by}{programme}.",
+        criteria="Completed a practice educator programme at this stage: taught learning, "
+        "supervised practice education of a student (mentored and directly observed by a stage "
+        "2 practice educator), and a portfolio assessed by the programme against the standards "
+        "for the stage.",
+        achievement_type="Certification",
+        targets=_peps_targets(award.stage),
+    )
+
+
+def peps_awards(user):
+    return EducatorAward.objects.filter(educator=user).select_related("awarded_by")
 
 
 def _asye(appraisal: Appraisal) -> Earned:
@@ -168,6 +228,7 @@ def earned_by(user) -> list[Earned]:
     return (
         [_asye(a) for a in confirmed_asyes(user)]
         + [_placement(p) for p in passed_placements(user)]
+        + [_peps(a) for a in peps_awards(user)]
         + [_designation(d) for d in approved_designations(user)]
     )
 

@@ -34,6 +34,7 @@ class Credential(models.Model):
         ASYE = "asye", "ASYE completed"
         PLACEMENT = "placement", "Placement passed"
         DESIGNATION = "designation", "Designation approved"
+        PEPS = "peps", "PEPS stage awarded"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # A person holds an ASYE or placement credential; an organisation holds a designation's.
@@ -49,7 +50,8 @@ class Credential(models.Model):
     )
     issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="credentials")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # The record it is earned by: an appraisal's or a placement's uuid.
+    # The record it is earned by: an appraisal's, a placement's, a designation's or a PEPS
+    # award's uuid.
     source = models.UUIDField()
     name = models.CharField(max_length=200)
     status_index = models.PositiveIntegerField()

@@ -3,7 +3,8 @@
 A credential is seen, downloaded and issued by its holder only (for a designation, held by an
 organisation: its placement leads and admins). Its issuer revokes it: the organisation's
 Principal Social Workers for an ASYE, the HEI's placement leads for a placement, the awarding
-body's members for a designation, while their role lasts. Everyone else gets 404. What a holder shares (the public credential page,
+body's members for a designation, and for a PEPS stage the placement leads of the university (or
+the members of the awarding body) that awarded it, while their role lasts. Everyone else gets 404. What a holder shares (the public credential page,
 the issuer's profile, keys and status list) shows no name or email: the holder is a hashed email.
 """
 
@@ -38,6 +39,11 @@ def revocable_by(user):
             issuer__in=organisations_where(user, Role.PLACEMENT_LEAD),
         )
         | Q(kind=Credential.Kind.DESIGNATION, issuer__in=awarding_bodies_of(user))
+        | Q(
+            kind=Credential.Kind.PEPS,
+            issuer__in=organisations_where(user, Role.PLACEMENT_LEAD),
+        )
+        | Q(kind=Credential.Kind.PEPS, issuer__in=awarding_bodies_of(user))
     ).select_related("issuer", "holder", "holder_organisation")
 
 

@@ -12,6 +12,6 @@ def areas_for(user) -> list[Area]:
             "My credentials",
             reverse("credentials:mine"),
             "My learning",
-            "Open Badges for your ASYE, placements and your organisation's designations.",
+            "Open Badges for your ASYE, placements, PEPS stages and your organisation's designations.",
         )
     ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from organisations.models import Organisation, PepsStage, Role
 
-from . import rules
+from . import educators, rules
 from .capacity_models import PlacementOffer
 from .models import (
     Cohort,
@@ -140,6 +140,18 @@ def propose_placement(
             fail("co_assessor", "The co-assessor must be someone other than the practice educator")
         elif peps_stage_of(co_assessor) != PepsStage.STAGE_2:
             fail("co_assessor", f"{co_assessor} is not a current PEPS stage 2 practice educator")
+        elif educators.currency_of(
+            co_assessor, years=cohort.programme.peps_currency_years
+        ).is_lapsed:
+            fail(
+                "co_assessor",
+                f"{co_assessor} has lapsed as a practice educator: choose a current co-assessor",
+            )
+    # A lapsed educator (an award, no recent practice education) may educate, co-assessed.
+    if stage is not None and co_assessor is None:
+        lapsed = educators.lapse_refusal(practice_educator, cohort.programme)
+        if lapsed:
+            fail("practice_educator", lapsed)
     if kind == PlacementKind.FINAL and stage == PepsStage.STAGE_1 and co_assessor is None:
         fail(
             "co_assessor",

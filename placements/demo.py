@@ -32,6 +32,8 @@ What it sets up, with the organisations and people of `accounts.demo`:
   Northshire have not;
 * next term's placement offers from Northshire and Brightpath against the 2024 intake's demand,
   two places taken by proposed placements, and the 2024 intake's skills days (`offers_demo`).
+* the register of practice educators: PEPS awards (one educator lapsed) and a candidate with
+  a mentor (`educator_demo`).
 
 Everything goes through `services`, `designations` and `partnerships`, so the placement rules
 hold for the demo too: no student has overlapping placements, the Student unit never holds more
@@ -891,4 +893,8 @@ def ensure_demo_placements() -> int:
     _backdate_one_action(orgs, today)
     offers_demo.ensure_demo_offers(orgs=orgs, people=people, cohorts=cohorts, today=today)
     offers_demo.ensure_demo_skills_days(people=people, cohorts=cohorts, today=today)
+    # The register of practice educators, after the placements its currency counts.
+    from .educator_demo import ensure_demo_educators
+
+    ensure_demo_educators(people, today)
     return created

@@ -9,7 +9,16 @@ from django.utils.text import slugify
 from organisations.factories import MembershipFactory, OrganisationFactory, TeamFactory
 from organisations.models import Organisation, PepsStage, Role
 
-from .models import Cohort, Partnership, Placement, PlacementKind, Programme, SettingType
+from .models import (
+    Cohort,
+    EducatorAward,
+    EducatorCandidacy,
+    Partnership,
+    Placement,
+    PlacementKind,
+    Programme,
+    SettingType,
+)
 
 
 class HEIFactory(OrganisationFactory):
@@ -78,6 +87,34 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     def in_cohort(obj, create, extracted, **kwargs):
         if create:
             obj.cohort.students.add(obj.student)
+
+
+class EducatorAwardFactory(factory.django.DjangoModelFactory):
+    """A PEPS stage awarded by a university, a month ago (so current under any period)."""
+
+    class Meta:
+        model = EducatorAward
+
+    educator = factory.LazyAttribute(
+        lambda o: MembershipFactory(role=Role.PRACTICE_EDUCATOR, peps_stage=o.stage).user
+    )
+    stage = PepsStage.STAGE_2
+    awarded_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    awarded_by = factory.SubFactory(HEIFactory)
+    programme_name = "Practice education"
+
+
+class EducatorCandidacyFactory(factory.django.DjangoModelFactory):
+    """Someone working towards stage 1 with a (current) stage 2 mentor."""
+
+    class Meta:
+        model = EducatorCandidacy
+
+    candidate = factory.LazyAttribute(lambda o: MembershipFactory().user)
+    stage = PepsStage.STAGE_1
+    mentor = factory.LazyAttribute(lambda o: EducatorAwardFactory(awarded_by=o.provider).educator)
+    provider = factory.SubFactory(HEIFactory)
+    started_on = factory.LazyFunction(timezone.localdate)
 
 
 def placement_world() -> dict:

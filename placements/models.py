@@ -273,6 +273,14 @@ class Programme(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Every fail, refer and placement with a cause for concern is read too.",
     )
+    # How long a practice educator stays current after their last practice education (or their
+    # award), for this programme's placements (`educators.currency_of`).
+    peps_currency_years = models.PositiveSmallIntegerField(
+        "years a practice educator stays current without practice education",
+        default=2,
+        help_text="A practice educator who has supported no placement in this time has lapsed "
+        "and cannot be the sole assessor.",
+    )
 
     class Meta:
         ordering = ["hei", "name"]
@@ -574,13 +582,14 @@ class ActionItem(models.Model):
 
 
 # Records made during set-up and the placement's course, the final assessment, the offers of
-# places and the HEI's skills days, in their own modules.
+# places, the HEI's skills days and the register of practice educators, in their own modules.
 from .assessment_models import (  # noqa: E402
     AssessmentPanel,
     FinalReportJudgements,
     PanelCase,
 )
 from .capacity_models import PlacementOffer, SkillsDay  # noqa: E402
+from .educator_models import EducatorAward, EducatorCandidacy  # noqa: E402
 from .lifecycle_models import (  # noqa: E402
     CheckKind,
     Concern,
@@ -598,6 +607,8 @@ __all__ = [
     "Concern",
     "ConcernAction",
     "ConcernParty",
+    "EducatorAward",
+    "EducatorCandidacy",
     "FinalReportJudgements",
     "LearningAgreement",
     "MidpointReview",

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from . import registers as lists
+from . import rules
 
 PAGE_ROWS = 100
 
@@ -42,6 +43,7 @@ def registers(request):
             "shown": shown,
             "paged": paged,
             "threshold": lists.SUPPRESSION_THRESHOLD,
+            "educator_register": rules.educator_register_programmes(request.user).exists(),
         },
     )
 

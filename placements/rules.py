@@ -174,6 +174,16 @@ def designations_visible_to(user):
     return Designation.objects.filter(Q(organisation__in=employer) | Q(awarding_body__in=awarding))
 
 
+def educator_register_programmes(user):
+    """Programmes whose register of practice educators `user` reads: those of the HEIs where
+    they are a placement lead (`educators.register_rows` says who is on each)."""
+    from .models import Programme
+
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    return Programme.objects.filter(hei__in=placement_lead_organisations(user))
+
+
 def partnerships_of(user):
     """Partnerships whose reviews `user` takes part in: placement leads and admins of the HEI or
     of an employer in the partnership."""

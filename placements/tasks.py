@@ -12,7 +12,7 @@ from cms.home import Area, Task, is_overdue
 from organisations.models import Organisation, Role
 from organisations.selectors import organisations_where
 
-from . import quality, registers, rules
+from . import educators, quality, registers, rules
 from .models import (
     ActionItem,
     Audit,
@@ -283,6 +283,25 @@ def areas_for(user) -> list[Area]:
                 reverse("placements:registers"),
                 GROUP,
                 "Registers of practice educators, placements and audits.",
+            )
+        )
+        if rules.educator_register_programmes(user).exists():
+            areas.append(
+                Area(
+                    "Register of practice educators",
+                    reverse("placements:educators"),
+                    GROUP,
+                    "PEPS awards, currency, candidates and their mentors, and the placements "
+                    "each educator supported, for your programmes.",
+                )
+            )
+    if educators.has_record(user):
+        areas.append(
+            Area(
+                "My practice educator record",
+                reverse("placements:my-educator-record"),
+                GROUP,
+                "Your PEPS awards, whether you are current, and the placements you supported.",
             )
         )
     provider_pages = (

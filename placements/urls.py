@@ -5,6 +5,7 @@ from . import (
     checks_views,
     concern_views,
     designation_views,
+    educator_views,
     final_report_views,
     learning_views,
     midpoint_views,
@@ -35,6 +36,8 @@ urlpatterns = [
         "designations/<uuid:designation>/", designation_views.designation_detail, name="designation"
     ),
     path("registers/", register_views.registers, name="registers"),
+    path("educators/", educator_views.educator_register, name="educators"),
+    path("educators/mine/", educator_views.my_record, name="my-educator-record"),
     path("registers/<str:register>.csv", register_views.register_csv, name="register-csv"),
     path("providers/<slug:slug>/", provider_views.provider, name="provider"),
     path("providers/<slug:slug>/quality/", provider_views.quality, name="quality"),

@@ -24,6 +24,7 @@ PROGRAMME_SETTINGS = [
     "requires_suitability",
     "requires_induction",
     "panel_sample_percent",
+    "peps_currency_years",
 ]
 
 for _model in (Programme, Cohort, StudentUnit, Partnership, Criterion, AuditTemplate):

@@ -870,6 +870,26 @@ def observation_amend(client):
     return Page(response.content.decode(), [typed])
 
 
+def educator_award(client):
+    from placements.factories import placement_world
+
+    world = placement_world()
+    _login(client, world["hei_lead"])
+    response = client.post(
+        reverse("placements:educators"),
+        {
+            "award-educator": world["pe1"].pk,
+            "award-stage": "",
+            "award-awarded_on_day": "31",
+            "award-awarded_on_month": "2",
+            "award-awarded_on_year": "2025",
+            "award-programme_name": f"Course, NHS {NHS}",
+        },
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), ["31", f"Course, NHS {NHS}"])
+
+
 def credential_verify(client):
     response = client.post(reverse("credentials:verify"), {"credential": ""})
     assert response.status_code == 200
@@ -987,6 +1007,7 @@ CASES = {
     "placements.concern_views.ConcernForm": placement_concern,
     "placements.concern_views.ConcernActionForm": placement_concern_action,
     "placements.checks_views.InductionForm": placement_induction,
+    "placements.educator_views.AwardForm": educator_award,
     "placements.learning_views.LearningAgreementForm": placement_learning_agreement,
     "placements.views.DaysForm": placement_step(
         "log_days", "student", {"days-days": "1", "days-note": f"NHS {NHS}"}, [f"NHS {NHS}"]

@@ -196,8 +196,10 @@ def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
     # +1 each: the practice learning progress area asks which students the person may follow.
     # +2 each: the observations of the person's practice waiting for their reflection, and
     # whether a role of theirs observes others, for "Observations I have written". +1 each:
-    # placements' concern tasks (open concerns on the placements one tutors).)
-    [("priya.practitioner", 47), ("tara.tutor", 66), ("lee.placements", 52), ("rue.board", 37)],
+    # placements' concern tasks (open concerns on the placements one tutors). +1 each: whether
+    # the person has a practice educator record; +1 for those who read registers: whether they
+    # read a programme's register of practice educators.)
+    [("priya.practitioner", 48), ("tara.tutor", 67), ("lee.placements", 54), ("rue.board", 39)],
 )
 def test_home_query_count_is_pinned(seeded, client, local, most):
     client.force_login(demo(local))

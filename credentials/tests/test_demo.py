@@ -37,3 +37,15 @@ def test_the_demo_runs_again_without_change(demo):
     before = list(Credential.objects.values_list("uuid", "revoked_at"))
     ensure_demo_credentials()
     assert list(Credential.objects.values_list("uuid", "revoked_at")) == before
+
+
+def test_the_demo_educator_issued_their_peps_stage_2_award(client, demo):
+    from placements.models import EducatorAward
+
+    pat = person("pat.educator")
+    credential = Credential.objects.get(holder=pat, kind=Credential.Kind.PEPS)
+    award = EducatorAward.objects.get(uuid=credential.source)
+    assert award.stage == 2 and credential.issuer == award.awarded_by
+    assert verify(credential.jwt).valid
+    client.force_login(pat)
+    assert "Issue credential" in client.get("/credentials/").content.decode()  # stage 1 waits

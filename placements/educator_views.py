@@ -1,0 +1,149 @@
+"""The register of practice educators, for a programme's HEI placement leads (with a form to
+record a PEPS award their university made), and each educator's own record. Who reads a
+programme's register: `rules.educator_register_programmes` (404 for anyone else); who is on it
+and their currency: `educators`. Reading the register logs a read of each award shown."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import record_reads
+from cms.forms import GovUKDateField, ServiceErrorsMixin
+from cms.guard_forms import GuardedFormMixin, record_confirmation
+from organisations.models import PepsStage
+
+from . import educators
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return str(user)
+
+
+class AwardForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    educator = PersonField(
+        queryset=None,
+        label="Practice educator",
+        help_text="People on this register, and people working in practice at a partner employer.",
+        error_messages={
+            "required": "Choose the practice educator",
+            "invalid_choice": "Choose a practice educator from the list",
+        },
+    )
+    stage = forms.TypedChoiceField(
+        choices=PepsStage.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="PEPS stage awarded",
+        error_messages={"required": "Choose the PEPS stage awarded"},
+    )
+    awarded_on = GovUKDateField(
+        label="Date of the award",
+        name_in_errors="date of the award",
+        max_value=timezone.localdate,
+        help_text="For example, 30 6 2025",
+    )
+    programme_name = forms.CharField(
+        label="Practice educator programme (optional)",
+        required=False,
+        max_length=200,
+        help_text="The name of the course, for example Practice Education stage 2.",
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["educator"].queryset = people
+
+
+def _programme(request):
+    programmes = list(educators.programmes_for_register(request.user))
+    if not programmes:
+        raise Http404
+    chosen = request.GET.get("programme") or request.POST.get("programme")
+    if chosen:
+        programme = next((p for p in programmes if str(p.pk) == chosen), None)
+        if programme is None:
+            raise Http404
+    else:
+        programme = programmes[0]
+    return programme, programmes
+
+
+def _people(programme, rows):
+    User = get_user_model()
+    return (
+        (
+            User.objects.filter(pk__in=[r.educator.pk for r in rows])
+            | User.objects.filter(pk__in=educators.partner_practitioners(programme.hei))
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+@login_required
+def educator_register(request):
+    programme, programmes = _programme(request)
+    today = timezone.localdate()
+    rows, candidacies = educators.register_rows(programme, on=today)
+    form = AwardForm(request.POST or None, people=_people(programme, rows), prefix="award")
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                award = educators.record_award(
+                    by=request.user,
+                    educator=data["educator"],
+                    stage=data["stage"],
+                    awarded_on=data["awarded_on"],
+                    awarded_by=programme.hei,
+                    programme_name=data["programme_name"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            except PermissionDenied as error:
+                messages.error(request, str(error.args[0] if error.args else error))
+                return redirect(f"{reverse('placements:educators')}?programme={programme.pk}")
+            else:
+                record_confirmation(record=award, findings=form.guard_confirmed, by=request.user)
+                messages.success(request, f"Recorded: {award}.")
+                return redirect(f"{reverse('placements:educators')}?programme={programme.pk}")
+    else:
+        record_reads(
+            request=request,
+            records=[(a, r.educator) for r in rows for a in r.awards],
+            organisation=programme.hei,
+        )
+    may_record = (
+        educators.awarding_organisations_of(request.user).filter(pk=programme.hei_id).exists()
+    )
+    return render(
+        request,
+        "placements/educators.html",
+        {
+            "programme": programme,
+            "programmes": programmes,
+            "rows": rows,
+            "candidacies": candidacies,
+            "form": form if may_record else None,
+            "error_form": form if form.errors else None,
+            "lapsed": sum(1 for r in rows if r.currency.is_lapsed),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_record(request):
+    """The signed-in person's own practice educator record."""
+    return render(
+        request,
+        "placements/educator_record.html",
+        {"record": educators.record_of(request.user)},
+    )
