@@ -200,3 +200,12 @@ def test_signed_in_header_links_to_search(client, world):
     client.force_login(world["reader"])
     html = client.get("/search/mine/").content.decode()
     assert 'href="/search/mine/" aria-current="page">Search</a>' in html
+
+
+def test_the_results_page_and_the_empty_page_are_well_structured(client, world):
+    from tests.test_page_structure import problems
+
+    client.force_login(world["practitioner"])
+    for params in ({}, {"q": WORD}, {"q": WORD, "type": "entries"}, {"q": "nothingmatches"}):
+        html = client.get("/search/mine/", params).content.decode()
+        assert problems(html) == [], params
