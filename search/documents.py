@@ -24,7 +24,6 @@ FACET_FIELDS = {
     "domain": "domain",
     "level": "level",
 }
-FACET_SIZE = 50
 
 
 def index_name() -> str:
@@ -76,7 +75,8 @@ class PrivateRecord(Document):
 
 def private_query(user, query: str, *, chosen: dict[str, str] | None = None, size: int = 200):
     """THE query on the private index: `query` in title and body, only among documents whose
-    principals meet the user's, with the facets chosen, the facet counts and highlights."""
+    principals meet the user's, narrowed to the facet values `chosen`, with highlights.
+    (`search.private` counts facets over the hits it keeps, the same way on both backends.)"""
     principals = sorted(principals_of(user))
     chosen = chosen or {}
     search = Search(index=index_name()).extra(size=size, track_total_hits=True)
@@ -98,8 +98,6 @@ def private_query(user, query: str, *, chosen: dict[str, str] | None = None, siz
     for key, value in chosen.items():
         if key in FACET_FIELDS and value:
             search = search.post_filter("term", **{FACET_FIELDS[key]: value})
-    for key, field_name in FACET_FIELDS.items():
-        search.aggs.bucket(key, "terms", field=field_name, size=FACET_SIZE)
     search = search.highlight("body", fragment_size=200, number_of_fragments=1)
     search = search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
     return search.source(["kind", "record_id"])

@@ -98,7 +98,7 @@ def _hits(user, query: str) -> list[Hit]:
     if elasticsearch_enabled():
         from .es_backend import elasticsearch_hits
 
-        return elasticsearch_hits(user, query, limit=MAX_PER_TYPE)
+        return elasticsearch_hits(user, query, limit=MAX_PER_TYPE * len(search_types()))
     ranked = [
         [Hit(t, obj, {"type": [t.key], **t.facets(obj)}) for obj in database_hits(t, user, query)]
         for t in search_types()

@@ -46,7 +46,7 @@ def enqueue_index(kind: str, pks) -> None:
 
 
 def _record_saved(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or not elasticsearch_enabled():
         return
     for search_type in search_types():
         if isinstance(instance, search_type.model):
@@ -62,7 +62,8 @@ def _record_deleted(sender, instance, **kwargs):
 
 
 def _dependant_changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):
+    # Nothing to do (not even a query) on the database backend.
+    if kwargs.get("raw") or not elasticsearch_enabled():
         return
     for search_type in search_types():
         for label, records_of in search_type.dependants:
