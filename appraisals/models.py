@@ -12,9 +12,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from wagtail.search import index
 
 from capabilities.models import Item
 from organisations.models import Organisation, Team
+from search.indexing import PrivateIndexed
 
 DEFAULT_RATING_SCALE = ["Not yet at level", "At level", "Beyond level"]
 
@@ -211,7 +213,7 @@ class AppraisalQuerySet(models.QuerySet):
         return self.filter(status=Appraisal.Status.IN_PROGRESS)
 
 
-class Appraisal(models.Model):
+class Appraisal(PrivateIndexed, models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in-progress", "In progress"
         COMPLETED = "completed", "Completed"
@@ -272,6 +274,14 @@ class Appraisal(models.Model):
     panel_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    search_fields = [
+        index.RelatedFields("template", [index.SearchField("name", boost=2)]),
+        index.RelatedFields(
+            "appraisee", [index.SearchField("first_name"), index.SearchField("last_name")]
+        ),
+        index.FilterField("id"),
+    ]
 
     objects = AppraisalQuerySet.as_manager()
 
@@ -361,7 +371,7 @@ class Stage(models.Model):
         return self.locked_at is not None
 
 
-class Answer(models.Model):
+class Answer(PrivateIndexed, models.Model):
     """One participant's answer to one question. Each role writes its own row: nobody's answer
     is overwritten by another's. Changes after sign-off go through an Amendment."""
 
@@ -371,6 +381,8 @@ class Answer(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    search_fields = [index.SearchField("text"), index.FilterField("id")]
 
     class Meta:
         ordering = ["stage", "question__order", "role"]

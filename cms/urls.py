@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.health import healthz
 from cms.home_views import accessibility_statement, home_page
+from search import private_views as private_search_views
 from search import views as search_views
 
 
@@ -46,6 +47,7 @@ urlpatterns = [
     path("framework/", include("capabilities.urls")),
     path("ims/case/v1p1/", include("capabilities.case_api")),
     path("search/", search_views.search, name="search"),
+    path("search/mine/", private_search_views.search_mine_page, name="search-mine"),
     path("home/", home_page, name="home"),
     path("accessibility/", accessibility_statement, name="accessibility"),
 ]

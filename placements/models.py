@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+from wagtail.search import index
 
 from organisations.models import Organisation, PepsStage, Team
+from search.indexing import PrivateIndexed
 
 # ---------------------------------------------------------------------------------------------
 # Designations: Approved Practice Setting and teaching organisation status
@@ -45,7 +47,7 @@ class Criterion(models.Model):
         return f"{self.code} {self.title}"
 
 
-class Designation(models.Model):
+class Designation(PrivateIndexed, models.Model):
     """An employer's application for a designation and, once decided, the designation itself."""
 
     class Status(models.TextChoices):
@@ -78,6 +80,13 @@ class Designation(models.Model):
     )
     reminded_90_at = models.DateTimeField(null=True, blank=True)
     reminded_30_at = models.DateTimeField(null=True, blank=True)
+
+    search_fields = [
+        index.RelatedFields("organisation", [index.SearchField("name", boost=2)]),
+        index.SearchField("decision_notes"),
+        index.SearchField("conditions"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         ordering = ["organisation", "kind", "-starts_on"]
@@ -329,7 +338,7 @@ class Cohort(models.Model):
         return f"{self.programme.name}, {self.name}"
 
 
-class Placement(models.Model):
+class Placement(PrivateIndexed, models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         AGREED = "agreed", "Agreed"
@@ -420,6 +429,15 @@ class Placement(models.Model):
         related_name="placements",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    search_fields = [
+        index.RelatedFields(
+            "student", [index.SearchField("first_name", boost=2), index.SearchField("last_name")]
+        ),
+        index.RelatedFields("provider_team", [index.SearchField("name")]),
+        index.SearchField("final_report"),
+        index.FilterField("id"),
+    ]
 
     # The ways a placement stops before it is completed; each keeps its reason in ended_reason.
     # A placement that has stopped no longer holds its dates (for the student or a unit).

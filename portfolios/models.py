@@ -18,8 +18,10 @@ from django.db.models.functions import Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from wagtail.search import index
 
 from capabilities.models import Item
+from search.indexing import PrivateIndexed
 
 # Soft-deleted entries can be restored for this many days, then they are purged.
 RESTORE_DAYS = 30
@@ -114,7 +116,7 @@ def activity_type_choices() -> list[tuple[str, str]]:
     return [(key, label) for key, label in settings.CPD_ACTIVITY_TYPES]
 
 
-class Entry(models.Model):
+class Entry(PrivateIndexed, models.Model):
     class Type(models.TextChoices):
         REFLECTION = "reflection", "Reflection on practice"
         SUPERVISION = "supervision", "Supervision"
@@ -192,6 +194,16 @@ class Entry(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = EntryQuerySet.as_manager()
+
+    # Searching (search.indexing): within the reader's access-rule queryset.
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("description", boost=2),
+        index.SearchField("learning"),
+        index.SearchField("impact"),
+        index.SearchField("peer_learning"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]
@@ -392,7 +404,7 @@ class Share(models.Model):
         return "whole portfolio" if self.whole_portfolio else "chosen entries"
 
 
-class Comment(models.Model):
+class Comment(PrivateIndexed, models.Model):
     """A reviewer's comment beside an entry. Comments never change the entry; they are signed and
     dated. Imported comments keep the name of their author from the other system."""
 
@@ -413,6 +425,8 @@ class Comment(models.Model):
     # The entry's owner hid this comment: only its author still sees it (marked "hidden by the
     # owner"); the owner can show it again.
     hidden_at = models.DateTimeField(null=True, blank=True)
+
+    search_fields = [index.SearchField("body"), index.FilterField("id")]
 
     class Meta:
         ordering = ["created_at", "pk"]

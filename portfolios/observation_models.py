@@ -14,8 +14,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from wagtail.search import index
 
 from capabilities.models import Item
+from search.indexing import PrivateIndexed
 
 
 class ObserverRole(models.TextChoices):
@@ -48,7 +50,7 @@ class ObservationQuerySet(models.QuerySet):
         return self.filter(observer_signed_at__isnull=False, learner_signed_at__isnull=False)
 
 
-class Observation(models.Model):
+class Observation(PrivateIndexed, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="observations_of_me"
@@ -82,6 +84,14 @@ class Observation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ObservationQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("setting", boost=2),
+        index.SearchField("observed"),
+        index.SearchField("to_develop"),
+        index.SearchField("reflection"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         ordering = ["-observed_on", "-pk"]

@@ -1,7 +1,8 @@
 """The statement picker: published statements grouped by level and domain (PCF) and by framework
-(PQS), filtered by what the person typed, as plain HTML checkboxes so it works without
-JavaScript. Statements already chosen but filtered out are carried as hidden inputs so a search
-never drops a mapping. A fixed number of queries whatever the size of the frameworks."""
+(PQS), filtered by what the person typed (with the site search's own matching, search.statements),
+as plain HTML checkboxes so it works without JavaScript. Statements already chosen but filtered
+out are carried as hidden inputs so a search never drops a mapping. A fixed number of queries
+whatever the size of the frameworks."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from django.db.models import Q
 
 from capabilities.crosswalk import successors
 from capabilities.models import Framework, FrameworkVersion, Item
+from search.statements import statement_ids_matching
 
 
 @dataclass
@@ -64,11 +66,6 @@ class Picker:
         )
 
 
-def _matches(item: Item, words: list[str]) -> bool:
-    haystack = f"{item.code} {item.title} {item.full_statement}".casefold()
-    return all(word in haystack for word in words)
-
-
 def build_picker(*, selected_ids: set[int], query: str = "", open_level: str = "") -> Picker:
     words = query.casefold().split()
     pcf = FrameworkVersion.objects.current("pcf")
@@ -95,10 +92,14 @@ def build_picker(*, selected_ids: set[int], query: str = "", open_level: str = "
     )
     by_id = {item.pk: item for item in items}
     hidden: list[int] = []
+    # The same search as /search/ (search.statements): stemmed words, every one required.
+    matching = (
+        statement_ids_matching(query, version_ids={i.version_id for i in items}) if words else set()
+    )
 
     def keep(item: Item) -> PickerStatement | None:
         checked = item.pk in selected_ids
-        if words and not _matches(item, words):
+        if words and item.pk not in matching:
             if checked:
                 hidden.append(item.pk)
             return None

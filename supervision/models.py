@@ -15,14 +15,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import dateformat
+from wagtail.search import index
 
 from organisations.models import Organisation, Team
+from search.indexing import PrivateIndexed
 
 MINUTES_MIN, MINUTES_MAX = 5, 480
 CASES_MAX = 200
 
 
-class SupervisionRecord(models.Model):
+class SupervisionRecord(PrivateIndexed, models.Model):
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", "Individual"
         GROUP = "group", "Group"
@@ -68,6 +70,12 @@ class SupervisionRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    search_fields = [
+        index.SearchField("agreed_actions"),
+        index.RelatedFields("supervisee", [index.SearchField("first_name", boost=2)]),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         ordering = ["-held_on", "-pk"]

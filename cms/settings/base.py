@@ -366,6 +366,20 @@ CAPABLE_PUBLIC_SEARCH_SOURCES = [
     ("statements", "Framework", "capabilities.search.public_items"),
     ("pages", "Guidance and pages", "cms.search.public_pages"),
 ]
+# What signed-in search (/search/mine/) looks in: each app's `search.SearchType`s, in the order
+# their results are offered. Each carries its app's access rule (search.registry).
+CAPABLE_PRIVATE_SEARCH_TYPES = [
+    "portfolios.search.ENTRIES",
+    "portfolios.search.COMMENTS",
+    "portfolios.search.OBSERVATIONS",
+    "appraisals.search.APPRAISALS",
+    "appraisals.search.ANSWERS",
+    "placements.search.PLACEMENTS",
+    "placements.search.DESIGNATIONS",
+    "supervision.search.RECORDS",
+]
+# The private Elasticsearch index of personal records (search.documents), apart from Wagtail's.
+ELASTICSEARCH_PRIVATE_INDEX = env("ELASTICSEARCH_PRIVATE_INDEX", "capable-private")
 
 # The public URL prefix used in CASE URIs (they must resolve on this site).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,3 +1,5 @@
+import io
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -51,6 +53,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo observations: {observed} made.")
         credentials = ensure_demo_credentials()
         self.stdout.write(f"Demo Open Badges: {credentials} issued (one revoked).")
+        # Some demo records are bulk-created (no save signals): index them all for /search/mine/.
+        indexed = io.StringIO()
+        call_command("search_reindex", no_progress=True, stdout=indexed)
+        self.stdout.write(f"Demo search: {indexed.getvalue().splitlines()[-1]}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             totp = f"  TOTP secret {account.totp_secret}" if account.totp_secret else ""
