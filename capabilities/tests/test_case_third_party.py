@@ -1,6 +1,6 @@
-"""CASE packages Capable did not write: OpenSALT's published test packages (vendored, see
-vendor/README.md), a strictly minimal package and one that uses every field Capable has no column
-for. Each imports, exports valid against the official schema, and comes back unchanged but for
+"""CASE packages Capable did not write: OpenSALT's published test packages and the package
+1EdTech publishes with its reference implementation OpenCASE (vendored, see vendor/README.md), a
+strictly minimal package and one that uses every field Capable has no column for. Each imports, exports valid against the official schema, and comes back unchanged but for
 the `uri` of each object (which now resolves on Capable)."""
 
 import copy
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 OPENSALT = sorted((VENDOR / "opensalt").glob("*.json"))
+ONE_EDTECH = sorted((VENDOR / "1edtech").glob("*.json"))
 DOC = "0b9f1c52-6a1e-4c59-8f0b-2a7e8e1c0d01"
 ITEM_A = "0b9f1c52-6a1e-4c59-8f0b-2a7e8e1c0da1"
 ITEM_B = "0b9f1c52-6a1e-4c59-8f0b-2a7e8e1c0db2"
@@ -60,6 +61,46 @@ def test_opensalt_packages_round_trip_unchanged(path):
     assert len(exported["CFAssociations"]) == len(original["CFAssociations"])
     for item in exported["CFItems"]:
         assert item["uri"] == case.case_uri("CFItems", item["identifier"])
+
+
+def test_1edtech_samples_are_vendored():
+    assert [p.name for p in ONE_EDTECH] == ["OpenCASE-create-cfpackage.json"]
+
+
+@pytest.mark.parametrize("path", ONE_EDTECH, ids=[p.stem for p in ONE_EDTECH])
+def test_1edtech_packages_round_trip_unchanged(path):
+    original = load(path)
+    assert schema_errors(original) == []
+    version = case.import_package(copy.deepcopy(original), kind=Framework.Kind.PCF)
+    assert str(version.identifier) == original["CFDocument"]["identifier"]
+    assert version.framework.title == original["CFDocument"]["title"]
+    assert not version.live  # no adoptionStatus: not adopted
+    assert version.items.count() == len(original["CFItems"])
+    exported = case.export_package(version)
+    assert_round_trip(original, exported)
+    assert exported["CFDocument"]["uri"] == case.case_uri(
+        "CFDocuments", original["CFDocument"]["identifier"]
+    )
+    assert len(exported["CFAssociations"]) == len(original["CFAssociations"])
+
+
+@pytest.mark.parametrize("path", ONE_EDTECH, ids=[p.stem for p in ONE_EDTECH])
+def test_1edtech_packages_in_opencases_envelope_import_the_same(path):
+    """OpenCASE serves and takes a package as {"CFPackage": ...}, which the schema does not
+    allow at the top; Capable takes the package out of it."""
+    original = load(path)
+    wrapped = {"CFPackage": copy.deepcopy(original)}
+    assert schema_errors(wrapped) != []
+    version = case.import_package(wrapped, kind=Framework.Kind.PQS)
+    assert version.framework.kind == Framework.Kind.PQS
+    assert_round_trip(original, case.export_package(version))
+
+
+def test_an_envelope_with_more_than_the_package_is_refused():
+    original = load(ONE_EDTECH[0])
+    with pytest.raises(InterchangeError, match="CFDocument is missing"):
+        case.import_package({"CFPackage": original, "other": 1}, kind=Framework.Kind.PCF)
+    assert not Framework.objects.exists()
 
 
 def test_sequence_numbers_order_the_items():

@@ -3,7 +3,8 @@
 Accepts any package valid against 1EdTech's CFPackage schema (only the CFDocument is required),
 and OpenSALT-style packages that also carry `CFPackageURI` on the CFDocument and `CFDocumentURI`
 on items and associations (checked to point at the package's CFDocument, then dropped: the
-schema does not allow them, so the export does not give them back).
+schema does not allow them, so the export does not give them back), and a package wrapped in a
+`{"CFPackage": ...}` envelope (as 1EdTech's OpenCASE serves and takes it).
 
 - Item kinds come from the item types (`CFItemType`, or the title of the CFItemTypes entry its
   `CFItemTypeURI` names): Capable's own type titles map to groups, domains, levels and
@@ -47,10 +48,12 @@ PACKAGE_PARTS = ("CFDocument", "CFItems", "CFAssociations", "CFDefinitions")
 
 
 def normalise(data):
-    """A copy of the package without OpenSALT's extra URI fields (which must point at the
-    package's own CFDocument)."""
+    """A copy of the package out of OpenCASE's `{"CFPackage": ...}` envelope and without
+    OpenSALT's extra URI fields (which must point at the package's own CFDocument)."""
     if not isinstance(data, dict):
         return data
+    if set(data) == {"CFPackage"} and isinstance(data["CFPackage"], dict):
+        data = data["CFPackage"]
     data = copy.deepcopy(data)
     document = data.get("CFDocument")
     document_id = None
