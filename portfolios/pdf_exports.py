@@ -23,6 +23,9 @@ from .rules import entries_owned_by
 
 logger = logging.getLogger(__name__)
 
+# A request still waiting or running after this (a stopped worker) no longer stops a new one.
+STALE_AFTER = timedelta(minutes=30)
+
 
 def background_over() -> int:
     return settings.CAPABLE_PDF_BACKGROUND_OVER
@@ -44,10 +47,12 @@ def prepared_for(user):
 
 def request_pdf(*, owner) -> PreparedPDF:
     """Ask for `owner`'s portfolio as a PDF, prepared in the background. A request still waiting
-    or running is returned rather than queuing the same work twice."""
+    or running (asked for less than STALE_AFTER ago) is returned rather than queuing the same
+    work twice."""
     remove_expired(owner=owner)
     waiting = prepared_for(owner).filter(
-        status__in=[PreparedPDF.Status.QUEUED, PreparedPDF.Status.RUNNING]
+        status__in=[PreparedPDF.Status.QUEUED, PreparedPDF.Status.RUNNING],
+        requested_at__gt=timezone.now() - STALE_AFTER,
     )
     if (existing := waiting.first()) is not None:
         return existing

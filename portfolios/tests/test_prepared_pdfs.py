@@ -159,6 +159,22 @@ def test_asking_again_while_one_is_waiting_queues_nothing_more(
     assert callbacks == []
 
 
+def test_a_request_stuck_for_half_an_hour_no_longer_stops_a_new_one(
+    client, large_owner, django_capture_on_commit_callbacks
+):
+    client.force_login(large_owner)
+    ask(client, django_capture_on_commit_callbacks, run=False)
+    PreparedPDF.objects.update(
+        status=PreparedPDF.Status.RUNNING,
+        requested_at=timezone.now() - pdf_exports.STALE_AFTER - timedelta(seconds=1),
+    )
+
+    ask(client, django_capture_on_commit_callbacks)
+
+    assert PreparedPDF.objects.count() == 2
+    assert PreparedPDF.objects.filter(status=PreparedPDF.Status.READY).count() == 1
+
+
 def test_another_person_gets_404_for_someone_elses_pdf(
     client, large_owner, django_capture_on_commit_callbacks
 ):
