@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import interchange
+from . import interchange, pdf_exports
 from .models import Attachment, Entry
 from .rules import entries_owned_by
 
@@ -66,6 +66,7 @@ def export_page(request):
             "entry_count": counts["total"],
             "draft_count": counts["drafts"],
             "attachment_count": attachments,
+            "pdf_in_background": counts["total"] > pdf_exports.background_over(),
             "breadcrumbs": [
                 ("Your portfolio", reverse("portfolios:index")),
                 ("Download your portfolio", None),
@@ -88,10 +89,10 @@ def export_json(request):
 @require_GET
 @never_cache
 def export_pdf(request):
-    from .pdf import render_portfolio_pdf
-
-    body = render_portfolio_pdf(interchange.export_portfolio(request.user))
-    return _download(body, "application/pdf", "pdf")
+    # A large portfolio is prepared by the task worker (issue 19): see pdf_export_views.
+    if pdf_exports.needs_background(request.user):
+        return redirect("portfolios:prepared-pdfs")
+    return _download(pdf_exports.render_owner_pdf(request.user), "application/pdf", "pdf")
 
 
 @login_required

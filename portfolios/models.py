@@ -529,3 +529,4 @@ from .observation_models import (  # noqa: E402, F401
     ObservationAmendment,
     ObservationJudgement,
 )
+from .pdf_export_models import PreparedPDF  # noqa: E402, F401

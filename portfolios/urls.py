@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import cpd_views, feedback_views, interchange_views, sharing_views, views
+from . import (
+    cpd_views,
+    feedback_views,
+    interchange_views,
+    pdf_export_views,
+    sharing_views,
+    views,
+)
 
 app_name = "portfolios"
 
@@ -47,6 +54,13 @@ urlpatterns = [
     path("export/", interchange_views.export_page, name="export"),
     path("export.json", interchange_views.export_json, name="export-json"),
     path("export.pdf", interchange_views.export_pdf, name="export-pdf"),
+    path("export/pdf/", pdf_export_views.prepared_list, name="prepared-pdfs"),
+    path("export/pdf/<uuid:prepared>/", pdf_export_views.prepared_detail, name="prepared-pdf"),
+    path(
+        "export/pdf/<uuid:prepared>/download/",
+        pdf_export_views.prepared_download,
+        name="prepared-pdf-download",
+    ),
     path("import/", interchange_views.import_portfolio, name="import"),
     path("import/done/", interchange_views.import_done, name="import-done"),
 ]

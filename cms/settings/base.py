@@ -280,6 +280,11 @@ CAPABLE_IMPORT_MAX_COMMENTS_PER_ENTRY = int(env("CAPABLE_IMPORT_MAX_COMMENTS_PER
 CAPABLE_IMPORT_MAX_MAPPINGS_PER_ENTRY = int(env("CAPABLE_IMPORT_MAX_MAPPINGS_PER_ENTRY", "500"))
 CAPABLE_IMPORT_MAX_COMMENTS = int(env("CAPABLE_IMPORT_MAX_COMMENTS", "20000"))
 CAPABLE_IMPORT_MAX_MAPPINGS = int(env("CAPABLE_IMPORT_MAX_MAPPINGS", "50000"))
+# The portfolio PDF (issue 19): a portfolio of more entries than this is rendered by the task
+# worker into a private file its owner downloads from a "being prepared" page; smaller ones are
+# rendered in the request. Prepared files are removed this many hours after they are ready.
+CAPABLE_PDF_BACKGROUND_OVER = int(env("CAPABLE_PDF_BACKGROUND_OVER", "200"))
+CAPABLE_PDF_KEEP_HOURS = int(env("CAPABLE_PDF_KEEP_HOURS", "24"))
 
 CACHES = {
     "default": {
