@@ -20,6 +20,7 @@ from organisations.models import Membership, Organisation
 
 from .models import ActionItem, Partnership, PartnershipReview, PartnershipSide
 from .rules import SIDE_ROLES, organisations_where, partnerships_of
+
 AREAS = Partnership.Area
 RATINGS = PartnershipReview.Rating
 COMMENT_MAX = 2000

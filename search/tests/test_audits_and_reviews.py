@@ -121,9 +121,7 @@ def test_a_part_not_yet_submitted_is_not_found(db):
     world = placement_world()
     audit = completed_placement_with_audit(world)
     submit(audit, world["student"], AuditParty.STUDENT, f"{WORD} early")
-    assert found(world["hei_lead"], kind="audits") == {
-        audit.parts.get(party=AuditParty.STUDENT).pk
-    }
+    assert found(world["hei_lead"], kind="audits") == {audit.parts.get(party=AuditParty.STUDENT).pk}
     assert found(world["pe"], kind="audits") == set()
 
 
@@ -190,9 +188,7 @@ def test_once_every_side_has_submitted_everyone_in_the_partnership_finds_every_s
     both = sides(rw, "hei_side", "provider_side")
     assert found(rw["hei_lead"], kind="partnership-reviews") == both
     assert found(rw["provider_lead"], kind="partnership-reviews") == both
-    assert found(rw["provider_lead"], "board", kind="partnership-reviews") == sides(
-        rw, "hei_side"
-    )
+    assert found(rw["provider_lead"], "board", kind="partnership-reviews") == sides(rw, "hei_side")
     for person in ("student", "pe", "tutor", "stranger"):
         assert found(rw[person], kind="partnership-reviews") == set(), person
 
@@ -273,9 +269,7 @@ def test_queries_for_audits_and_reviews_carry_the_principal_filter(aw, chosen):
         ]
         if "type" in chosen:
             post = body["post_filter"]
-            assert {"term": {"kind": chosen["type"]}} in post.get("bool", {}).get(
-                "must", [post]
-            )
+            assert {"term": {"kind": chosen["type"]}} in post.get("bool", {}).get("must", [post])
 
 
 def test_a_review_completing_reindexes_its_other_sides(
