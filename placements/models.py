@@ -178,9 +178,9 @@ class PartnershipReview(models.Model):
         return f"{self.partnership} review {self.year}"
 
 
-class PartnershipSide(models.Model):
+class PartnershipSide(PrivateIndexed, models.Model):
     """One side's ratings (the HEI's, or one employer's), hidden from the others until every side
-    has submitted."""
+    has submitted. Searched side by side (placements.search), never as a whole review."""
 
     review = models.ForeignKey(PartnershipReview, on_delete=models.CASCADE, related_name="sides")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -190,6 +190,12 @@ class PartnershipSide(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    search_fields = [
+        index.RelatedFields("organisation", [index.SearchField("name", boost=2)]),
+        index.SearchField("search_text"),
+        index.FilterField("id"),
+    ]
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["review", "organisation"], name="one_side_each")
@@ -197,6 +203,16 @@ class PartnershipSide(models.Model):
 
     def __str__(self):
         return f"{self.review}: {self.organisation}"
+
+    def search_text(self) -> str:
+        """This side's ratings and comments, area by area: all the text search sees of it."""
+        lines = []
+        for area in Partnership.Area:
+            entry = self.ratings.get(area.value) or {}
+            if entry.get("rating") or entry.get("comment"):
+                rating = entry.get("rating", "")
+                lines.append(f"{area.label} ({rating}): {entry.get('comment', '')}".strip())
+        return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -551,9 +567,10 @@ class Audit(models.Model):
         return f"Audit of {self.placement}"
 
 
-class AuditPart(models.Model):
+class AuditPart(PrivateIndexed, models.Model):
     """One party's part of an audit: their ratings and comments, submitted once. A student's part
-    is read by the provider only in aggregate, never as theirs."""
+    is read by the provider only in aggregate, never as theirs. Searched part by part
+    (placements.search), never as a whole audit, so a hidden part's text is never matched."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="parts")
     party = models.CharField(max_length=20, choices=AuditParty.choices)
@@ -564,11 +581,28 @@ class AuditPart(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    search_fields = [
+        index.SearchField("search_text"),
+        index.FilterField("id"),
+    ]
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["audit", "party"], name="one_part_each")]
 
     def __str__(self):
         return f"{self.audit}: {self.get_party_display()}"
+
+    def search_text(self) -> str:
+        """This part's comments, each under its section's title: all the text search sees."""
+        if not self.comments:
+            return ""
+        # The template's sections (prefetch "audit__template__sections" when showing many).
+        titles = {str(section.pk): section.title for section in self.audit.template.sections.all()}
+        return "\n".join(
+            f"{titles[pk]}: {text}" if pk in titles else text
+            for pk, text in self.comments.items()
+            if text
+        )
 
 
 class ActionItem(models.Model):

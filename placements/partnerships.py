@@ -16,12 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from organisations.models import Membership, Organisation, Role
+from organisations.models import Membership, Organisation
 
 from .models import ActionItem, Partnership, PartnershipReview, PartnershipSide
-from .rules import organisations_where, partnerships_of
+from .rules import SIDE_ROLES, organisations_where, partnerships_of
 
-SIDE_ROLES = (Role.PLACEMENT_LEAD, Role.ORG_ADMIN)
 AREAS = Partnership.Area
 RATINGS = PartnershipReview.Rating
 COMMENT_MAX = 2000

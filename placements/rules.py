@@ -40,7 +40,15 @@ from django.db.models import Q
 from organisations.models import Membership, Organisation, Role
 from organisations.selectors import organisations_where
 
-from .models import AuditParty, Designation, Partnership, Placement
+from .models import (
+    AuditPart,
+    AuditParty,
+    Designation,
+    Partnership,
+    PartnershipReview,
+    PartnershipSide,
+    Placement,
+)
 
 
 def awarding_bodies_of(user):
@@ -164,6 +172,41 @@ def sees_students_individually(user, placement) -> bool:
     )
 
 
+def audit_parts_visible_to(user):
+    """The submitted audit parts `user` may read, part by part, as `audits.audit_view_for` shows
+    them: on a placement they see, their own parts; every part for the HEI (current tutor and
+    placement lead); for anyone else but the student, every part but the student's. The student
+    reads their own part only; the provider's people never read the student's part as theirs."""
+    if not user.is_authenticated:
+        return AuditPart.objects.none()
+    conditions = _named_role_conditions(user)
+    leads = placement_lead_organisations(user)
+
+    def placements(condition: Q):
+        return Placement.objects.filter(condition).values("pk")
+
+    own = (
+        Q(party=AuditParty.STUDENT, audit__placement__student=user)
+        | Q(
+            party=AuditParty.EDUCATOR,
+            audit__placement__in=placements(
+                conditions["practice_educator"] | conditions["onsite_supervisor"]
+            ),
+        )
+        | Q(party=AuditParty.PROVIDER, audit__placement__provider_team__organisation__in=leads)
+        | Q(party=AuditParty.TUTOR, audit__placement__in=placements(conditions["hei_tutor"]))
+    )
+    hei = Q(audit__placement__in=placements(conditions["hei_tutor"])) | Q(
+        audit__placement__cohort__programme__hei__in=leads
+    )
+    others = ~Q(party=AuditParty.STUDENT) & ~Q(audit__placement__student=user)
+    return AuditPart.objects.filter(
+        own | hei | others,
+        submitted_at__isnull=False,
+        audit__placement__in=placements_visible_to(user).values("pk"),
+    )
+
+
 def designations_visible_to(user):
     if not user.is_authenticated:
         return Designation.objects.none()
@@ -184,10 +227,14 @@ def educator_register_programmes(user):
     return Programme.objects.filter(hei__in=placement_lead_organisations(user))
 
 
+# Who writes and reads a side of a partnership review for their organisation.
+SIDE_ROLES = (Role.PLACEMENT_LEAD, Role.ORG_ADMIN)
+
+
 def partnerships_of(user):
     """Partnerships whose reviews `user` takes part in: placement leads and admins of the HEI or
     of an employer in the partnership."""
-    orgs = organisations_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN)
+    orgs = organisations_where(user, *SIDE_ROLES)
     return Partnership.objects.filter(Q(hei__in=orgs) | Q(employers__in=orgs)).distinct()
 
 
@@ -341,4 +388,27 @@ def skills_day_heis_of(user):
     placement lead. Skills days are the university's teaching, so the provider has no part."""
     return organisations_where(user, Role.HEI_TUTOR, Role.PLACEMENT_LEAD).filter(
         kind=Organisation.Kind.HEI
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Partnership reviews
+
+
+def complete_reviews():
+    """Reviews every side of which has submitted (`partnerships.is_complete`)."""
+    waiting = PartnershipSide.objects.filter(submitted_at__isnull=True).values("review")
+    return PartnershipReview.objects.filter(sides__isnull=False).exclude(pk__in=waiting).distinct()
+
+
+def partnership_sides_visible_to(user):
+    """The sides of partnership reviews `user` may read, as `partnerships.visible_sides` shows
+    them: in a partnership they take part in, their own organisations' sides always, the others'
+    only once every side has submitted."""
+    if not user.is_authenticated:
+        return PartnershipSide.objects.none()
+    return PartnershipSide.objects.filter(
+        Q(organisation__in=organisations_where(user, *SIDE_ROLES))
+        | Q(review__in=complete_reviews().values("pk")),
+        review__partnership__in=partnerships_of(user).values("pk"),
     )

@@ -1,12 +1,28 @@
-"""What search may find of placements (search.registry): placements and designations, through
-`rules.placements_visible_to` and `rules.designations_visible_to`."""
+"""What search may find of placements (search.registry): placements, designations, the parts of
+quality audits and the sides of partnership reviews, each through its access rule in `rules`.
+
+Audits and reviews are searched part by part and side by side, never whole: a reader matches
+only the text of the parts (`rules.audit_parts_visible_to`: never the student's part for the
+provider's people) and sides (`rules.partnership_sides_visible_to`: another side's only once all
+have submitted) they may read, so hidden text can neither match nor surface in a snippet.
+"""
+
+from django.urls import reverse
 
 from organisations.models import Role
 from search import principals as p
 from search.registry import SearchType
 
-from .models import Designation, Placement
-from .rules import SUPERVISOR_ROLES, designations_visible_to, placements_visible_to
+from .models import AuditPart, AuditParty, Designation, PartnershipSide, Placement
+from .rules import (
+    SIDE_ROLES,
+    SUPERVISOR_ROLES,
+    audit_parts_visible_to,
+    complete_reviews,
+    designations_visible_to,
+    partnership_sides_visible_to,
+    placements_visible_to,
+)
 
 
 def placement_principals(placement) -> set[str]:
@@ -68,4 +84,97 @@ DESIGNATIONS = SearchType(
     user_principals=lambda user: (),
     facets=lambda d: {"year": _designation_year(d), "organisation": [d.organisation.name]},
     select_related=("organisation",),
+)
+
+
+def audit_part_principals(part) -> set[str]:
+    """The student's part: the student and the HEI (its placement leads, the current tutor).
+    Any other part: everyone who reads the placement but the student."""
+    placement = part.audit.placement
+    if part.party == AuditParty.STUDENT:
+        hei = placement.cohort.programme.hei_id
+        found = {p.user(placement.student_id), p.org_role(hei, Role.PLACEMENT_LEAD)}
+        if placement.hei_tutor_id:
+            found.add(p.held(placement.hei_tutor_id, hei, Role.HEI_TUTOR))
+        return found
+    return placement_principals(placement) - {p.user(placement.student_id)}
+
+
+def _part_title(part) -> str:
+    placement = part.audit.placement
+    return (
+        f"{part.get_party_display()}: audit of {placement.student.display_name}'s placement "
+        f"at {placement.provider_team.name}"
+    )
+
+
+AUDIT_PARTS = SearchType(
+    key="audits",
+    label="Placement quality audits",
+    model=AuditPart,
+    readable_by=audit_parts_visible_to,
+    title=_part_title,
+    url=lambda part: reverse("placements:audit", kwargs={"placement": part.audit.placement.uuid}),
+    text=lambda part: part.search_text(),
+    principals=audit_part_principals,
+    user_principals=lambda user: (),
+    facets=lambda part: {
+        "year": [str(part.submitted_at.year)] if part.submitted_at else [],
+        "organisation": [part.audit.placement.provider_team.organisation.name],
+    },
+    select_related=(
+        "audit__placement__student",
+        "audit__placement__provider_team__organisation",
+        "audit__placement__cohort__programme",
+    ),
+    prefetch_related=("audit__template__sections",),
+    indexable=lambda: AuditPart.objects.filter(submitted_at__isnull=False),
+    dependants=(
+        # A placement's people (educator, supervisor, tutor) decide who reads its audit.
+        ("placements.Placement", lambda pl: AuditPart.objects.filter(audit__placement=pl)),
+    ),
+)
+
+
+def side_principals(side) -> set[str]:
+    """The placement leads and admins of the side's own organisation while it is in the
+    partnership; of every organisation in it once every side has submitted."""
+    partnership = side.review.partnership
+    members = {partnership.hei_id, *partnership.employers.values_list("pk", flat=True)}
+    if complete_reviews().filter(pk=side.review_id).exists():
+        readers = members
+    else:
+        readers = members & {side.organisation_id}
+    return {p.org_role(org, role) for org in readers for role in SIDE_ROLES}
+
+
+PARTNERSHIP_SIDES = SearchType(
+    key="partnership-reviews",
+    label="Partnership reviews",
+    model=PartnershipSide,
+    readable_by=partnership_sides_visible_to,
+    title=lambda side: f"{side.review.partnership} review {side.review.year}: {side.organisation}",
+    url=lambda side: reverse(
+        "placements:partnership-review",
+        kwargs={"slug": side.review.partnership.slug, "year": side.review.year},
+    ),
+    text=lambda side: side.search_text(),
+    principals=side_principals,
+    user_principals=lambda user: (),
+    facets=lambda side: {
+        "year": [str(side.review.year)],
+        "organisation": [side.organisation.name],
+    },
+    select_related=("organisation", "review__partnership"),
+    dependants=(
+        # One side submitting can complete the review: its other sides open to everyone.
+        (
+            "placements.PartnershipSide",
+            lambda side: PartnershipSide.objects.filter(review_id=side.review_id),
+        ),
+        (
+            "placements.Partnership",
+            lambda partnership: PartnershipSide.objects.filter(review__partnership=partnership),
+        ),
+    ),
 )

@@ -5,7 +5,7 @@ updates its own index, and access is the live access-rule queryset, so nothing e
 
 A record is reindexed when it is saved, removed when deleted, and the records whose readers a
 change alters (a share, evidence shared into an appraisal, an appraisal's participants) are
-reindexed with it (`SearchType.dependants`). Ends of roles and shares need no reindex: the
+reindexed with it (`SearchType.dependants`, with their many-to-many fields). Ends of roles and shares need no reindex: the
 user's side of the principals is computed at query time (search.principals).
 """
 
@@ -85,15 +85,17 @@ def connect_signals() -> None:
         post_delete.connect(
             _dependant_changed, sender=model, dispatch_uid=f"depd-{model._meta.label}"
         )
-    # A share of chosen entries changes its readers when its entries change.
-    share = apps.get_model("portfolios.Share")
-    m2m_changed.connect(
-        lambda sender, instance, action, **kw: (
-            action.startswith("post_")
-            and isinstance(instance, share)
-            and _dependant_changed(share, instance)
-        ),
-        sender=share.entries.through,
-        dispatch_uid="dep-share-entries",
-        weak=False,
-    )
+    # A dependant's many-to-many fields change readers too (a share's chosen entries, a
+    # partnership's employers): reindex when they change from the dependant's side.
+    for model in dependants:
+        for relation in model._meta.many_to_many:
+            m2m_changed.connect(
+                lambda sender, instance, action, model=model, **kw: (
+                    action.startswith("post_")
+                    and isinstance(instance, model)
+                    and _dependant_changed(model, instance)
+                ),
+                sender=relation.remote_field.through,
+                dispatch_uid=f"depm-{model._meta.label}-{relation.name}",
+                weak=False,
+            )

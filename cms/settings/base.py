@@ -381,6 +381,8 @@ CAPABLE_PRIVATE_SEARCH_TYPES = [
     "appraisals.search.ANSWERS",
     "placements.search.PLACEMENTS",
     "placements.search.DESIGNATIONS",
+    "placements.search.AUDIT_PARTS",
+    "placements.search.PARTNERSHIP_SIDES",
     "supervision.search.RECORDS",
 ]
 # The private Elasticsearch index of personal records (search.documents), apart from Wagtail's.
