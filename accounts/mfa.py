@@ -8,15 +8,20 @@ superusers, anyone who can open the Wagtail admin, such as framework editors and
 puts every queryset into ONE query of EXISTS clauses. The middleware asks once per request, and
 only about people without MFA.
 
-Speed: building that query through the ORM (about 11 querysets, 86 filter() calls) cost far more
-than running it: on the demo data (SQLite, 2 shared cores) `requires_mfa` took a median of
-59 ms, of which ~90% was Python building and compiling querysets. The rules only use the user's
-primary key and today's date, so the SQL is compiled once a day per database with a stand-in
-user, and each call runs it with the user's key in the stand-in's places (`_compiled_check`).
-Nothing about the answer is cached: every call asks the database, so a role or share granted a
-moment ago counts on the next request. The compiled form is checked before use (two stand-ins
-must give the same SQL and parameters apart from their keys, so a rule that depends on anything
-else, such as the current time, falls back to building the query each time).
+Speed (issue 19): building that query through the ORM (about 12 querysets, 86 filter() calls,
+9 KB of SQL) cost far more than running it. On the demo data (SQLite, test client, a student
+without MFA, median of 20 on a busy 2-core machine) `requires_mfa` took 59-150 ms, ~90% of it
+Python building and compiling querysets, and the middleware's check 116 ms; now they take
+0.2-0.4 ms and 0.7 ms. The rules use only the user's primary key and today's date, so the SQL is
+compiled once a day per database with a stand-in user, and each call runs it with the user's key
+in the stand-in's places (`_compiled_check`). Nothing about the answer is cached: every call asks
+the database, so a role or share granted a moment ago counts on the next request. The compiled
+form is checked before use: two stand-ins must give the same SQL and parameters apart from their
+keys, so a rule that depends on anything else, such as the current time, is built each time.
+
+So a rule must depend on `user` only through its primary key (and `timezone.localdate()`): it
+must not branch on other attributes of the user (`is_staff`, a profile field), which the
+stand-ins do not have. Put such a condition in the query (`filter(pk=user.pk, ...)`) instead.
 """
 
 from collections.abc import Callable, Iterable
@@ -34,7 +39,8 @@ _record_reader_rules: list[RecordReaderRule] = []
 
 
 def register_record_reader_rule(rule: RecordReaderRule) -> RecordReaderRule:
-    """Add an app's rule (idempotent); usable as a decorator."""
+    """Add an app's rule (idempotent); usable as a decorator. The rule may use `user` only
+    through `user.pk` (see the module's docstring: its SQL is compiled with stand-in users)."""
     if rule not in _record_reader_rules:
         _record_reader_rules.append(rule)
         _compiled.clear()
