@@ -94,13 +94,17 @@ def _compile(alias: str):
 def _compiled_check(alias: str):
     today = timezone.localdate()
     key = (alias, today, tuple(_record_reader_rules))
-    if key not in _compiled:
-        compiled = _compile(alias)
-        if timezone.localdate() != today:
-            return None  # midnight passed while compiling: the dates in it may be yesterday's
-        _compiled.clear()
-        _compiled[key] = compiled
-    return _compiled[key]
+    try:
+        return _compiled[key]
+    except KeyError:
+        pass
+    compiled = _compile(alias)
+    if timezone.localdate() != today:
+        return None  # midnight passed while compiling: the dates in it may be yesterday's
+    # Threads may compile at once: each gets the same answer, and reads only its own.
+    _compiled.clear()
+    _compiled[key] = compiled
+    return compiled
 
 
 def requires_mfa(user) -> bool:
