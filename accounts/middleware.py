@@ -19,7 +19,8 @@ class RequireMFAMiddleware:
     CAPABLE_MFA_EXEMPT_PATHS (sign-in and MFA set-up, the public framework, search, guidance).
     Draft framework versions under those public paths ask for MFA themselves
     (`capabilities.permissions`). The answer is worked out once per request, and only for people
-    without MFA (`accounts.mfa.requires_mfa`: a few EXISTS queries).
+    without MFA (`accounts.mfa.requires_mfa`: one query of EXISTS clauses, its SQL compiled once a
+    day, so the check costs well under a millisecond; nothing about the answer is cached).
     """
 
     def __init__(self, get_response):
