@@ -33,7 +33,9 @@ What it sets up, with the organisations and people of `accounts.demo`:
 * next term's placement offers from Northshire and Brightpath against the 2024 intake's demand,
   two places taken by proposed placements, and the 2024 intake's skills days (`offers_demo`).
 * the register of practice educators: PEPS awards (one educator lapsed) and a candidate with
-  a mentor (`educator_demo`).
+  a mentor (`educator_demo`);
+* Hugo's learning-support plan, shared with his practice educator and no longer with his
+  on-site supervisor (`support_demo`).
 
 Everything goes through `services`, `designations` and `partnerships`, so the placement rules
 hold for the demo too: no student has overlapping placements, the Student unit never holds more
@@ -897,4 +899,7 @@ def ensure_demo_placements() -> int:
     from .educator_demo import ensure_demo_educators
 
     ensure_demo_educators(people, today)
+    from .support_demo import ensure_demo_support_plan
+
+    ensure_demo_support_plan(people, today)
     return created

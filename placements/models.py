@@ -652,6 +652,7 @@ from .lifecycle_models import (  # noqa: E402
     PlacementCheck,
     SupervisionFrequency,
 )
+from .support_models import SupportConsent, SupportPlan, SupportReaderRole  # noqa: E402
 
 __all__ = [
     "AssessmentPanel",
@@ -669,4 +670,7 @@ __all__ = [
     "PlacementOffer",
     "SkillsDay",
     "SupervisionFrequency",
+    "SupportConsent",
+    "SupportPlan",
+    "SupportReaderRole",
 ]

@@ -30,6 +30,11 @@ them. Skills days are logged and read by the HEI tutors and placement leads of t
 university (the provider has no part in them); the student reads their own on their progress
 page.
 
+A student's learning-support plan (`support`) is read by the student and by the people they
+share it with, while the consent stands and while each still holds the role on the placement it
+was given in (practice educator, co-assessor, on-site supervisor): nobody else, not the HEI tutor,
+not the placement leads of either side, not admins (`support_plans_visible_to`).
+
 The student always sees their own placement. Once the role has ended the person no longer
 opens the placement or its audit, takes no step and needs no MFA for it; what they did stays as
 it was and attributed to them (days logged, audit parts submitted, reports, the change log).
@@ -411,4 +416,34 @@ def partnership_sides_visible_to(user):
         Q(organisation__in=organisations_where(user, *SIDE_ROLES))
         | Q(review__in=complete_reviews().values("pk")),
         review__partnership__in=partnerships_of(user).values("pk"),
+    )
+
+
+# Learning-support plans
+
+
+def support_plans_visible_to(user):
+    """Learning-support plans `user` reads: their own, and those whose student shares them with
+    `user` (a consent not revoked) in a role `user` still holds on the placement today."""
+    from .support_models import SupportConsent, SupportPlan, SupportReaderRole
+
+    if not user.is_authenticated:
+        return SupportPlan.objects.none()
+    conditions = _named_role_conditions(user)
+    shared = Q(pk__in=[])
+    for role in SupportReaderRole.values:
+        consented = SupportConsent.objects.live().filter(reader=user, role=role).values("plan")
+        holds_role = Placement.objects.filter(conditions[role]).values("pk")
+        shared |= Q(pk__in=consented, placement__in=holds_role)
+    return SupportPlan.objects.filter(Q(placement__student=user) | shared)
+
+
+def support_plan_shared_with(user, placement) -> bool:
+    """Whether the placement's learning-support plan is shared with `user` today (not the
+    student's own: they always reach theirs)."""
+    return (
+        support_plans_visible_to(user)
+        .filter(placement=placement)
+        .exclude(placement__student=user)
+        .exists()
     )

@@ -17,6 +17,7 @@ from . import (
     provider_views,
     register_views,
     skills_views,
+    support_views,
     views,
 )
 
@@ -70,6 +71,7 @@ urlpatterns = [
         name="final-report",
     ),
     path("<uuid:placement>/concerns/", concern_views.concern_list, name="concerns"),
+    path("<uuid:placement>/support-plan/", support_views.support_plan, name="support"),
     path(
         "<uuid:placement>/concerns/<uuid:concern>/",
         concern_views.concern_detail,

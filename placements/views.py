@@ -320,6 +320,9 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
         .filter(resolved_at__isnull=True)
         .count(),
         "is_student": placement.student_id == request.user.pk,
+        # The student's own plan, or one they share with this person today; nobody else's.
+        "support_plan_link": placement.student_id == request.user.pk
+        or rules.support_plan_shared_with(request.user, placement),
         "exits": Placement.EXITS,
         "panel_case": panel.latest_case(placement),
         # What the HEI's decision waits for from the panel (the form shows again with its errors).

@@ -345,6 +345,17 @@ def placement_concern(client):
     return Page(response.content.decode(), [typed])
 
 
+def placement_support_plan(client):
+    placement, world = _in_progress()
+    _login(client, world["student"])
+    typed = f"I need a quiet desk, NHS {NHS}"
+    response = client.post(
+        f"/placements/{placement.uuid}/support-plan/", {"what": "save", "plan-text": typed}
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), [typed])
+
+
 def placement_concern_action(client):
     from placements import concerns
 
@@ -1006,6 +1017,7 @@ CASES = {
     "placements.midpoint_views.MidpointForm": placement_midpoint,
     "placements.concern_views.ConcernForm": placement_concern,
     "placements.concern_views.ConcernActionForm": placement_concern_action,
+    "placements.support_views.SupportPlanForm": placement_support_plan,
     "placements.checks_views.InductionForm": placement_induction,
     "placements.educator_views.AwardForm": educator_award,
     "placements.learning_views.LearningAgreementForm": placement_learning_agreement,

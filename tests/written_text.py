@@ -18,6 +18,7 @@ from placements.models import (
     PanelCase,
     PartnershipSide,
     Placement,
+    SupportPlan,
 )
 from portfolios.models import Comment, Entry
 
@@ -40,6 +41,7 @@ TEXT_FIELDS = {
     ConcernAction: ("text",),
     AssessmentPanel: ("other_members",),
     PanelCase: ("comments",),
+    SupportPlan: ("text",),
 }
 
 
