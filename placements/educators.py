@@ -146,30 +146,36 @@ def currency_of(educator, *, years: int = DEFAULT_CURRENCY_YEARS, on: date | Non
     )
 
 
-def currencies_of(educator_ids, *, years: int = DEFAULT_CURRENCY_YEARS, on: date | None = None):
-    """{person id: Currency} for everyone in `educator_ids` (ids, or a subquery of them), in two
-    queries whatever their number."""
+def judge_many(educator_ids, periods, *, on: date | None = None) -> dict:
+    """{person id: {years: Currency}} under each period in `periods`, for everyone in
+    `educator_ids` (ids, or a subquery of them) with an award on the register. Two queries,
+    whatever their number."""
     on = on or timezone.localdate()
     awards = defaultdict(list)
     for award in EducatorAward.objects.filter(educator__in=educator_ids).only(
         "educator_id", "awarded_on"
     ):
         awards[award.educator_id].append(award)
-    placements = (
-        list(
-            supported_placements(list(awards))
-            .filter(status__in=PRACTICE_STATUSES, starts_on__lte=on)
-            .only("practice_educator_id", "co_assessor_id", "status", "starts_on", "ends_on")
+    placements = list(
+        supported_placements(
+            EducatorAward.objects.filter(educator__in=educator_ids).values("educator")
         )
-        if awards
-        else []
+        .filter(status__in=PRACTICE_STATUSES, starts_on__lte=on)
+        .only("practice_educator_id", "co_assessor_id", "status", "starts_on", "ends_on")
     )
-    return {
-        pk: judge(
-            awards=held, last_practice_on=last_practice(placements, pk, on), years=years, on=on
-        )
-        for pk, held in awards.items()
-    }
+    judged = {}
+    for pk, held in awards.items():
+        last = last_practice(placements, pk, on)
+        judged[pk] = {
+            years: judge(awards=held, last_practice_on=last, years=years, on=on)
+            for years in periods
+        }
+    return judged
+
+
+def currencies_of(educator_ids, *, years: int = DEFAULT_CURRENCY_YEARS, on: date | None = None):
+    """{person id: Currency} under one period, for those with an award (see `judge_many`)."""
+    return {pk: by[years] for pk, by in judge_many(educator_ids, [years], on=on).items()}
 
 
 def lapse_refusal(educator, programme: Programme, on: date | None = None) -> str | None:
