@@ -1,5 +1,6 @@
 """The register of practice educators, for a programme's HEI placement leads (with a form to
-record a PEPS award their university made), and each educator's own record. Who reads a
+record a PEPS award their university made, and to start or withdraw a candidacy:
+`candidacy_views`), and each educator's own record. Who reads a
 programme's register: `rules.educator_register_programmes` (404 for anyone else); who is on it
 and their currency: `educators`. Reading the register logs a read of each award shown."""
 
