@@ -16,6 +16,7 @@ class PlacementsConfig(AppConfig):
         from cms import home
 
         from . import tasks
+        from .assessment_models import PanelCase
         from .models import (
             ActionItem,
             AuditPart,
@@ -31,4 +32,5 @@ class PlacementsConfig(AppConfig):
         home.clear_on_save(Designation, tasks.people_of_designation)
         home.clear_on_save(PartnershipSide, tasks.people_of_side)
         home.clear_on_save(Concern, tasks.people_of_concern)
+        home.clear_on_save(PanelCase, tasks.people_of_panel_case)
         home.clear_on_save(ConcernAction, lambda action: tasks.people_of_concern(action.concern))

@@ -1,5 +1,6 @@
 """The register of practice educators, for a programme's HEI placement leads (with a form to
-record a PEPS award their university made), and each educator's own record. Who reads a
+record a PEPS award their university made, and to start or withdraw a candidacy:
+`candidacy_views`), and each educator's own record. Who reads a
 programme's register: `rules.educator_register_programmes` (404 for anyone else); who is on it
 and their currency: `educators`. Reading the register logs a read of each award shown."""
 
@@ -18,12 +19,8 @@ from cms.forms import GovUKDateField, ServiceErrorsMixin
 from cms.guard_forms import GuardedFormMixin, record_confirmation
 from organisations.models import PepsStage
 
-from . import educators
-
-
-class PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return str(user)
+from . import candidacy_views, educators
+from .candidacy_views import PersonField
 
 
 class AwardForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
@@ -87,13 +84,32 @@ def _people(programme, rows):
     )
 
 
+def _back(programme):
+    return redirect(f"{reverse('placements:educators')}?programme={programme.pk}")
+
+
 @login_required
 def educator_register(request):
     programme, programmes = _programme(request)
     today = timezone.localdate()
     rows, candidacies = educators.register_rows(programme, on=today)
-    form = AwardForm(request.POST or None, people=_people(programme, rows), prefix="award")
-    if request.method == "POST":
+    people = _people(programme, rows)
+    action = request.POST.get("action", "award") if request.method == "POST" else ""
+    form = AwardForm(request.POST if action == "award" else None, people=people, prefix="award")
+    candidacy_form = candidacy_views.candidacy_form(
+        request, programme, people, request.POST if action == "candidacy" else None
+    )
+    if action == "withdraw":
+        candidacy_views.withdraw(request, candidacies)
+        return _back(programme)
+    if action == "candidacy":
+        try:
+            if candidacy_views.start(request, candidacy_form):
+                return _back(programme)
+        except PermissionDenied as error:
+            messages.error(request, str(error.args[0] if error.args else error))
+            return _back(programme)
+    elif action == "award":
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -109,11 +125,11 @@ def educator_register(request):
                 form.add_service_error(error)
             except PermissionDenied as error:
                 messages.error(request, str(error.args[0] if error.args else error))
-                return redirect(f"{reverse('placements:educators')}?programme={programme.pk}")
+                return _back(programme)
             else:
                 record_confirmation(record=award, findings=form.guard_confirmed, by=request.user)
                 messages.success(request, f"Recorded: {award}.")
-                return redirect(f"{reverse('placements:educators')}?programme={programme.pk}")
+                return _back(programme)
     else:
         record_reads(
             request=request,
@@ -123,6 +139,7 @@ def educator_register(request):
     may_record = (
         educators.awarding_organisations_of(request.user).filter(pk=programme.hei_id).exists()
     )
+    error_form = next((f for f in (form, candidacy_form) if f.is_bound and f.errors), None)
     return render(
         request,
         "placements/educators.html",
@@ -132,10 +149,11 @@ def educator_register(request):
             "rows": rows,
             "candidacies": candidacies,
             "form": form if may_record else None,
-            "error_form": form if form.errors else None,
+            "candidacy_form": candidacy_form if may_record else None,
+            "error_form": error_form,
             "lapsed": sum(1 for r in rows if r.currency.is_lapsed),
         },
-        status=400 if form.errors else 200,
+        status=400 if error_form else 200,
     )
 
 

@@ -146,6 +146,38 @@ def currency_of(educator, *, years: int = DEFAULT_CURRENCY_YEARS, on: date | Non
     )
 
 
+def judge_many(educator_ids, periods, *, on: date | None = None) -> dict:
+    """{person id: {years: Currency}} under each period in `periods`, for everyone in
+    `educator_ids` (ids, or a subquery of them) with an award on the register. Two queries,
+    whatever their number."""
+    on = on or timezone.localdate()
+    awards = defaultdict(list)
+    for award in EducatorAward.objects.filter(educator__in=educator_ids).only(
+        "educator_id", "awarded_on"
+    ):
+        awards[award.educator_id].append(award)
+    placements = list(
+        supported_placements(
+            EducatorAward.objects.filter(educator__in=educator_ids).values("educator")
+        )
+        .filter(status__in=PRACTICE_STATUSES, starts_on__lte=on)
+        .only("practice_educator_id", "co_assessor_id", "status", "starts_on", "ends_on")
+    )
+    judged = {}
+    for pk, held in awards.items():
+        last = last_practice(placements, pk, on)
+        judged[pk] = {
+            years: judge(awards=held, last_practice_on=last, years=years, on=on)
+            for years in periods
+        }
+    return judged
+
+
+def currencies_of(educator_ids, *, years: int = DEFAULT_CURRENCY_YEARS, on: date | None = None):
+    """{person id: Currency} under one period, for those with an award (see `judge_many`)."""
+    return {pk: by[years] for pk, by in judge_many(educator_ids, [years], on=on).items()}
+
+
 def lapse_refusal(educator, programme: Programme, on: date | None = None) -> str | None:
     """Why `educator` may not be a sole assessor for `programme`, or None if they may."""
     currency = currency_of(educator, years=programme.peps_currency_years, on=on)
@@ -300,6 +332,27 @@ def start_candidacy(
         action=AccessEvent.Action.CHANGE,
         organisation=provider,
         change=f"working towards PEPS stage {stage}, mentored",
+    )
+    return candidacy
+
+
+@transaction.atomic
+def withdraw_candidacy(*, by, candidacy: EducatorCandidacy, on: date | None = None):
+    """Record that the candidate no longer works towards the stage (their choice, or the
+    course's). Only an open candidacy is withdrawn, by whoever may record for its provider."""
+    _may_record_for(by, candidacy.provider)
+    candidacy = EducatorCandidacy.objects.select_for_update().get(pk=candidacy.pk)
+    if not candidacy.is_open:
+        raise ValidationError("This candidacy has already ended.")
+    candidacy.withdrawn_on = on or timezone.localdate()
+    candidacy.save(update_fields=["withdrawn_on"])
+    log_access(
+        actor=by,
+        obj=candidacy,
+        owner=candidacy.candidate,
+        action=AccessEvent.Action.CHANGE,
+        organisation=candidacy.provider,
+        change=f"candidacy for PEPS stage {candidacy.stage} withdrawn",
     )
     return candidacy
 

@@ -15,6 +15,7 @@ from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
 from organisations.models import Membership, Organisation, Role, Team
 
+from . import educators as educator_rules
 from . import rules, services
 from .capacity_models import OFFER_KINDS, PlacementOffer
 from .designations import GRANTED
@@ -44,13 +45,39 @@ def related_organisations(user):
 
 
 class MembershipChoiceField(forms.ModelChoiceField):
-    """A person chosen by one of their roles, labelled with the role and where they hold it."""
+    """A person chosen by one of their roles, labelled with the role and where they hold it; a
+    practice educator also with their currency on the register when `currencies` is set
+    ({person id: text}), e.g. "(PEPS stage 2, lapsed, Northshire)"."""
+
+    currencies: dict | None = None
 
     def label_from_instance(self, membership):
         detail = membership.get_role_display()
         if membership.peps_stage:
             detail = membership.get_peps_stage_display()
+            if self.currencies is not None:
+                detail += f", {self.currencies.get(membership.user_id, 'award not recorded')}"
         return f"{membership.user} ({detail}, {membership.organisation})"
+
+
+def currency_labels(people, cohorts) -> dict:
+    """{person id: "current" or "lapsed"} for the people with a PEPS award on the register,
+    judged over the currency period of the cohorts' programmes (when they differ, each period
+    whose judgement differs is named: "lapsed (2-year period), current (3-year period)"). Three
+    queries, whatever the number of people."""
+    periods = sorted(set(cohorts.values_list("programme__peps_currency_years", flat=True)))
+    periods = periods or [educator_rules.DEFAULT_CURRENCY_YEARS]
+    judged = educator_rules.judge_many(people, periods)
+    labels = {}
+    for pk, by_period in judged.items():
+        statuses = {c.label.lower() for c in by_period.values()}
+        if len(statuses) == 1:
+            labels[pk] = statuses.pop()
+        else:
+            labels[pk] = ", ".join(
+                f"{c.label.lower()} ({years}-year period)" for years, c in by_period.items()
+            )
+    return labels
 
 
 class CohortChoiceField(forms.ModelChoiceField):
@@ -196,6 +223,9 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         ).order_by(*order)
         self.fields["practice_educator"].queryset = educators
         self.fields["co_assessor"].queryset = educators.filter(peps_stage=2)
+        labels = currency_labels(educators.values("user"), cohorts)
+        self.fields["practice_educator"].currencies = labels
+        self.fields["co_assessor"].currencies = labels
         self.fields["onsite_supervisor"].queryset = current.filter(
             role__in=services.SUPERVISOR_ROLES, organisation__in=employers
         ).order_by(*order)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from appraisals.workforce import SUPPRESSION_THRESHOLD, is_small
 from organisations.models import Membership, Organisation, Role
 
+from .educators import NOT_RECORDED, STATUS_LABELS, currencies_of
 from .models import Audit, AuditPart, AuditParty, Designation, Placement
 from .quality import Tally, academic_year_of, current_placements, section_catalogue
 from .rules import awarding_bodies_of, placement_lead_organisations
@@ -152,11 +153,20 @@ def _educator_values(user, today):
     )
 
 
+def _currency_cells(currency) -> list[str]:
+    """The currency under the default period (an educator may support several programmes, each
+    with its own: the register of practice educators judges each programme's)."""
+    if currency is None:
+        return [STATUS_LABELS[NOT_RECORDED], ""]
+    return [currency.label, currency.current_until.isoformat()]
+
+
 def practice_educator_register(user, *, today: date | None = None, memberships=None) -> Register:
     """Name, organisation, PEPS stage, registration number, and how many students each is the
     practice educator of now (placements at that organisation, agreed or in progress, whose
-    dates include today); every practice educator, or only `memberships` (one page of
-    `_educator_values`). Two queries."""
+    dates include today), and their PEPS currency (`educators`, over the default period);
+    every practice educator, or only `memberships` (one page of `_educator_values`). Four
+    queries."""
     today = today or timezone.localdate()
     if memberships is None:
         memberships = _educator_values(user, today)
@@ -172,6 +182,7 @@ def practice_educator_register(user, *, today: date | None = None, memberships=N
         .order_by()
     }
     stages = dict(Membership._meta.get_field("peps_stage").choices)
+    currencies = currencies_of({m["user_id"] for m in memberships}, on=today)
     rows = [
         [
             _name(m["user__first_name"], m["user__last_name"], m["user__email"]),
@@ -179,6 +190,7 @@ def practice_educator_register(user, *, today: date | None = None, memberships=N
             stages.get(m["peps_stage"], ""),
             m["registration_number"],
             current.get((m["user_id"], m["organisation_id"]), 0),
+            *_currency_cells(currencies.get(m["user_id"])),
         ]
         for m in memberships
     ]
@@ -191,6 +203,8 @@ def practice_educator_register(user, *, today: date | None = None, memberships=N
             "PEPS stage",
             "Registration number",
             "Current students",
+            "PEPS currency",
+            "Current until",
         ],
         rows=rows,
     )

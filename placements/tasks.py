@@ -4,7 +4,7 @@ their side; and the placement areas their roles let them open."""
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from organisations.models import Organisation, Role
 from organisations.selectors import organisations_where
 
 from . import educators, quality, registers, rules
+from .assessment_models import PanelCase
 from .models import (
     ActionItem,
     Audit,
@@ -200,6 +201,49 @@ def _concern_tasks(user) -> list[Task]:
     return tasks
 
 
+def _panel_tasks(user) -> list[Task]:
+    """One task per panel the person sits on with placements in its sample waiting for the
+    panel's decision that they may record (not those they tutor or assess, nor reports referred
+    back and not yet revised: `panel.may_decide`). One query."""
+    waiting = (
+        PanelCase.objects.filter(
+            panel__members=user,
+            panel__programme__hei__in=rules.panel_member_organisations(user),
+            sampled=True,
+            placement__hei_decision="",
+        )
+        .filter(
+            Q(outcome="")
+            | Q(outcome=PanelCase.Outcome.REFER_BACK, resubmitted_at__gte=F("decided_at"))
+        )
+        .exclude(
+            Q(placement__hei_tutor=user)
+            | Q(placement__practice_educator=user)
+            | Q(placement__co_assessor=user)
+            | Q(placement__onsite_supervisor=user)
+        )
+        .select_related("panel__programme")
+        .order_by("panel__held_on", "panel__pk")
+    )
+    panels: dict = {}
+    for case in waiting:
+        panels.setdefault(case.panel.pk, [case.panel, 0])[1] += 1
+    return [
+        Task(
+            what="Record the panel's decision",
+            for_whom=f"{n} placement{'' if n == 1 else 's'}, {panel}",
+            due_on=panel.held_on,
+            url=panel.get_absolute_url(),
+            group=GROUP,
+        )
+        for panel, n in panels.values()
+    ]
+
+
+def people_of_panel_case(case) -> list:
+    return list(case.panel.members.values_list("pk", flat=True))
+
+
 def people_of_concern(concern) -> list:
     return [concern.placement.hei_tutor_id]
 
@@ -207,6 +251,7 @@ def people_of_concern(concern) -> list:
 def tasks_for(user) -> list[Task]:
     return [
         *_concern_tasks(user),
+        *_panel_tasks(user),
         *_audit_tasks(user),
         *_action_tasks(user),
         *_designation_tasks(user),

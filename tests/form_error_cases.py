@@ -901,6 +901,31 @@ def educator_award(client):
     return Page(response.content.decode(), ["31", f"Course, NHS {NHS}"])
 
 
+def educator_candidacy(client):
+    from placements.factories import EducatorAwardFactory, placement_world
+
+    world = placement_world()
+    EducatorAwardFactory(educator=world["pe"], awarded_by=world["hei"])
+    _login(client, world["hei_lead"])
+    typed = ["31", f"Course, NHS {NHS}"]
+    response = client.post(
+        reverse("placements:educators"),
+        {
+            "action": "candidacy",
+            "candidacy-candidate": world["onsite"].pk,
+            "candidacy-stage": "",
+            "candidacy-mentor": world["pe"].pk,
+            "candidacy-provider": world["hei"].pk,
+            "candidacy-started_on_day": "31",
+            "candidacy-started_on_month": "2",
+            "candidacy-started_on_year": "2025",
+            "candidacy-programme_name": typed[1],
+        },
+    )
+    assert response.status_code == 400, response.content.decode()[:500]
+    return Page(response.content.decode(), typed)
+
+
 def credential_verify(client):
     response = client.post(reverse("credentials:verify"), {"credential": ""})
     assert response.status_code == 200
@@ -1020,6 +1045,7 @@ CASES = {
     "placements.support_views.SupportPlanForm": placement_support_plan,
     "placements.checks_views.InductionForm": placement_induction,
     "placements.educator_views.AwardForm": educator_award,
+    "placements.candidacy_views.CandidacyForm": educator_candidacy,
     "placements.learning_views.LearningAgreementForm": placement_learning_agreement,
     "placements.views.DaysForm": placement_step(
         "log_days", "student", {"days-days": "1", "days-note": f"NHS {NHS}"}, [f"NHS {NHS}"]

@@ -116,6 +116,17 @@ def test_every_demo_role_home_tasks_areas_and_header(seeded, client):
             assert word in what, (local, seen[local])
 
 
+def test_the_panel_still_deciding_is_a_task_for_its_member(seeded, client):
+    """Southvale's panel has Kai Brantwood's report to decide (placements/demo.py): its lead
+    sits on it and sees the task; the placement's own tutor, also a member, does not."""
+    client.force_login(demo("una.placements"))
+    tasks = client.get("/home/").context["tasks"]
+    (task,) = [t for t in tasks if t.what == "Record the panel's decision"]
+    assert task.for_whom.startswith("1 placement, Practice assessment panel")
+    assert client.get(task.url).status_code == 200
+    assert not [t for t in home.tasks_for(demo("gil.tutor")) if "panel" in t.what]
+
+
 def test_areas_follow_roles(seeded):
     def labels(local):
         return {area.label for area in home.areas_for(demo(local))}
@@ -198,8 +209,9 @@ def test_header_count_is_cached_and_cleared_when_a_task_changes(seeded, client):
     # whether a role of theirs observes others, for "Observations I have written". +1 each:
     # placements' concern tasks (open concerns on the placements one tutors). +1 each: whether
     # the person has a practice educator record; +1 for those who read registers: whether they
-    # read a programme's register of practice educators.)
-    [("priya.practitioner", 48), ("tara.tutor", 67), ("lee.placements", 54), ("rue.board", 39)],
+    # read a programme's register of practice educators. +1 each: placements' panel tasks, the
+    # sampled placements waiting for the decision of a panel the person sits on.)
+    [("priya.practitioner", 49), ("tara.tutor", 68), ("lee.placements", 55), ("rue.board", 40)],
 )
 def test_home_query_count_is_pinned(seeded, client, local, most):
     client.force_login(demo(local))

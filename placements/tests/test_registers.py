@@ -193,6 +193,8 @@ def test_practice_educators_of_the_organisations_led(client, region):
         "PEPS stage",
         "Registration number",
         "Current students",
+        "PEPS currency",
+        "Current until",
     ]
     by_name = {row[0]: row for row in rows}
     assert set(by_name) == {str(region.one.educator), "Nia Stageone"}
@@ -202,6 +204,8 @@ def test_practice_educators_of_the_organisations_led(client, region):
         "PEPS stage 1",
         "SW123456",
         "0",
+        "Award not recorded",
+        "",
     ]
     assert by_name[str(region.one.educator)][4] == "2"
     assert str(region.two.educator) not in by_name
