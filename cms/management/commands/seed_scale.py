@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from cms.scale import BENCH_ACCOUNTS, PASSWORD, SCALE_DOMAIN, Sizes, make_people
 from cms.scale_records import make_appraisals, make_placements, make_portfolios
+from cms.scale_search import make_framework_versions, make_search_pages
 from cms.site_content import ensure_site_pages
 
 
@@ -27,9 +28,27 @@ class Command(BaseCommand):
             default=1.0,
             help="Size relative to the measured dataset (0.001 to 10; default 1).",
         )
+        parser.add_argument(
+            "--search-pages",
+            type=int,
+            default=5000,
+            help="Content pages for public search to read (default 5,000, the issue's target).",
+        )
+        parser.add_argument(
+            "--framework-versions",
+            type=int,
+            default=20,
+            help="Published framework versions in all (default 20, the issue's target).",
+        )
+        parser.add_argument(
+            "--search-only",
+            action="store_true",
+            help="Only top up the search pages and framework versions of a database that "
+            "already holds the dataset (adds what is missing, nothing else).",
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bars.")
 
-    def handle(self, *args, scale: float, quiet: bool, **options):
+    def handle(self, *args, scale: float, quiet: bool, search_only: bool, **options):
         if not getattr(settings, "CAPABLE_ALLOW_DEMO_DATA", False):
             raise CommandError(
                 "Generated data is switched off in these settings (CAPABLE_ALLOW_DEMO_DATA): "
@@ -37,6 +56,8 @@ class Command(BaseCommand):
             )
         if not 0.0005 <= scale <= 10:
             raise CommandError("Enter a scale from 0.001 to 10 (--scale).")
+        if search_only:
+            return self._search(options, quiet=quiet)
         if User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").exists():
             raise CommandError(
                 "This database already holds the generated dataset: make a new database "
@@ -58,7 +79,22 @@ class Command(BaseCommand):
             f"{people.count} people, {entries} portfolio entries, {appraisals} appraisals, "
             f"{placements} placements, {audits} audits."
         )
+        self._search(options, quiet=quiet)
         self.stdout.write(f"Bench accounts (password for all: {PASSWORD}):")
         for role, email in BENCH_ACCOUNTS.items():
             self.stdout.write(f"  {role:16} {email}")
         self.stdout.write(self.style.SUCCESS("Scale seed complete."))
+
+    def _search(self, options, *, quiet: bool) -> None:
+        """Pages and framework versions for public search, topped up to the numbers asked."""
+        if options["search_pages"] < 0 or options["framework_versions"] < 0:
+            raise CommandError("Enter numbers of pages and versions of 0 or more.")
+        started = time.monotonic()
+        call_command("load_framework", stdout=io.StringIO())
+        ensure_site_pages()
+        versions = make_framework_versions(options["framework_versions"], quiet=quiet)
+        pages = make_search_pages(options["search_pages"], quiet=quiet)
+        self.stdout.write(
+            f"Search content topped up in {time.monotonic() - started:.0f} s: {pages} pages "
+            f"and {versions} framework versions added."
+        )
