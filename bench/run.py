@@ -54,6 +54,7 @@ PAGES = [
     ("moodle.csv export", "/framework/2018/moodle.csv", None, None),
     ("search, public", "/search/?q=supervision", None, None),
     ("search, public (tab 2)", "/search/?q=reflection&type=pages", None, None),
+    ("search, public (page 3)", "/search/?q=assessment&type=pages&page=3", None, None),
     ("/placements/ (HEI lead)", "/placements/", "placement-lead", 5),
     ("/placements/ (employer lead)", "/placements/", "employer-lead", 5),
     ("placements register", "/placements/registers/?register=placements", "placement-lead", 5),
@@ -61,7 +62,9 @@ PAGES = [
     ("/appraisals/ (PSW)", "/appraisals/", "psw", 5),
     ("PSW dashboard", "/appraisals/organisation/", "psw", 5),
     ("portfolio list (1,000)", "/portfolio/", "practitioner", None),
-    ("search, private", "/portfolio/?q=supervision", "practitioner", None),
+    ("portfolio search", "/portfolio/?q=supervision", "practitioner", None),
+    ("/search/mine/", "/search/mine/?q=supervision", "practitioner", None),
+    ("/search/mine/ (PSW)", "/search/mine/?q=reflection", "psw", None),
     ("CPD year page (900)", "/portfolio/cpd/2026/", "practitioner", 5),
     ("portfolio JSON export", "/portfolio/export.json", "practitioner", 3),
     ("portfolio PDF (1,000)", "/portfolio/export.pdf", "practitioner", 2),
@@ -100,6 +103,9 @@ def bench_env(database_url: str, port: int) -> dict:
             "BENCH_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "capable-bench-static")
         ),
         "LOG_LEVEL": "WARNING",
+        # Tasks (indexing, emails) run in the request, as no worker runs beside the bench; the
+        # pages measured are reads, so none is queued anyway.
+        "CAPABLE_TASKS": "immediate",
         "PYTHONPATH": str(ROOT),
     }
 
@@ -135,8 +141,11 @@ def _facts() -> dict:
     from django.conf import settings
     from django.db import connection
     from django.template import engines
+    from wagtail.models import Page
+    from wagtail.search.models import IndexEntry
 
     from appraisals.models import Appraisal, DomainAssessment
+    from capabilities.models import FrameworkVersion
     from organisations.models import Membership, Role
     from placements.models import Audit, Placement
     from portfolios.models import Entry, Mapping
@@ -159,6 +168,9 @@ def _facts() -> dict:
             ).count(),
             "placements": Placement.objects.count(),
             "audits": Audit.objects.count(),
+            "live pages": Page.objects.live().count(),
+            "published framework versions": FrameworkVersion.objects.published().count(),
+            "search index entries": IndexEntry.objects.count(),
         },
     }
 

@@ -7,12 +7,16 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from wagtail.models import Page
 
 from accounts.mfa import has_mfa
 from accounts.models import User
 from appraisals.models import Appraisal, DomainAssessment, Stage
+from capabilities.models import FrameworkVersion
+from cms.models import ContentPage
 from cms.scale import BENCH_ACCOUNTS, SCALE_DOMAIN, Sizes
 from cms.scale_records import AUDIT_COMMENT, DESCRIPTION, IMPACT, LEARNING, PEER_LEARNING, TITLES
+from cms.scale_search import LIBRARY_SLUG
 from organisations.models import Membership, Role
 from placements.models import Audit, AuditPart, Placement
 from portfolios.guard import find_identifiers
@@ -25,11 +29,19 @@ SCALE = 0.002
 
 def test_generated_dataset(client):
     """One generation (it loads the whole framework, so it is slow), checked from each side."""
-    call_command("seed_scale", scale=SCALE, quiet=True, stdout=io.StringIO())
+    call_command(
+        "seed_scale",
+        scale=SCALE,
+        quiet=True,
+        search_pages=12,
+        framework_versions=5,
+        stdout=io.StringIO(),
+    )
     sizes = Sizes.at(SCALE)
     check_counts(sizes)
     check_shapes()
     check_pages(client)
+    check_search_content(client)
     with pytest.raises(CommandError, match="already holds the generated dataset"):
         call_command("seed_scale", scale=SCALE, quiet=True)
 
@@ -108,3 +120,30 @@ def test_refuses_in_production_settings():
     with pytest.raises(CommandError, match="never runs with production settings"):
         call_command("seed_scale", scale=SCALE, quiet=True)
     assert not User.objects.exists()
+
+
+def check_search_content(client):
+    """Pages and versions for public search, and a top-up that adds only what is missing."""
+    library = ContentPage.objects.get(slug=LIBRARY_SLUG)
+    leaves = ContentPage.objects.descendant_of(library).filter(depth=library.depth + 2)
+    assert leaves.live().count() == 12
+    assert FrameworkVersion.objects.published().count() == 5
+    generated = FrameworkVersion.objects.get(slug="gen-2019-1")
+    assert generated.predecessor.slug == "2018"
+    assert FrameworkVersion.objects.current("pcf").slug == "gen-2019-1"
+    page = leaves.first()
+    assert client.get(page.url).status_code == 200
+    # The tree stays consistent for treebeard (numchild and paths as add_child leaves them).
+    assert all(not problem for problem in Page.find_problems())
+    call_command(
+        "seed_scale",
+        search_only=True,
+        search_pages=15,
+        framework_versions=5,
+        quiet=True,
+        stdout=io.StringIO(),
+    )
+    assert leaves.count() == 15
+    assert FrameworkVersion.objects.published().count() == 5
+    found = Page.objects.live().search(page.title.split()[0])
+    assert page.pk in [p.pk for p in found]
