@@ -106,6 +106,9 @@ def bench_env(database_url: str, port: int) -> dict:
         # Tasks (indexing, emails) run in the request, as no worker runs beside the bench; the
         # pages measured are reads, so none is queued anyway.
         "CAPABLE_TASKS": "immediate",
+        # Time the portfolio PDF's render itself: above this many entries the site prepares it in
+        # the worker instead (a redirect to a progress page).
+        "CAPABLE_PDF_BACKGROUND_OVER": "1000000",
         "PYTHONPATH": str(ROOT),
     }
 
