@@ -25,6 +25,10 @@ CRITERIA = {
     "higher education institution decided the placement was passed at its level of the framework.",
     Credential.Kind.DESIGNATION: "The employer showed evidence against every criterion of the "
     "designation and the awarding body approved it.",
+    Credential.Kind.PEPS: "Completed a practice educator programme at this stage: taught "
+    "learning, supervised practice education of a student (mentored and directly observed by a "
+    "stage 2 practice educator), and a portfolio assessed by the programme against the standards "
+    "for the stage.",
 }
 
 # The PCF level a passed placement of each kind shows (by the level's slug).
@@ -136,10 +140,7 @@ def _peps(award: EducatorAward) -> Earned:
         name=f"Practice educator: {stage}",
         description=f"Awarded {stage} of the Practice Educator Professional Standards by "
         f"{by}{programme}.",
-        criteria="Completed a practice educator programme at this stage: taught learning, "
-        "supervised practice education of a student (mentored and directly observed by a stage "
-        "2 practice educator), and a portfolio assessed by the programme against the standards "
-        "for the stage.",
+        criteria=CRITERIA[Credential.Kind.PEPS],
         achievement_type="Certification",
         targets=_peps_targets(award.stage),
     )

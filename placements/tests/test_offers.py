@@ -351,5 +351,6 @@ def test_the_offers_page_has_a_fixed_number_of_queries(
     for n in range(10):
         publish(world, team=TeamFactory(organisation=world["provider"], name=f"T{n}"), capacity=2)
     client.force_login(world["provider_lead"])
-    with django_assert_max_num_queries(60):
+    # The whole first page: the header's task counts are not cached yet.
+    with django_assert_max_num_queries(65):
         assert client.get("/placements/offers/").status_code == 200

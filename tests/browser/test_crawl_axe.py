@@ -122,6 +122,8 @@ class Crawl:
         if response is not None and response.status >= 400:
             self.problems.append(f"{at} answered {response.status}")
             return []
+        if response is not None and "text/html" not in response.headers.get("content-type", ""):
+            return []  # JSON (a CASE URI a credential aligns to), a badge image: not a page
         self.check(at)
         hrefs = self.page.eval_on_selector_all(
             "a[href]", "els => els.map(el => el.getAttribute('href'))"
