@@ -175,8 +175,9 @@ def test_the_proposal_page_shows_the_refusal_on_the_field(client, world):
             "cohort": world["cohort"].pk,
             "student": world["student"].pk,
             "provider_team": world["team"].pk,
-            "practice_educator": world["pe"].pk,
-            "hei_tutor": world["tutor"].pk,
+            # People are chosen by their role: the values are memberships, not users.
+            "practice_educator": world["pe"].memberships.get(role=Role.PRACTICE_EDUCATOR).pk,
+            "hei_tutor": world["tutor"].memberships.get(role=Role.HEI_TUTOR).pk,
             "kind": PlacementKind.FIRST,
             "setting_type": "la-children",
             "starts_on_day": TODAY.day,
@@ -188,7 +189,8 @@ def test_the_proposal_page_shows_the_refusal_on_the_field(client, world):
         },
     )
     assert response.status_code in (200, 400)
-    assert "add a current co-assessor" in response.content.decode()
+    errors = response.context["form"].errors if response.context else {}
+    assert "add a current co-assessor" in response.content.decode(), errors
     assert not Placement.objects.exists()
 
 
