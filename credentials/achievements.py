@@ -69,7 +69,8 @@ class Earned:
         return f"{self.kind}:{self.source.uuid}"
 
 
-def _level_targets(level: Item | None) -> list[Target]:
+def _level_targets(level: Item | None, *, domain: str | None = None) -> list[Target]:
+    """The framework, the level and the level's statements (of one domain, by slug, if given)."""
     if level is None:
         return []
     version = level.version
@@ -84,9 +85,9 @@ def _level_targets(level: Item | None) -> list[Target]:
             framework,
         ),
     ]
-    statements = Item.objects.filter(level=level, kind=Item.Kind.STATEMENT).order_by(
-        "sort_order", "pk"
-    )
+    statements = Item.objects.filter(level=level, kind=Item.Kind.STATEMENT)
+    if domain:
+        statements = statements.filter(domain__slug=domain)
     targets += [
         Target(
             statement.title or statement.code,
@@ -95,7 +96,7 @@ def _level_targets(level: Item | None) -> list[Target]:
             statement.code,
             framework,
         )
-        for statement in statements
+        for statement in statements.order_by("sort_order", "pk")
     ]
     return targets
 
@@ -106,27 +107,7 @@ def _peps_targets(stage: int) -> list[Target]:
     if version is None:
         return []
     level = version.items.filter(kind=Item.Kind.LEVEL, slug=PEPS_LEVEL.get(stage)).first()
-    if level is None:
-        return []
-    framework = str(version)
-    targets = [
-        Target(framework, case_uri("CFDocuments", version.identifier), "ext:CFDocument"),
-        Target(level.title, case_uri("CFItems", level.identifier), "CFItem", level.code, framework),
-    ]
-    statements = Item.objects.filter(
-        level=level, kind=Item.Kind.STATEMENT, domain__slug=PEPS_DOMAIN
-    ).order_by("sort_order", "pk")
-    targets += [
-        Target(
-            statement.title or statement.code,
-            case_uri("CFItems", statement.identifier),
-            "CFItem",
-            statement.code,
-            framework,
-        )
-        for statement in statements
-    ]
-    return targets
+    return _level_targets(level, domain=PEPS_DOMAIN)
 
 
 def _peps(award: EducatorAward) -> Earned:
