@@ -22,15 +22,10 @@ from cms.guard_forms import confirmed_fingerprints, record_confirmation
 
 from . import former, frameworks, services
 from .forms import ANSWER, AmendForm, DissentForm, StageForm
-from .models import (
-    Access,
-    Appraisal,
-    DomainAssessment,
-    Participant,
-    Stage,
-    TemplateQuestion,
-)
+from .models import Access, Appraisal, DomainAssessment, Participant, Stage, TemplateQuestion
 from .views import _appraisal, _problem, _record_read, _stages
+
+# The framework part -------------------------------------------------------------------------
 
 # The heading of each column, by role.
 COLUMN_HEADINGS = {
