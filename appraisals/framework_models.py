@@ -17,19 +17,27 @@ from django.db import models
 from capabilities.models import Framework, FrameworkVersion, Item
 
 
-class TemplateFramework(models.Model):
-    template = models.ForeignKey(
-        "appraisals.AppraisalTemplate", on_delete=models.CASCADE, related_name="frameworks"
-    )
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
-    level = models.ForeignKey(
+def level_field(help_text: str) -> models.ForeignKey:
+    """A framework level people are judged against (optional): a template's target level, or
+    the level of one of its frameworks."""
+    return models.ForeignKey(
         Item,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"kind": Item.Kind.LEVEL},
-        help_text="For frameworks with levels (the PCF): the level people are judged against.",
+        help_text=help_text,
+    )
+
+
+class TemplateFramework(models.Model):
+    template = models.ForeignKey(
+        "appraisals.AppraisalTemplate", on_delete=models.CASCADE, related_name="frameworks"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    level = level_field(
+        "For frameworks with levels (the PCF): the level people are judged against."
     )
     order = models.PositiveSmallIntegerField(default=1)
     stages = models.ManyToManyField(

@@ -1,10 +1,14 @@
 """Appraisals and ASYE reviews, mapped to the framework.
 
-A template (annual appraisal, ASYE programme, probation review, custom) has stages with due dates
-relative to a start date; each stage has questions, and each question says, for each participant
-role, whether that role must answer, may answer, only reads, or does not see it. Starting a cycle
-makes an Appraisal with its people and its stages. The workflow rules (answering, moving on,
-signing off, amendments, dissent) live in `services.py`; who may see what lives in `rules.py`.
+Starting a cycle from a template (`template_models.py`: its stages, its questions and what each
+participant role may do with them) makes an Appraisal with its people and its stages; this module
+holds that record: stages, answers, domain assessments, shared evidence, amendments, sign-offs,
+dissent and objectives. The workflow rules (answering, moving on, signing off, amendments,
+dissent) live in `services.py`; who may see what lives in `rules.py`.
+
+Every model of the app is importable from here (`from appraisals.models import X`): the ones
+kept in their own modules (templates, frameworks, practice voice, chases, reassignments) are
+imported here, which also registers them with Django.
 """
 
 import uuid
@@ -18,181 +22,19 @@ from capabilities.models import Item
 from organisations.models import Organisation, Team
 from search.indexing import PrivateIndexed
 
-DEFAULT_RATING_SCALE = ["Not yet at level", "At level", "Beyond level"]
-
-
-class Participant(models.TextChoices):
-    APPRAISEE = "appraisee", "Appraisee"
-    APPRAISER = "appraiser", "Appraiser (line manager)"
-    COUNTERSIGNER = "countersigner", "Countersigner"
-    ASSESSOR = "assessor", "ASYE assessor"
-
-    @property
-    def in_sentence(self) -> str:
-        """The label inside a sentence: "appraiser (line manager)", but "ASYE assessor"."""
-        label = str(self.label)
-        return label if label[:2].isupper() else label[0].lower() + label[1:]
-
-
-class Access(models.TextChoices):
-    NONE = "none", "Does not see it"
-    READ = "read", "Reads only"
-    ANSWER = "answer", "May answer"
-    MUST = "must", "Must answer"
-
-
-class CountersignerFrom(models.TextChoices):
-    """Who countersigns by default: the appraiser's own manager (the line manager of the team
-    above the appraiser's, else the PSW at the top), or always the PSW."""
-
-    MANAGER = "manager", "The appraiser's own manager"
-    PSW = "psw", "The Principal Social Worker"
-
-
-class JudgedBy(models.TextChoices):
-    """Who judges each domain: the appraiser, the assessor, or both, side by side."""
-
-    APPRAISER = "appraiser", "The appraiser (line manager)"
-    ASSESSOR = "assessor", "The assessor"
-    BOTH = "both", "Both, side by side"
-
-
-def default_rating_scale():
-    return list(DEFAULT_RATING_SCALE)
-
-
-# The ASYE's direct observations of practice unless a template says otherwise (its evidence slot).
-DEFAULT_OBSERVATIONS = 3
-
-
-class AppraisalTemplate(models.Model):
-    class Kind(models.TextChoices):
-        ANNUAL = "annual", "Annual appraisal"
-        ASYE = "asye", "ASYE programme"
-        PROBATION = "probation", "Probation review"
-        CUSTOM = "custom", "Custom"
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="appraisal_templates"
-    )
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNUAL)
-    description = models.TextField(blank=True)
-    rating_scale = models.JSONField(
-        default=default_rating_scale,
-        help_text="The ratings, lowest first, for self-assessment and judgement per domain.",
-    )
-    target_level = models.ForeignKey(
-        Item,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": Item.Kind.LEVEL},
-        help_text="The framework level people are judged against, unless set per appraisal.",
-    )
-    requires_countersignature = models.BooleanField(
-        default=False, help_text="Someone above the appraiser countersigns each stage."
-    )
-    judged_by = models.CharField(
-        "who judges each domain",
-        max_length=10,
-        choices=JudgedBy.choices,
-        default=JudgedBy.APPRAISER,
-        help_text="When the assessor judges, the assessor also signs every stage.",
-    )
-    countersigner_from = models.CharField(
-        "who countersigns",
-        max_length=10,
-        choices=CountersignerFrom.choices,
-        default=CountersignerFrom.MANAGER,
-        help_text="Proposed when a cycle starts; the person starting it can choose someone else.",
-    )
-    observations_needed = models.PositiveSmallIntegerField(
-        "direct observations of practice needed",
-        default=DEFAULT_OBSERVATIONS,
-        help_text="ASYE programmes: how many direct observations fill the evidence slot.",
-    )
-    is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["organisation", "name"]
-
-    def __str__(self):
-        return f"{self.name} ({self.organisation})"
-
-    @property
-    def is_asye(self) -> bool:
-        return self.kind == self.Kind.ASYE
-
-    def slots_needed(self) -> dict:
-        """How many records each ASYE evidence slot needs: `ASYE_SLOTS`, with the template's own
-        number of direct observations."""
-        return {**ASYE_SLOTS, SharedEvidence.Slot.OBSERVATION: self.observations_needed}
-
-    def judging_roles(self) -> list[str]:
-        """The participant roles that judge each domain, in the order their columns show."""
-        if self.judged_by == JudgedBy.BOTH:
-            return [Participant.APPRAISER, Participant.ASSESSOR]
-        if self.judged_by == JudgedBy.ASSESSOR:
-            return [Participant.ASSESSOR]
-        return [Participant.APPRAISER]
-
-
-class TemplateStage(models.Model):
-    template = models.ForeignKey(AppraisalTemplate, on_delete=models.CASCADE, related_name="stages")
-    order = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
-    due_after_days = models.PositiveIntegerField(
-        help_text="Days after the appraisal's start date that this stage is due."
-    )
-    optional = models.BooleanField(default=False, help_text="May be skipped (e.g. ASYE 9 months).")
-    assesses_domains = models.BooleanField(
-        default=False,
-        help_text="Self-assessment and judgement against the appraisee's default framework, "
-        "when the template lists no frameworks (each listed framework names its own stages).",
-    )
-    sets_objectives = models.BooleanField(default=False)
-    is_final_review = models.BooleanField(
-        default=False, help_text="ASYE: records the recommendation (pass, fail, extend)."
-    )
-
-    class Meta:
-        ordering = ["template", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["template", "order"], name="template_stage_order")
-        ]
-
-    def __str__(self):
-        return f"{self.template.name}: {self.name}"
-
-
-class TemplateQuestion(models.Model):
-    stage = models.ForeignKey(TemplateStage, on_delete=models.CASCADE, related_name="questions")
-    order = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=500)
-    help_text = models.TextField(blank=True)
-    appraisee = models.CharField(max_length=10, choices=Access.choices, default=Access.MUST)
-    appraiser = models.CharField(max_length=10, choices=Access.choices, default=Access.MUST)
-    countersigner = models.CharField(max_length=10, choices=Access.choices, default=Access.READ)
-    assessor = models.CharField(max_length=10, choices=Access.choices, default=Access.NONE)
-
-    class Meta:
-        ordering = ["stage", "order"]
-
-    def __str__(self):
-        return self.text
-
-    def access_for(self, participant: str) -> str:
-        return getattr(self, participant, Access.NONE)
-
-    def must_answer(self) -> list[str]:
-        return [p for p in Participant.values if self.access_for(p) == Access.MUST]
+# Templates, their stages and questions, and the participant roles (re-exported from here).
+from .template_models import (  # noqa: F401
+    DEFAULT_OBSERVATIONS,
+    DEFAULT_RATING_SCALE,
+    Access,
+    AppraisalTemplate,
+    CountersignerFrom,
+    JudgedBy,
+    Participant,
+    TemplateQuestion,
+    TemplateStage,
+    default_rating_scale,
+)
 
 
 class AppraisalQuerySet(models.QuerySet):
@@ -582,45 +424,9 @@ class Objective(models.Model):
         return self.text[:80]
 
 
-class PracticeVoiceNote(models.Model):
-    """An anonymous note from a practitioner on what helps or gets in the way of good practice.
-    There is deliberately no author, no timestamp finer than the month, and no request data;
-    its id is random, so ids say nothing about the order notes were sent in."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-
-    class Theme(models.TextChoices):
-        CASELOADS = "caseloads", "Caseloads and time"
-        SUPERVISION = "supervision", "Supervision and support"
-        SYSTEMS = "systems", "Recording and IT systems"
-        PARTNERS = "partners", "Working with partner agencies"
-        LEARNING = "learning", "Learning and development"
-        PROCEDURES = "procedures", "Procedures and compliance"
-        WELLBEING = "wellbeing", "Wellbeing and safety"
-        OTHER = "other", "Something else"
-
-    class Kind(models.TextChoices):
-        HELPS = "helps", "Helps good practice"
-        HINDERS = "hinders", "Gets in the way"
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="practice_voice_notes"
-    )
-    theme = models.CharField(max_length=20, choices=Theme.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.TextField()
-    month = models.DateField(help_text="The first day of the month it was sent.")
-
-    class Meta:
-        ordering = ["-month", "theme"]
-
-    def __str__(self):
-        return f"{self.get_theme_display()} ({self.get_kind_display()})"
-
-
-# “You said, we did” lives in its own module to keep this one short; imported here so Django
-# registers it with the app.
+# Practice voice, "You said, we did", chases and reassignments live in their own modules to keep
+# this one short; imported here so Django registers them with the app.
 from .chase_models import Chase  # noqa: E402, F401
 from .framework_models import AppraisalFramework, TemplateFramework  # noqa: E402, F401
 from .reassign_models import Reassignment  # noqa: E402, F401
-from .voice_models import VoiceReply  # noqa: E402, F401
+from .voice_models import PracticeVoiceNote, VoiceReply  # noqa: E402, F401

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .feedback_prompts import PROMPT_CHOICES, PROMPTS, Audience
+from .sharing_models import hash_token
 
 # How long a link may stay open, in days, and what the form suggests.
 MAX_OPEN_DAYS = 60
@@ -26,8 +27,6 @@ TOKEN_BYTES = 16
 
 
 def hash_feedback_token(token: str) -> str:
-    from .models import hash_token
-
     return hash_token(token)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from portfolios import pdf as pdf_module
+from portfolios import pdf_page
 from portfolios.pdf import (
     FontChoice,
     TextCleaner,
@@ -454,7 +455,7 @@ def _touch(path: Path) -> Path:
 
 
 def test_font_search_prefers_dejavu_then_liberation_then_noto(monkeypatch, tmp_path):
-    monkeypatch.setattr(pdf_module, "FONT_DIRS", (tmp_path,))
+    monkeypatch.setattr(pdf_page, "FONT_DIRS", (tmp_path,))
     assert find_unicode_font() is None
 
     noto = _touch(tmp_path / "truetype/noto/NotoSans-Regular.ttf")
