@@ -89,7 +89,7 @@ def test_the_form_asks_for_the_learning_not_the_name(client):
 
 
 def test_the_export_gives_a_peers_name_only_when_it_was_recorded(client):
-    from portfolios.interchange import _entry_dict
+    from portfolios.interchange_export import _entry_dict
 
     user = registered()
     unnamed = record(user, peer_learning="Team reflection helped.")
