@@ -2,6 +2,8 @@
 Social Work England's form, and the groups of records counted as one piece of CPD. The year's
 counts come from `cpd.cpd_year_for`; a page costs the same however many records the year has."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch
 
 from cms.paging import Paged, paginate
@@ -11,8 +13,8 @@ from .models import Mapping
 
 #: Records laid out on one page of the year page.
 RECORDS_PER_PAGE = 20
-#: Groups of records counted as one piece of CPD listed on one page of the year page.
-SAME_PIECES_PER_PAGE = 20
+#: Records counted as one piece of CPD (with another) listed on one page of the year page.
+SAME_PIECES_PER_PAGE = 50
 
 
 def records_page(request, cpd: CpdYear, *, too_long_only: bool = False) -> Paged:
@@ -39,6 +41,32 @@ def records_page(request, cpd: CpdYear, *, too_long_only: bool = False) -> Paged
     return paged
 
 
+@dataclass
+class SameGroup:
+    """The part of one group of records counted as one piece of CPD that is on this page."""
+
+    number: int
+    size: int
+    records: list = field(default_factory=list)
+    continued: bool = False  # begun on the page before
+    continues: bool = False  # goes on on the next page
+
+
 def same_pieces_page(request, cpd: CpdYear) -> Paged:
-    """One page of the groups of records that `cpd` counts as one piece of CPD (no query)."""
-    return paginate(request, cpd.treated_as_one, per_page=SAME_PIECES_PER_PAGE, param="same")
+    """One page of the records that `cpd` counts as one piece of CPD, `SAME_PIECES_PER_PAGE` at a
+    time in their groups (a group can hold hundreds: the same words copied), as `SameGroup`s.
+    No query: the groups are `cpd`'s."""
+    flat = [
+        (number, len(piece), position, record)
+        for number, piece in enumerate(cpd.treated_as_one, start=1)
+        for position, record in enumerate(piece)
+    ]
+    paged = paginate(request, flat, per_page=SAME_PIECES_PER_PAGE, param="same")
+    groups: list[SameGroup] = []
+    for number, size, position, record in paged.page.object_list:
+        if not groups or groups[-1].number != number:
+            groups.append(SameGroup(number=number, size=size, continued=position > 0))
+        groups[-1].records.append(record)
+        groups[-1].continues = position < size - 1
+    paged.page.object_list = groups
+    return paged
