@@ -1,9 +1,10 @@
 """The registers page and the CSV downloads. Only placement leads and awarding bodies' people
 may open them (404 for anyone else); each register lists exactly what its reader may see (see
-`registers`). Registers are operational lists: nothing is logged per row."""
+`registers`). Registers are operational lists: nothing is logged per row. A CSV is streamed: it
+is read from the database while it is sent (issue 19)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -51,9 +52,11 @@ def registers(request):
 @login_required
 def register_csv(request, register):
     _allowed(request)
-    found = lists.register_for(request.user, register)
+    found = lists.register_for(request.user, register, streamed=True)
     if found is None:
         raise Http404
-    response = HttpResponse(lists.as_csv(found), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        lists.csv_chunks(found), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     return response

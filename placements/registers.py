@@ -15,7 +15,9 @@ Audit results show each placement's non-student sections as they are. Students' 
 never shown for one placement: only aggregated per provider and academic year, and suppressed
 below :data:`SUPPRESSION_THRESHOLD` students.
 
-Registers are operational lists: downloading one is not logged per person.
+Registers are operational lists: downloading one is not logged per person. A CSV download is
+streamed (`csv_chunks`): the placements register, which grows with a region, is read from the
+database a chunk at a time while it is sent, never held whole.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import csv
 import dataclasses
 import io
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db.models import Count, F, Q
@@ -52,6 +55,11 @@ SUPPRESSED = f"fewer than {SUPPRESSION_THRESHOLD} responses"
 PLACEMENT_ROW = "Placement"
 PROVIDER_ROW = "Provider, students' sections"
 
+#: Placements read per query (or server-side cursor fetch) while the placements CSV streams.
+STREAM_ROWS = 500
+#: About how many characters of CSV are sent at once.
+STREAM_CHARS = 64 * 1024
+
 # Spreadsheet programs run a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,7 +69,8 @@ class Register:
     slug: str
     title: str
     columns: list[str]
-    rows: list[list]
+    # A list, or (a streamed download's) an iterator read once.
+    rows: list[list] | Iterable[list]
 
     @property
     def count(self) -> int:
@@ -241,10 +250,16 @@ def _placement_row(p: Placement) -> list:
     ]
 
 
-def placement_register(user, *, placements=None) -> Register:
+def placement_register(user, *, placements=None, streamed: bool = False) -> Register:
     """Every placement the user may see, newest first (or only `placements`, one page of them).
-    One query."""
-    placements = _placements_in_order(user) if placements is None else placements
+    One query; `streamed`: its rows are an iterator that reads `STREAM_ROWS` placements at a
+    time."""
+    if placements is None:
+        placements = _placements_in_order(user)
+    if streamed:
+        rows = (_placement_row(p) for p in placements.iterator(chunk_size=STREAM_ROWS))
+    else:
+        rows = [_placement_row(p) for p in placements]
     return Register(
         slug=PLACEMENTS,
         title=TITLES[PLACEMENTS],
@@ -262,7 +277,7 @@ def placement_register(user, *, placements=None) -> Register:
             "Practice educator",
             "HEI tutor",
         ],
-        rows=[_placement_row(p) for p in placements],
+        rows=rows,
     )
 
 
@@ -412,11 +427,15 @@ def register_page(request, slug: str, *, per_page: int, count: int, today: date 
     return None
 
 
-def register_for(user, slug: str, *, today: date | None = None) -> Register | None:
+def register_for(
+    user, slug: str, *, today: date | None = None, streamed: bool = False
+) -> Register | None:
+    """The whole register `slug` for the user, or None for an unknown register; `streamed`: the
+    placements register's rows are read while they are used (see `placement_register`)."""
     if slug == PRACTICE_EDUCATORS:
         return practice_educator_register(user, today=today)
     if slug == PLACEMENTS:
-        return placement_register(user)
+        return placement_register(user, streamed=streamed)
     if slug == AUDITS:
         return audit_register(user)
     return None
@@ -436,10 +455,21 @@ def safe_cell(value) -> str:
     return text
 
 
-def as_csv(register: Register) -> str:
+def csv_chunks(register: Register) -> Iterator[str]:
+    """The register as CSV, in pieces of about `STREAM_CHARS` characters, reading its rows as it
+    goes (for a streamed download)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_cell(c) for c in register.columns])
     for row in register.rows:
         writer.writerow([safe_cell(c) for c in row])
-    return out.getvalue()
+        if out.tell() >= STREAM_CHARS:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue()
+
+
+def as_csv(register: Register) -> str:
+    return "".join(csv_chunks(register))

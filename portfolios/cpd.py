@@ -18,16 +18,19 @@ a more urgent one (the scheduler missed days) is recorded as skipped, never sent
 """
 
 import logging
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Count, Min, Q, Value
+from django.db.models.functions import Length, Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -38,7 +41,6 @@ from organisations.models import Membership, Role
 from .models import (
     CpdReminder,
     Entry,
-    Mapping,
     has_peer_reflection,
     registration_year_bounds,
     registration_year_for,
@@ -144,9 +146,11 @@ class CpdYear:
     starts_on: date
     ends_on: date
     today: date
-    records: list[Entry] = field(default_factory=list)
-    pieces: list[list[Entry]] = field(default_factory=list)
+    # Every complete record's `record_key` (what tells pieces of CPD apart), in date order.
+    records: list[SimpleNamespace] = field(default_factory=list)
+    pieces: list[list[SimpleNamespace]] = field(default_factory=list)
     drafts_count: int = 0
+    too_long_count: int = 0
     first_registered_on: date | None = None
 
     @property
@@ -163,7 +167,7 @@ class CpdYear:
         return sum(any(r.has_peer_reflection for r in piece) for piece in self.pieces)
 
     @property
-    def treated_as_one(self) -> list[list[Entry]]:
+    def treated_as_one(self) -> list[list[SimpleNamespace]]:
         return [piece for piece in self.pieces if len(piece) > 1]
 
     @property
@@ -273,9 +277,6 @@ class CpdYear:
                 messages.append("Include a peer reflection in at least one of them")
         return messages
 
-    def length_warnings(self) -> list[tuple[Entry, list[tuple[str, int, int]]]]:
-        return [(entry, found) for entry in self.records if (found := over_limits(entry))]
-
 
 def _empty_year(year: int, today: date) -> CpdYear:
     starts_on, ends_on = registration_year_bounds(year)
@@ -294,28 +295,70 @@ def first_registration_dates(user_ids) -> dict[int, date]:
     return dict(rows)
 
 
+def in_year(user, year: int):
+    return Entry.objects.live().in_registration_year(year).filter(portfolio__owner=user)
+
+
+def too_long_filter(entries):
+    """`entries` with `Q` matching those too long for Social Work England's form (the SQL of
+    `over_limits`: a line break counts once), or None when no field has a limit."""
+    limits = {name: limit for name in LIMITED_FIELDS if (limit := field_limit(name))}
+    if not limits:
+        return entries, None
+    entries = entries.alias(
+        **{f"_{name}_length": Length(Replace(name, Value("\r\n"), Value("\n"))) for name in limits}
+    )
+    return entries, reduce(
+        operator.or_, (Q(**{f"_{name}_length__gt": limit}) for name, limit in limits.items())
+    )
+
+
+def record_key(*, pk, uuid, title, occurred_on, description, learning, impact, peer_learning):
+    """What telling pieces of CPD apart needs of a record (see `same_pieces`), and its link."""
+    return SimpleNamespace(
+        pk=pk,
+        uuid=uuid,
+        title=title,
+        occurred_on=occurred_on,
+        description=description,
+        learning=learning,
+        impact=impact,
+        has_peer_reflection=has_peer_reflection(peer_learning),
+        get_absolute_url=lambda: reverse("portfolios:entry", kwargs={"entry": uuid}),
+    )
+
+
+KEY_FIELDS = ("pk", "uuid", "title", "occurred_on", "description", "learning", "impact")
+
+
 def cpd_year_for(user, year: int, *, today: date | None = None) -> CpdYear:
-    """`user`'s own CPD for registration `year`. Four queries, however many entries there are."""
+    """`user`'s own CPD for registration `year`: the counts in one SQL aggregate, then (when there
+    are records) what tells pieces of CPD apart, without the records' statements, and the first
+    registration: three queries however many entries there are. The records themselves are read
+    a page at a time (`cpd_records.records_page`)."""
     cpd = _empty_year(year, today or timezone.localdate())
     if not user.is_authenticated:
         return cpd
-    in_year = Entry.objects.live().in_registration_year(year).filter(portfolio__owner=user)
-    cpd.records = list(
-        in_year.complete()
-        .order_by("occurred_on", "created_at", "pk")
-        .prefetch_related(
-            Prefetch(
-                "mappings",
-                queryset=Mapping.objects.select_related("item").order_by(
-                    "item__sort_order", "item__code", "pk"
-                ),
-            )
+    entries, too_long = too_long_filter(in_year(user, year))
+    complete = Q(status=Entry.Status.COMPLETE)
+    counts = {
+        "records": Count("pk", filter=complete),
+        "drafts": Count("pk", filter=Q(status=Entry.Status.DRAFT)),
+    }
+    if too_long is not None:
+        counts["too_long"] = Count("pk", filter=complete & too_long)
+    counts = entries.aggregate(**counts)
+    cpd.drafts_count = counts["drafts"]
+    cpd.too_long_count = counts.get("too_long", 0)
+    if counts["records"]:
+        rows = (
+            in_year(user, year)
+            .complete()
+            .order_by("occurred_on", "created_at", "pk")
+            .values(*KEY_FIELDS, "peer_learning")
         )
-    )
-    for record in cpd.records:
-        record.too_long = over_limits(record)
+        cpd.records = [record_key(**row) for row in rows]
     cpd.pieces = same_pieces(cpd.records)
-    cpd.drafts_count = in_year.filter(status=Entry.Status.DRAFT).count()
     cpd.first_registered_on = first_registration_dates([user.pk]).get(user.pk)
     return cpd
 
@@ -358,29 +401,12 @@ def send_reminders(*, today: date | None = None) -> int:
         .in_registration_year(year)
         .filter(portfolio__owner_id__in=user_ids)
         .order_by("occurred_on", "created_at", "pk")
-        .values_list(
-            "portfolio__owner_id",
-            "status",
-            "title",
-            "occurred_on",
-            "description",
-            "learning",
-            "impact",
-            "peer_learning",
-        )
+        .values(*KEY_FIELDS, "peer_learning", "status", "portfolio__owner_id")
     )
-    for owner_id, status, title, occurred_on, description, learning, impact, peer in rows:
+    for row in rows:
+        owner_id, status = row.pop("portfolio__owner_id"), row.pop("status")
         if status == Entry.Status.COMPLETE:
-            records[owner_id].append(
-                SimpleNamespace(
-                    title=title,
-                    occurred_on=occurred_on,
-                    description=description,
-                    learning=learning,
-                    impact=impact,
-                    has_peer_reflection=has_peer_reflection(peer),
-                )
-            )
+            records[owner_id].append(record_key(**row))
         else:
             drafts[owner_id] += 1
     first_registered = first_registration_dates([user.pk for user in users])

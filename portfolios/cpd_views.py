@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from .cpd import cpd_year_for, field_limit
+from .cpd_records import records_page, same_pieces_page
 from .models import registration_year_bounds, registration_year_for
 
 FIRST_YEAR = 2000
@@ -49,8 +50,12 @@ def cpd_year(request, year: int):
         f"CPD for the registration year {dateformat.format(cpd.starts_on, 'j F Y')} "
         f"to {dateformat.format(cpd.ends_on, 'j F Y')}"
     )
+    too_long_only = request.GET.get("show") == "too-long"
     context = {
         "cpd": cpd,
+        "records": records_page(request, cpd, too_long_only=too_long_only),
+        "too_long_only": too_long_only,
+        "same_pieces": same_pieces_page(request, cpd),
         "previous_cpd": previous,
         "title": title,
         "required_records": cpd.required_pieces,

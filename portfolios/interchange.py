@@ -1,11 +1,11 @@
 """Moving a portfolio between Capable sites: the JSON (or ZIP) export, and importing it again.
 
-`export_portfolio()` builds the "capable-portfolio" format version 1, which the PDF renderer
-(`portfolios.pdf`) also reads; `export_zip()` packs it with every attachment's bytes. The export
-also carries the person's signed appraisals (and the ZIP their PDFs), which are never imported.
-`read_upload()` (in `interchange_read`) turns an uploaded .json or .zip file into that data and
-its attachments, `check_data()` (in `interchange_check`) checks every entry, and
-`import_portfolio()` adds the entries to a person's portfolio: all of them or, if anything in the
+By stage: `export_portfolio()` (in `interchange_export`) builds the "capable-portfolio" format
+version 1, which the PDF renderer (`portfolios.pdf`) also reads; `export_zip()` packs it with
+every attachment's bytes. The export also carries the person's signed appraisals (and the ZIP
+their PDFs), which are never imported. `read_upload()` (in `interchange_read`) turns an uploaded
+.json or .zip file into that data and its attachments, `check_data()` (in `interchange_check`)
+checks every entry, and `import_portfolio()` (here) adds the entries to a person's portfolio: all of them or, if anything in the
 file is wrong, none.
 
 Words others wrote (feedback received through Capable, a direct observation) travel as the
@@ -18,19 +18,15 @@ Only ever the person's own portfolio: neither function takes anything but the si
 
 from __future__ import annotations
 
-import io
-import json
 import logging
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from capabilities.models import Item
@@ -45,6 +41,13 @@ from .interchange_check import (
     _MappingData,
     check_data,
     max_entries,
+)
+from .interchange_export import (
+    appraisal_path,
+    attachment_path,
+    dumps,
+    export_portfolio,
+    export_zip,
 )
 from .interchange_read import (
     JSON_NAME,
@@ -72,7 +75,10 @@ __all__ = [
     "ImportResult",
     "PortfolioImportError",
     "ZipAttachments",
+    "appraisal_path",
+    "attachment_path",
     "check_data",
+    "dumps",
     "export_portfolio",
     "export_zip",
     "import_portfolio",
@@ -87,241 +93,6 @@ logger = logging.getLogger(__name__)
 MAX_LISTED = 50
 #: Statements looked up per query when matching mappings (SQLite limits an expression's depth).
 MATCH_CHUNK = 200
-
-
-# --- export -------------------------------------------------------------------------------------
-
-
-def _entries_for_export(user):
-    """The person's live entries, drafts included, with everything the export needs in a fixed
-    number of queries: entries, mappings (with items, versions, frameworks, domains and levels),
-    comments and attachments."""
-    return (
-        entries_owned_by(user)
-        .order_by(F("occurred_on").asc(nulls_last=True), "created_at", "pk")
-        .select_related("feedback__request", "observation__observer")
-        .prefetch_related(
-            "observation__judgements__item",
-            Prefetch(
-                "mappings",
-                queryset=Mapping.objects.select_related(
-                    "item__version__framework", "item__domain", "item__level"
-                ),
-            ),
-            Prefetch("comments", queryset=Comment.objects.order_by("created_at", "pk")),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
-        )
-    )
-
-
-def _member_name(name: str) -> str:
-    """A file name that stays one component of a ZIP path whatever was stored."""
-    name = name.replace("/", "_").replace("\\", "_").strip()
-    return "file" if name in ("", ".", "..") else name
-
-
-def attachment_path(attachment: Attachment) -> str:
-    return f"attachments/{attachment.uuid}/{_member_name(attachment.original_name)}"
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _mapping_dict(item: Item) -> dict:
-    version = item.version
-    return {
-        "framework": version.framework.slug,
-        "framework_title": version.framework.title,
-        "version": version.slug,
-        "code": item.code,
-        "identifier": str(item.identifier),
-        "statement": item.full_statement,
-        "domain": item.domain.title if item.domain_id else "",
-        "level": item.level.title if item.level_id else "",
-    }
-
-
-def _peer_dict(entry: Entry) -> dict | None:
-    """The peer reflection; a colleague's name, role and the date only when they were given (a
-    name is the colleague's personal data, and Social Work England does not ask for it)."""
-    given = {
-        "name": entry.peer_name,
-        "role": entry.peer_role,
-        "date": _iso(entry.peer_on),
-        "learning": entry.peer_learning,
-    }
-    if not any(given.values()):
-        return None
-    return {key: value for key, value in given.items() if value or key == "learning"}
-
-
-def _written_by_others(entry: Entry) -> dict | None:
-    """Evidence in the entry that the owner did not write (feedback received through Capable):
-    who wrote it, as a kind of person, the day it came and the words as given."""
-    if not entry.written_by_others:
-        return None
-    if entry.imported_from_others and not (entry.feedback_id or entry.observation_id):
-        return dict(entry.imported_from_others)
-    if entry.source == Entry.Source.OBSERVATION:
-        return _observation_dict(entry)
-    from .feedback import author_label
-
-    answer = entry.feedback
-    return {
-        "source": entry.source,
-        "author": author_label(entry),
-        "author_kind": entry.author_kind,
-        "received_on": _iso(answer.received_on) if answer else None,
-        "typed_from_paper": answer.typed_from_paper if answer else False,
-        "answers": list(answer.answers) if answer else [],
-    }
-
-
-def _observation_dict(entry: Entry) -> dict:
-    """A direct observation: who wrote it and in what role, the day, and what they wrote (the
-    learner's reflection is the entry's own "learning")."""
-    observation = entry.observation
-    if observation is None:
-        return {"source": entry.source, "author": "the observer", "answers": []}
-    judged = "; ".join(
-        f"{j.item.code}: {j.get_rating_display()}" for j in observation.judgements.all()
-    )
-    answers = [
-        ("Kind of setting", observation.setting),
-        ("What was observed", observation.observed),
-        ("Judgements", judged),
-        ("What to develop", observation.to_develop),
-    ]
-    return {
-        "source": entry.source,
-        "author": observation.author_label,
-        "author_kind": entry.author_kind,
-        "received_on": _iso(observation.observed_on),
-        "typed_from_paper": False,
-        "signed_by_both": observation.is_locked,
-        "answers": [{"question": q, "answer": a} for q, a in answers if a],
-    }
-
-
-def _entry_dict(entry: Entry) -> dict:
-    mappings = sorted(
-        (_mapping_dict(mapping.item) for mapping in entry.mappings.all()),
-        key=lambda m: (m["framework"], m["version"], m["code"]),
-    )
-    return {
-        "id": str(entry.uuid),
-        "type": entry.entry_type,
-        "type_label": entry.get_entry_type_display(),
-        "activity_type": entry.activity_type,
-        "activity_type_label": entry.activity_type_label,
-        "title": entry.title,
-        "date": _iso(entry.occurred_on),
-        "hours": str(entry.hours) if entry.hours is not None else None,
-        "status": entry.status,
-        "needs_review": entry.needs_review,
-        "description": entry.description,
-        "learning": entry.learning,
-        "impact": entry.impact,
-        "peer_reflection": _peer_dict(entry),
-        "written_by_others": _written_by_others(entry),
-        "swe_standards": list(entry.swe_standards or []),
-        "mappings": mappings,
-        "comments": [
-            {
-                "author": comment.author_name,
-                "role": comment.author_role,
-                "at": _iso(comment.created_at),
-                "body": comment.body,
-                # Imported comments are the owner's imported notes, never verified by Capable.
-                "imported": comment.imported,
-                # The owner hid it: kept in their own export, left out of the printed portfolio.
-                "hidden_by_owner": comment.hidden_at is not None,
-            }
-            for comment in entry.comments.all()
-        ],
-        "attachments": [
-            {
-                "name": attachment.original_name,
-                "content_type": attachment.content_type,
-                "size": attachment.size,
-                "sha256": attachment.sha256,
-                "path": attachment_path(attachment),
-            }
-            for attachment in entry.attachments.all()
-        ],
-        "created_at": _iso(entry.created_at),
-        "updated_at": _iso(entry.updated_at),
-    }
-
-
-def _appraisals_for_export(user) -> list[dict]:
-    """The person's appraisals as appraisee with at least one signed stage, oldest first, as
-    `appraisals.pdf.appraisal_data` gives them (the questions the appraisee sees), in a fixed
-    number of queries. They are in the export for the person to keep; they belong to the
-    employer's process, so `import_portfolio` never reads them."""
-    from appraisals.models import Appraisal, Participant, Stage
-    from appraisals.pdf import appraisal_data, appraisals_with_related
-
-    signed = Stage.objects.filter(appraisal=OuterRef("pk"), status=Stage.Status.SIGNED)
-    appraisals = appraisals_with_related(
-        Appraisal.objects.filter(Exists(signed), appraisee=user).order_by("starts_on", "pk")
-    )
-    return [appraisal_data(a, roles=[Participant.APPRAISEE]) for a in appraisals]
-
-
-def _export(user) -> tuple[dict, list[Entry]]:
-    from .coverage import coverage_summary
-
-    entries = list(_entries_for_export(user))
-    data = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "exported_at": timezone.now().isoformat(),
-        "owner": {"name": user.get_full_name().strip() or user.display_name, "email": user.email},
-        "entries": [_entry_dict(entry) for entry in entries],
-        "coverage": coverage_summary(user),
-        "appraisals": _appraisals_for_export(user),
-    }
-    return data, entries
-
-
-def export_portfolio(user) -> dict:
-    """The person's whole portfolio (live entries, drafts included) as plain data, with their
-    appraisals that have a signed stage."""
-    return _export(user)[0]
-
-
-def dumps(data: dict) -> bytes:
-    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
-
-
-def appraisal_path(appraisal: dict) -> str:
-    return f"appraisals/{appraisal['id']}.pdf"
-
-
-def export_zip(user) -> bytes:
-    """portfolio.json, every attachment's bytes at its `path` and each exported appraisal as a
-    PDF at `appraisals/<uuid>.pdf`, as a ZIP file."""
-    from appraisals.pdf import render_appraisal_pdf
-
-    data, entries = _export(user)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(JSON_NAME, dumps(data))
-        for entry in entries:
-            for attachment in entry.attachments.all():
-                try:
-                    with attachment.file.open("rb") as stored:
-                        content = stored.read()
-                except (FileNotFoundError, OSError):
-                    # Leave it out rather than fail the whole download; the import reports it.
-                    logger.warning("Attachment %s is missing from storage", attachment.uuid)
-                    continue
-                archive.writestr(attachment_path(attachment), content)
-        for appraisal in data["appraisals"]:
-            archive.writestr(appraisal_path(appraisal), render_appraisal_pdf(appraisal))
-    return buffer.getvalue()
 
 
 # --- importing ----------------------------------------------------------------------------------

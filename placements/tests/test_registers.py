@@ -5,6 +5,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +31,9 @@ def download(client, register):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert f"capable-{register}-register-" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(body)))
     return rows[0], rows[1:]
 
 
@@ -261,6 +265,55 @@ def test_audit_results_are_scoped_like_placements(client, region):
     _, rows = download(client, registers.AUDITS)
     assert {row[1] for row in rows} == {"Provider One"}
     assert len([r for r in rows if r[0] == registers.PLACEMENT_ROW]) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The CSV is streamed
+
+
+def test_the_placements_csv_streams_a_chunk_at_a_time_with_the_same_content(
+    client, region, monkeypatch
+):
+    for n in range(4):
+        region.one.placement(student=region.one.student("Extra", f"Student{n}"))
+    lead = region.one.hei_lead()
+    whole = registers.placement_register(lead)  # every row in memory, as the download was
+    expected = io.StringIO()
+    csv.writer(expected).writerows(
+        [whole.columns, *[[registers.safe_cell(cell) for cell in row] for row in whole.rows]]
+    )
+    assert len(whole.rows) == 6
+    monkeypatch.setattr(registers, "STREAM_ROWS", 2)
+    monkeypatch.setattr(registers, "STREAM_CHARS", 200)
+    client.force_login(lead)
+
+    response = client.get(csv_url(registers.PLACEMENTS))
+
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 2
+    assert b"".join(chunks).decode("utf-8") == expected.getvalue()
+
+
+def csv_queries(client, user) -> int:
+    client.force_login(user)
+    client.get(csv_url(registers.PLACEMENTS))  # the first request of a session records it
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(csv_url(registers.PLACEMENTS))
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return len(queries), len(rows) - 1
+
+
+def test_the_placements_csv_reads_the_same_queries_however_many_rows(client, monkeypatch):
+    monkeypatch.setattr(registers, "STREAM_ROWS", 2)
+    small, big = World(), World(provider_name="Big provider", hei_name="Big University")
+    small.placement()
+    for _ in range(7):
+        big.placement()
+    small_queries, small_rows = csv_queries(client, small.hei_lead())
+    big_queries, big_rows = csv_queries(client, big.hei_lead())
+    assert (small_rows, big_rows) == (1, 7)
+    assert small_queries == big_queries
 
 
 # ---------------------------------------------------------------------------------------------
