@@ -580,9 +580,11 @@ def test_each_read_model_runs_a_fixed_number_of_queries(
         workforce.due_overdue_completed(organisation)
     with django_assert_num_queries(1):
         workforce.asye_cohort(organisation)
-    # The judgements or objectives, then one query per crosswalk hop (here: nothing replaced).
-    with django_assert_num_queries(2):
+    # The PCF's domains and levels and one query per crosswalk hop (here: nothing replaced),
+    # the counts, the templates' scales, the domains' and levels' names.
+    with django_assert_num_queries(5):
         workforce.capability_profile(organisation)
+    # The objectives, then one query per crosswalk hop.
     with django_assert_num_queries(3):
         workforce.development_needs(organisation)
     with django_assert_num_queries(1):
