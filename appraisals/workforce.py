@@ -17,7 +17,8 @@ Each function runs a fixed number of queries however many appraisals the organis
 features live in their own modules, gathered here:
 
 * :mod:`appraisals.workforce_progress`: appraisals due, overdue and completed; the ASYE cohort;
-* :mod:`appraisals.workforce_profile`: the capability profile, counted in the database;
+* :mod:`appraisals.workforce_counts`: the capability profile counted in the database;
+* :mod:`appraisals.workforce_profile`: the capability profile's tables and their suppression;
 * :mod:`appraisals.workforce_needs`: common development needs;
 * :mod:`appraisals.workforce_voice`: practice voice notes by theme;
 * :mod:`appraisals.workforce_common`: the figure (:class:`Cell`) and what they share.
@@ -32,6 +33,9 @@ from .workforce_common import NOT_MAPPED as NOT_MAPPED
 from .workforce_common import Cell as Cell
 from .workforce_common import label as _label  # noqa: F401 (the annual report reads it)
 from .workforce_common import local_midnight as _local_midnight  # noqa: F401 (ditto)
+from .workforce_counts import latest_judgements as latest_judgements
+from .workforce_counts import overall_counts as overall_counts
+from .workforce_counts import team_counts as team_counts
 from .workforce_needs import DevelopmentNeeds as DevelopmentNeeds
 from .workforce_needs import DomainNeed as DomainNeed
 from .workforce_needs import StatementNeed as StatementNeed
@@ -44,8 +48,6 @@ from .workforce_profile import ProfileRow as ProfileRow
 from .workforce_profile import ProfileTable as ProfileTable
 from .workforce_profile import ScaleProfile as ScaleProfile
 from .workforce_profile import capability_profile as capability_profile
-from .workforce_profile import latest_judgements as latest_judgements
-from .workforce_profile import profile_counts as profile_counts
 from .workforce_progress import AsyeCohort as AsyeCohort
 from .workforce_progress import ReviewPoint as ReviewPoint
 from .workforce_progress import TeamProgress as TeamProgress

@@ -21,23 +21,13 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
-from django.db import connections
-from django.db.models import BigIntegerField, Case, F, Q, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from capabilities.models import Item
+from organisations.models import Team
 
-from capabilities import crosswalk
-from capabilities.models import Framework, Item
-
-from .models import (
-    DEFAULT_RATING_SCALE,
-    Appraisal,
-    AppraisalTemplate,
-    DomainAssessment,
-    JudgedBy,
-    Stage,
-)
+from .models import DEFAULT_RATING_SCALE
 from .suppression import is_small
 from .workforce_common import NO_LEVEL, NO_TEAM, Cell, band
+from .workforce_counts import Counts, _overall_from, overall_counts, team_counts
 
 ALL_TEAMS = "All teams"
 
@@ -122,233 +112,27 @@ class CapabilityProfile:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading the judgements
-
-# The items a judgement row names, and where their descriptions come from (for the crosswalk).
-JUDGEMENT_ITEMS = {
-    "domain_id": {
-        "domain__code": "code",
-        "domain__title": "title",
-        "domain__sort_order": "sort_order",
-    },
-    "level_id": {"level_code": "code", "level_title": "title", "level_sort": "sort_order"},
-}
-NEWEST_FIRST = (
-    F("stage__locked_at").desc(),
-    F("stage__appraisal__starts_on").desc(),
-    F("stage__order").desc(),
-    F("pk").desc(),
-)
-
-
-# The judgement that decides: the assessor's where the template has the assessor judge (alone,
-# or beside the appraiser: the ASYE assessor makes the recommendation), else the appraiser's.
-_RATING = Case(
-    When(stage__appraisal__template__judged_by=JudgedBy.APPRAISER, then=F("judgement_rating")),
-    default=Coalesce("assessor_rating", "judgement_rating"),
-)
-
-
-def _judgements(organisation):
-    """The organisation's signed judgements of PCF domains, each with the rating that decides."""
-    return (
-        DomainAssessment.objects.filter(
-            stage__status=Stage.Status.SIGNED,
-            stage__appraisal__organisation=organisation,
-            # The profile counts PCF domains only: judgements against the post-qualifying
-            # standards (or any other framework a template assesses) are not domains.
-            domain__kind=Item.Kind.DOMAIN,
-            domain__version__framework__kind=Framework.Kind.PCF,
-        )
-        .exclude(stage__appraisal__status=Appraisal.Status.CANCELLED)
-        .annotate(rating=_RATING)
-        .filter(rating__isnull=False)
-    )
-
-
-def latest_judgements(organisation) -> list[dict]:
-    """The latest signed judgement of each appraisee in each domain, one row per person and
-    domain, counted through the crosswalk. One query, then the crosswalk's.
-
-    The database keeps only each appraisee's latest judgement per domain (a window,
-    ROW_NUMBER() over appraisee and domain, newest first), so what is read does not grow with
-    years of history. Across the crosswalk the latest is then picked in Python among those: the
-    judgement that wins for a carried-forward domain is the latest of its own domain too. The
-    profile itself counts in the database (:func:`profile_counts`); this is its reference, and
-    what it falls back on where an item became several."""
-    rows = (
-        _judgements(organisation)
-        .values(
-            "rating",
-            "domain_id",
-            "domain__code",
-            "domain__title",
-            "domain__sort_order",
-            appraisee=F("stage__appraisal__appraisee_id"),
-            team_id=F("stage__appraisal__team_id"),
-            team_name=F("stage__appraisal__team__name"),
-            level_id=F("stage__appraisal__target_level_id"),
-            level_code=F("stage__appraisal__target_level__code"),
-            level_title=F("stage__appraisal__target_level__title"),
-            level_sort=F("stage__appraisal__target_level__sort_order"),
-            scale=F("stage__appraisal__template__rating_scale"),
-        )
-        .annotate(
-            newest=Window(
-                RowNumber(),
-                partition_by=[F("stage__appraisal__appraisee_id"), F("domain_id")],
-                order_by=NEWEST_FIRST,
-            )
-        )
-        .filter(newest=1)
-        .order_by(*NEWEST_FIRST)
-    )
-    # A judgement against a domain (or a level) that a newer published version has replaced
-    # counts against what replaced it, so the latest is chosen across the crosswalk.
-    rows = crosswalk.carry_forward(list(rows), JUDGEMENT_ITEMS)
-    latest = {}
-    for row in rows:
-        latest.setdefault((row["appraisee"], row["domain_id"]), row)
-    return list(latest.values())
-
-
-def _scale_key(scale) -> tuple[str, ...]:
-    if isinstance(scale, list | tuple) and scale:
-        return tuple(str(label) for label in scale)
-    return tuple(DEFAULT_RATING_SCALE)
-
-
-def _pcf_items() -> tuple[list[int], dict[int, set[int]]]:
-    """The PCF's domains (every version's), and what each PCF domain and each level that a
-    published version replaced has become. The items, then the crosswalk's hops: as many
-    queries as versions in the longest chain, never more with the size of the organisation."""
-    pcf_domain = Q(kind=Item.Kind.DOMAIN, version__framework__kind=Framework.Kind.PCF)
-    items = list(
-        Item.objects.filter(Q(kind=Item.Kind.LEVEL) | pcf_domain)
-        .annotate(is_domain=Case(When(pcf_domain, then=Value(True)), default=Value(False)))
-        .values_list("pk", "is_domain")
-    )
-    domains = [pk for pk, is_domain in items if is_domain]
-    return domains, crosswalk.successors(pk for pk, _is_domain in items)
-
-
-def _carried(field: str, replaced: dict[int, int]):
-    """`field` (an item's id) as the item it now counts as, in SQL."""
-    olds_of = defaultdict(list)
-    for old, new in replaced.items():
-        olds_of[new].append(old)
-    if not olds_of:
-        return F(field)
-    return Case(
-        *(
-            When(**{f"{field}__in": sorted(olds)}, then=Value(new))
-            for new, olds in sorted(olds_of.items())
-        ),
-        default=F(field),
-        output_field=BigIntegerField(),
-    )
-
-
-# (scale, level id, team id, domain id, rating) -> people
-Counts = dict[tuple, int]
-
-
-def _counts_in_sql(organisation, domains, replaced: dict[int, int], team_ids, no_team):
-    """The counts in one statement: the window keeps each person's latest judgement per domain
-    (as it now counts, through the crosswalk), the GROUP BY around it counts them."""
-    domain = _carried("domain_id", replaced)
-    latest = (
-        DomainAssessment.objects.filter(
-            stage__status=Stage.Status.SIGNED,
-            stage__appraisal__organisation=organisation,
-            domain_id__in=domains,
-        )
-        .exclude(stage__appraisal__status=Appraisal.Status.CANCELLED)
-        .annotate(rating=_RATING)
-        .filter(rating__isnull=False)
-        .values(
-            "rating",
-            current_domain=domain,
-            current_level=_carried("stage__appraisal__target_level_id", replaced),
-            template=F("stage__appraisal__template_id"),
-            team=F("stage__appraisal__team_id"),
-            team_name=F("stage__appraisal__team__name"),
-        )
-        .annotate(
-            newest=Window(
-                RowNumber(),
-                partition_by=[F("stage__appraisal__appraisee_id"), domain],
-                order_by=NEWEST_FIRST,
-            )
-        )
-        .order_by()
-    )
-    sql, params = latest.query.sql_with_params()
-    where = ""
-    if team_ids is not None:
-        marks = ", ".join(["%s"] * len(team_ids)) or "NULL"
-        where = f' AND ("team" IN ({marks}){' OR "team" IS NULL' if no_team else ""})'
-        params = (*params, *team_ids)
-    columns = '"template", "current_level", "team", "team_name", "current_domain", "rating"'
-    with connections[latest.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns}, COUNT(*) FROM ({sql}) latest "  # noqa: S608 (compiled by the ORM)
-            f"WHERE newest = 1{where} GROUP BY {columns}",
-            params,
-        )
-        rows = cursor.fetchall()
-    scales = {
-        pk: _scale_key(scale)
-        for pk, scale in AppraisalTemplate.objects.filter(
-            pk__in={row[0] for row in rows}
-        ).values_list("pk", "rating_scale")
-    }
-    counts: Counts = defaultdict(int)
-    names = {}
-    for template, level, team, team_name, current_domain, rating, people in rows:
-        counts[(scales[template], level, team, current_domain, rating)] += people
-        names[team] = team_name
-    return counts, names
-
-
-def _counts_in_python(organisation, team_filter) -> tuple[Counts, dict]:
-    counts: Counts = defaultdict(int)
-    names = {}
-    for row in latest_judgements(organisation):
-        if team_filter is not None and not team_filter(row["team_id"]):
-            continue
-        key = (_scale_key(row["scale"]), row["level_id"], row["team_id"], row["domain_id"])
-        counts[(*key, row["rating"])] += 1
-        names[row["team_id"]] = row["team_name"]
-    return counts, names
-
-
-def profile_counts(organisation, *, team_ids=None, no_team=True) -> tuple[Counts, dict]:
-    """How many people's latest judgement is at each (scale, level, team, domain, rating), and
-    the teams' names. `team_ids`: only those teams (and no team, if `no_team`); by default
-    every team. Counted in the database (three queries and the crosswalk's hops), or, while some
-    item has become several items (a split: its judgements count on each), in Python."""
-    domains, replaced = _pcf_items()
-    if team_ids is None:
-        team_filter = None
-    else:
-        team_ids = list(team_ids)
-
-        def team_filter(team):
-            return team in team_ids or (no_team and team is None)
-
-    if any(len(new) > 1 for new in replaced.values()):
-        counts, names = _counts_in_python(organisation, team_filter)
-    else:
-        replaced = {old: next(iter(new)) for old, new in replaced.items()}
-        counts, names = _counts_in_sql(organisation, domains, replaced, team_ids, no_team)
-    # A rating beyond its scale (the scale changed after the judgement) cannot be placed.
-    counts = {k: n for k, n in counts.items() if 0 <= k[-1] < len(k[0])}
-    return counts, names
-
-
-# ---------------------------------------------------------------------------------------------
 # Shaping and suppressing
+
+
+def capability_profile(
+    organisation, *, team_ids=None, no_team=True, overall=True, by_team=True
+) -> CapabilityProfile:
+    """The profile, grouped by rating scale (its labels) and target level. `overall`: with the
+    "All teams" table (counted from every team, whatever `team_ids` says); `by_team`: with a
+    table per team, of the teams `team_ids` names (by default every team, "No team" last, as the
+    annual report has them). All teams alone reads as many rows however many teams there are."""
+    teams: Counts = {}
+    if by_team:
+        teams = team_counts(organisation, team_ids=team_ids, no_team=no_team)
+    everyone = None
+    if overall:
+        everyone = _overall_from(teams) if by_team and team_ids is None else None
+        everyone = everyone or overall_counts(organisation)
+    ids = {key[2] for key in teams} - {None}
+    names = dict(Team.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    levels, domains = _headings({**teams, **(everyone[0] if everyone else {})})
+    return _shape(everyone, teams, names, levels, domains)
 
 
 def _headings(counts: Counts) -> tuple[dict, dict]:
@@ -361,62 +145,45 @@ def _headings(counts: Counts) -> tuple[dict, dict]:
 
     def heading(pk):
         item = items[pk]
-        return (item["sort_order"], item["code"]), Heading(
-            pk, item["code"], item["title"] or item["code"]
-        )
+        title = item["title"] or item["code"]
+        return (item["sort_order"], item["code"]), Heading(pk, item["code"], title)
 
     levels = {None: ((10**9, ""), Heading(None, "", NO_LEVEL))}
     levels |= {k[1]: heading(k[1]) for k in counts if k[1] is not None}
     return levels, {k[3]: heading(k[3]) for k in counts}
 
 
-def capability_profile(
-    organisation, *, team_ids=None, no_team=True, overall=True, by_team=True
-) -> CapabilityProfile:
-    """The profile, grouped by rating scale (its labels) and target level. `overall`: with the
-    "All teams" table (it is counted from every team, whatever `team_ids` says); `by_team`: with
-    a table per team, of the teams `team_ids` names (by default every team, "No team" last).
-    Four queries and the crosswalk's hops (two reads of the counts when both a page of teams and
-    "All teams" are asked for)."""
-    counts, names, team_counts = None, {}, {}
-    if overall or (by_team and team_ids is None):
-        counts, names = profile_counts(organisation)
-    if by_team:
-        if team_ids is None:
-            team_counts = counts
-        else:
-            team_counts, names = profile_counts(organisation, team_ids=team_ids, no_team=no_team)
-    levels, domains = _headings({**team_counts, **(counts or {})})
-    return _shape(counts if overall else None, team_counts, names, levels, domains)
-
-
-def _shape(overall_counts, team_counts, names, levels, domains) -> CapabilityProfile:
-    grids: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
-    shown: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
-    for source, target in ((overall_counts, grids), (team_counts, shown)):
-        for (scale, level, team, domain, rating), people in (source or {}).items():
-            target[(scale, level)][team].setdefault(domain, defaultdict(int))[rating] += people
+def _shape(everyone, teams: Counts, names, levels, domains) -> CapabilityProfile:
+    # (scale, level) -> team (None: no team) -> domain -> rating -> people
+    overall: dict = defaultdict(lambda: defaultdict(dict))
+    by_team: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    for (scale, level, _none, domain, rating), people in (everyone[0] if everyone else {}).items():
+        overall[(scale, level)][domain][rating] = people
+    for (scale, level, team, domain, rating), people in teams.items():
+        by_team[(scale, level)][team][domain][rating] = people
 
     def scale_order(scale):
         return (scale != tuple(DEFAULT_RATING_SCALE), scale)
 
-    keys = set(grids) | set(shown)
+    keys = set(overall) | set(by_team)
     scales = []
     for scale in sorted({s for s, _ in keys}, key=scale_order):
         level_profiles = []
         for level in sorted((lv for s, lv in keys if s == scale), key=lambda lv: levels[lv][0]):
-            everyone, some = grids.get((scale, level), {}), shown.get((scale, level), {})
+            all_teams, some = overall.get((scale, level), {}), by_team.get((scale, level), {})
             domain_ids = sorted(
-                {d for t in [*everyone.values(), *some.values()] for d in t},
+                set(all_teams) | {d for team in some.values() for d in team},
                 key=lambda d: domains[d][0],
             )
             team_ids = sorted(some, key=lambda t: (t is None, names.get(t) or "", t or 0))
+            table = None
+            if everyone is not None:
+                hidden = {d: everyone[1].get((scale, level, d), "") for d in domain_ids}
+                table = _overall(scale, all_teams, hidden, domain_ids, domains)
             level_profiles.append(
                 LevelProfile(
                     level=levels[level][1],
-                    overall=_overall(scale, everyone, domain_ids, domains)
-                    if overall_counts is not None
-                    else None,
+                    overall=table,
                     teams=[
                         _team(scale, some[t], domain_ids, domains, names.get(t) or NO_TEAM, t)
                         for t in team_ids
@@ -427,19 +194,19 @@ def _shape(overall_counts, team_counts, names, levels, domains) -> CapabilityPro
     return CapabilityProfile(scales=scales)
 
 
-def _hiding(cells: list[int]) -> str:
-    """Rules 1 and 2: "row" (a small row, hidden whole), "ratings" (a small rating: the ratings
-    hidden, the total shown) or "" (all shown)."""
+def hiding(cells: list[int]) -> str:
+    """Rules 1 and 2 on one row: "row" (a small row, hidden whole), "ratings" (a small rating:
+    the ratings hidden, the total shown) or "" (all shown)."""
     if is_small(sum(cells)):
         return "row"
     return "ratings" if any(is_small(c) for c in cells) else ""
 
 
-def _row(heading, cells: list[int], hiding: str) -> ProfileRow:
+def _row(heading, cells: list[int], hidden: str) -> ProfileRow:
     total = sum(cells)
-    if hiding:
+    if hidden:
         hidden_cells = [Cell.hidden() for _ in cells]
-        return ProfileRow(heading, hidden_cells, Cell.hidden() if hiding == "row" else Cell(total))
+        return ProfileRow(heading, hidden_cells, Cell.hidden() if hidden == "row" else Cell(total))
     return ProfileRow(heading, [Cell(count=c, band=band(c, total)) for c in cells], Cell(total))
 
 
@@ -451,25 +218,18 @@ def _team(scale, by_domain, domain_ids, domains, label, team_id) -> ProfileTable
     rows = []
     for domain in domain_ids:
         cells = _cells(by_domain.get(domain, {}), scale)
-        rows.append(_row(domains[domain][1], cells, _hiding(cells)))
+        rows.append(_row(domains[domain][1], cells, hiding(cells)))
     return ProfileTable(label=label, rows=rows, team_id=team_id)
 
 
-def _overall(scale, by_team, domain_ids, domains) -> ProfileTable:
+def _overall(scale, by_domain, by_teams: dict, domain_ids, domains) -> ProfileTable:
+    """All teams: `by_teams` says, per domain, what the teams' rows hide somewhere (rule 3: all
+    teams hides it too), then rules 1 and 2 over its own figures."""
     rows = []
     for domain in domain_ids:
-        everyone = [0] * len(scale)
-        hidden_by_teams = set()
-        for team in by_team.values():
-            cells = _cells(team.get(domain, {}), scale)
-            everyone = [a + b for a, b in zip(everyone, cells, strict=True)]
-            hidden_by_teams.add(_hiding(cells))
-        # Rule 3: all teams hides what any team hides, then rules 1 and 2 over its own figures.
-        if "row" in hidden_by_teams or is_small(sum(everyone)):
-            hiding = "row"
-        elif "ratings" in hidden_by_teams or any(is_small(c) for c in everyone):
-            hiding = "ratings"
-        else:
-            hiding = ""
-        rows.append(_row(domains[domain][1], everyone, hiding))
+        cells = _cells(by_domain.get(domain, {}), scale)
+        own = hiding(cells)
+        found = {own, by_teams.get(domain, "")}
+        hidden = "row" if "row" in found else "ratings" if "ratings" in found else ""
+        rows.append(_row(domains[domain][1], cells, hidden))
     return ProfileTable(label=ALL_TEAMS, rows=rows)

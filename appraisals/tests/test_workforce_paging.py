@@ -20,7 +20,8 @@ from appraisals.tests.test_workforce import (
     practitioner_in,
 )
 from appraisals.workforce import Cell
-from appraisals.workforce_profile import ALL_TEAMS, _hiding, _overall, _team
+from appraisals.workforce_counts import _overall_from
+from appraisals.workforce_profile import ALL_TEAMS, _overall, _team, hiding
 from capabilities.models import Item
 from organisations.factories import MembershipFactory, TeamFactory
 from organisations.models import Role
@@ -195,16 +196,21 @@ def by_suppress(by_team, ratings):
 
 
 def by_rules(by_team, ratings):
+    """What the profile hides: each team's row by its own figures, all teams by its own figures
+    and what the teams' rows hide somewhere (as the database reports it)."""
     scale = tuple(str(r) for r in range(ratings))
     domains = {1: (0, workforce.Heading(1, "1", "Domain"))}
-    hidden = set()
+    counts = {
+        (scale, None, t, 1, r): c for t, cells in by_team.items() for r, c in enumerate(cells)
+    }
+    everyone, found = _overall_from(counts)
+    all_teams = {r: everyone.get((scale, None, None, 1, r), 0) for r in range(ratings)}
     tables = {
         t: _team(scale, {1: dict(enumerate(c))}, [1], domains, str(t), t)
         for t, c in by_team.items()
     }
-    tables["all"] = _overall(
-        scale, {t: {1: dict(enumerate(c))} for t, c in by_team.items()}, [1], domains
-    )
+    tables["all"] = _overall(scale, {1: all_teams}, {1: found[(scale, None, 1)]}, [1], domains)
+    hidden = set()
     for key, table in tables.items():
         row = table.rows[0]
         hidden |= {(key, r) for r, cell in enumerate(row.cells) if cell.suppressed}
@@ -228,7 +234,7 @@ def test_rows_and_all_teams_hide_exactly_what_the_audit_would():
 
 
 def test_a_row_is_hidden_whole_when_small_and_by_its_ratings_when_a_rating_is_small():
-    assert _hiding([0, 0, 0]) == ""
-    assert _hiding([2, 2, 0]) == "row"
-    assert _hiding([5, 1, 0]) == "ratings"
-    assert _hiding([5, 5, 0]) == ""
+    assert hiding([0, 0, 0]) == ""
+    assert hiding([2, 2, 0]) == "row"
+    assert hiding([5, 1, 0]) == "ratings"
+    assert hiding([5, 5, 0]) == ""
