@@ -19,6 +19,7 @@ urlpatterns = [
     path("", views.appraisal_list, name="index"),
     path("start/", start_views.start, name="start"),
     path("organisation/", workforce_views.organisation, name="organisation"),
+    path("organisation/teams/", workforce_views.organisation_teams, name="organisation-teams"),
     path("asye/cohort/", cohort_views.cohort_page, name="asye-cohort"),
     path(
         "asye/cohort/<uuid:appraisal>/stages/<int:number>/chase/",

@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from cms.paging import paginate
 from organisations.models import Organisation
 from organisations.selectors import organisations_where
 from portfolios import guard
@@ -36,26 +38,77 @@ def _chosen(organisations, slug):
     return organisations[0]
 
 
-@login_required
-def organisation(request):
+TEAMS_PER_PAGE = 10
+
+
+def _psw_organisation(request):
+    """The PSW's organisations and the one chosen (`?organisation=<slug>`); 404 for anyone who
+    is not a PSW."""
     organisations = list(rules.psw_organisations(request.user).order_by("name", "pk"))
     if not organisations:
         raise Http404
-    chosen = _chosen(organisations, request.GET.get("organisation"))
-    progress = workforce.due_overdue_completed(chosen)
+    return organisations, _chosen(organisations, request.GET.get("organisation"))
+
+
+def _teams_url(organisations, chosen) -> str:
+    url = reverse("appraisals:organisation-teams")
+    return f"{url}?organisation={chosen.slug}" if len(organisations) > 1 else url
+
+
+@login_required
+def organisation(request):
+    """The organisation-wide summary: every figure for all teams together, counted in the
+    database, so the page costs the same however many teams there are. Each team's figures are
+    a page of teams at a time (:func:`organisation_teams`)."""
+    organisations, chosen = _psw_organisation(request)
+    supervision = supervision_by_team(chosen)
     return render(
         request,
         "appraisals/organisation.html",
         {
             "organisation": chosen,
             "organisations": organisations,
-            "progress": progress,
-            "progress_totals": workforce.progress_totals(progress),
+            "progress_totals": workforce.organisation_progress(chosen),
+            "teams_count": chosen.teams.count(),
+            "teams_per_page": TEAMS_PER_PAGE,
+            "teams_url": _teams_url(organisations, chosen),
             "cohort": workforce.asye_cohort(chosen),
-            "profile": workforce.capability_profile(chosen),
+            "profile": workforce.capability_profile(chosen, by_team=False),
             "needs": workforce.development_needs(chosen),
-            "supervision": supervision_by_team(chosen),
+            "supervision": supervision,
+            "supervision_overall": [(t, [t.overall]) for t in supervision.tables],
             "notes_count": PracticeVoiceNote.objects.filter(organisation=chosen).count(),
+            "threshold": workforce.SUPPRESSION_THRESHOLD,
+        },
+    )
+
+
+@login_required
+def organisation_teams(request):
+    """Each team's figures, a page of teams at a time in name order ("No team" on the last
+    page): appraisals due, overdue and completed, the capability profile and supervision."""
+    organisations, chosen = _psw_organisation(request)
+    paged = paginate(request, chosen.teams.order_by("name", "pk"), per_page=TEAMS_PER_PAGE)
+    teams = [(team.pk, team.name) for team in paged.rows]
+    last = not paged.page.has_next()
+    team_ids = [pk for pk, _name in teams]
+    supervision = supervision_by_team(chosen)
+    names = {name for _pk, name in teams} | ({workforce.NO_TEAM} if last else set())
+    return render(
+        request,
+        "appraisals/organisation_teams.html",
+        {
+            "organisation": chosen,
+            "organisations": organisations,
+            "paged": paged,
+            "progress": workforce.due_overdue_completed(chosen, teams=teams, no_team=last),
+            "profile": workforce.capability_profile(
+                chosen, team_ids=team_ids, no_team=last, overall=False
+            ),
+            "supervision": supervision,
+            "supervision_teams": [
+                (t, [row for row in t.teams if row.label in names]) for t in supervision.tables
+            ],
             "threshold": workforce.SUPPRESSION_THRESHOLD,
         },
     )

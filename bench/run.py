@@ -61,6 +61,7 @@ PAGES = [
     ("register CSV export", "/placements/registers/placements.csv", "placement-lead", 3),
     ("/appraisals/ (PSW)", "/appraisals/", "psw", 5),
     ("PSW dashboard", "/appraisals/organisation/", "psw", 5),
+    ("PSW figures by team (page 2)", "/appraisals/organisation/teams/?page=2", "psw", 5),
     ("portfolio list (1,000)", "/portfolio/", "practitioner", None),
     ("portfolio search", "/portfolio/?q=supervision", "practitioner", None),
     ("/search/mine/", "/search/mine/?q=supervision", "practitioner", None),

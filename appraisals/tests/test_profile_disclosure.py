@@ -163,14 +163,20 @@ def test_the_page_says_not_shown_for_each_hidden_figure_and_explains_zeros(clien
         1,
     )
     level = level_profile(setting)
-    hidden = sum(hidden_in(row) for table in level.tables for row in table.rows)
+    hidden = sum(hidden_in(row) for row in level.overall.rows)
+    hidden_by_team = sum(hidden_in(row) for table in level.teams for row in table.rows)
+    assert hidden and hidden_by_team
 
     client.force_login(setting["psw"])
     page = client.get(ORGANISATION_URL).content.decode()
-    # The capability profile's part of the page (the supervision figures below hide their own).
+    # The capability profile's part of the page (the supervision figures below hide their own):
+    # all teams together here, each team's table on the figures by team.
     profile = page[page.index('id="profile"') : page.index('id="needs"')]
+    teams = client.get(reverse("appraisals:organisation-teams")).content.decode()
+    teams_profile = teams[teams.index('id="profile"') : teams.index('id="supervision"')]
 
     assert profile.count(SUPPRESSED) == hidden
+    assert teams_profile.count(SUPPRESSED) == hidden_by_team
     assert "whole row is not shown: every rating, the zeros too" in page
     organisation = setting["organisation"]
     explained = client.get(reverse("appraisals:profile-explained", args=[organisation.slug]))

@@ -494,11 +494,13 @@ def test_the_workforce_view_names_nobody(client, org, framework):
     client.force_login(org["psw"])
 
     page = client.get(ORGANISATION_URL).content.decode()
+    by_team = client.get(reverse("appraisals:organisation-teams")).content.decode()
 
-    assert "Assessment team" in page  # the figures are there
+    assert "Assessment team: latest judgements" in by_team  # the figures are there
     for person in [*people, manager, org["psw"], org["practitioner"]]:
         for part in (person.first_name, person.last_name, person.email):
             assert part not in page
+            assert part not in by_team
 
 
 def grow(organisation, team, manager, template, asye, levels, domains, statements, n):
@@ -580,9 +582,11 @@ def test_each_read_model_runs_a_fixed_number_of_queries(
         workforce.due_overdue_completed(organisation)
     with django_assert_num_queries(1):
         workforce.asye_cohort(organisation)
-    # The judgements or objectives, then one query per crosswalk hop (here: nothing replaced).
-    with django_assert_num_queries(2):
+    # The PCF's domains and levels, one query per crosswalk hop (here: nothing replaced), the
+    # templates' scales, the counts, the teams' names, the domains' and levels' names.
+    with django_assert_num_queries(6):
         workforce.capability_profile(organisation)
+    # The objectives, then one query per crosswalk hop.
     with django_assert_num_queries(3):
         workforce.development_needs(organisation)
     with django_assert_num_queries(1):

@@ -7,10 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from appraisals import workforce
+from appraisals import workforce, workforce_counts
 from appraisals.factories import team_with_people, two_stage_template
 from appraisals.models import Appraisal, DomainAssessment, JudgedBy, Stage
 from appraisals.tests.test_workforce import TODAY, appraisal_for, judge, practitioner_in
+from capabilities import crosswalk
 from capabilities.models import Item
 from organisations.factories import OrganisationFactory
 
@@ -95,13 +96,13 @@ def test_the_profile_reads_only_the_latest_and_gives_the_same_figures(org, frame
     domains, levels = framework
     people = [practitioner_in(org["organisation"], org["team"]) for _ in range(6)]
     read = []
-    original = workforce.carry_forward
+    original = crosswalk.carry_forward
 
     def counting(rows, items):
         read.append(len(rows))
         return original(rows, items)
 
-    monkeypatch.setattr(workforce, "carry_forward", counting)
+    monkeypatch.setattr(crosswalk, "carry_forward", counting)
 
     add_a_year(org, people, domains, levels, years_ago=0)
     one_year = figures(org["organisation"])
@@ -126,6 +127,10 @@ def test_the_profile_reads_only_the_latest_and_gives_the_same_figures(org, frame
     assert four_years == every_judgement_latest(org["organisation"])
     assert four_years == one_year  # the newest year decides; history changes nothing
     assert workforce.capability_profile(org["organisation"]) == profile_one
+    # The database's counts are the reference's (a person's latest judgement, counted in Python).
+    counted = workforce_counts.team_counts(org["organisation"])
+    assert counted == workforce_counts._from_python(org["organisation"])
+    assert sum(counted.values()) == len(people) * len(domains)
     assert DomainAssessment.objects.count() == 4 * len(people) * len(domains) + 2
     # What the database hands back: one row per person and domain, whatever the history.
     assert read[0] == read[-1] == len(people) * len(domains)
