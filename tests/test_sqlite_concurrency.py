@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-        reason="about the embedded SQLite file `make run` uses; the database under test is not",
+        reason="about the SQLite file `make run` uses; the database under test is not SQLite",
     ),
 ]
 
