@@ -7,7 +7,9 @@ database. Everyone signs in through the sign-in form at the same moment (which w
 session, their session record and last_login), then reads pages and saves drafts through the
 evidence form with its CSRF token. What keeps SQLite from answering "database is locked" is its
 OPTIONS in cms/settings/base.py (WAL, a busy timeout, transactions that take the write lock when
-they begin): without `transaction_mode` and `timeout` this test fails with 500s.
+they begin): with only WAL (no `transaction_mode`, no `timeout`) this test failed when tried by
+hand, 10 to 13 of its 110 requests answering 500 or 503 "database is locked" (sign-ins, the first
+page after signing in, which records the session's browser, and saved drafts).
 
 About the SQLite file only: skipped on PostgreSQL (tests/test_many_people_at_once.py covers both).
 """
