@@ -7,21 +7,18 @@ OPTIONS as the embedded default (WAL, a busy timeout, immediate transactions), a
 thread opens its own connection to it, as `make run` does. On PostgreSQL (DATABASE_URL) the
 server threads use the test database itself."""
 
-import http.client
 import re
-import sqlite3
 import threading
 import time
-from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.test.testcases import LiveServerThread
 
 from organisations.factories import MembershipFactory
 from organisations.models import Role
+
+from .live_clients import Browser, run_in_thread
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,76 +26,6 @@ PEOPLE = 6
 ROUNDS = 6  # each round: two page reads, the form, and a saved draft (24 requests a person)
 PAGES = ["/portfolio/", "/appraisals/"]
 NEW = "/portfolio/evidence/new/"
-
-
-class Browser:
-    """One person's browser: keeps its cookies, follows no redirects."""
-
-    def __init__(self, port: int, cookies: dict[str, str]):
-        self.port = port
-        self.cookies = dict(cookies)
-
-    def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "User-Agent": "capable-load-test",
-        }
-        body = None
-        if data is not None:
-            body = urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body, headers)
-            response = conn.getresponse()
-            content = response.read().decode("utf-8", "replace")
-            for header in response.msg.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, content
-        finally:
-            conn.close()
-
-
-def run_in_thread(function):
-    """Run `function` in a thread of its own (so with its own database connection)."""
-    result, errors = [], []
-
-    def target():
-        try:
-            result.append(function())
-        except Exception as error:  # re-raised below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
-@pytest.fixture
-def shared_database(tmp_path):
-    """On SQLite, point every new connection (server threads included) at a file copy of the
-    test database, with the configured OPTIONS; the test's own connection keeps the in-memory
-    one. On PostgreSQL, nothing to do."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    path = tmp_path / "shared.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    original = connections.settings["default"]
-    connections.settings["default"] = {**original, "NAME": str(path)}
-    try:
-        yield
-    finally:
-        connections.settings["default"] = original
 
 
 @pytest.fixture

@@ -72,7 +72,8 @@ class DemoSite:
         if reuse:
             shutil.copyfile(self.seeded, reuse)
 
-    def start(self) -> None:
+    def start(self, ready: str = "/") -> None:
+        """Start the server and wait until `ready` answers."""
         self.server = subprocess.Popen(  # noqa: S603
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
             cwd=ROOT,
@@ -85,7 +86,7 @@ class DemoSite:
             if self.server.poll() is not None:
                 raise RuntimeError(f"the server stopped:\n{self.log.read_text()[-4000:]}")
             try:
-                with urllib.request.urlopen(f"{self.url}/", timeout=5):  # noqa: S310
+                with urllib.request.urlopen(f"{self.url}{ready}", timeout=5):  # noqa: S310
                     return
             except OSError:
                 time.sleep(0.2)
