@@ -15,6 +15,7 @@ from cms.guard_forms import GuardedFormMixin
 from organisations.models import Organisation, PepsStage
 
 from . import educators
+from .currency import currencies_of
 from .models import EducatorAward
 from .views_common import save_form
 
@@ -107,7 +108,7 @@ class CandidacyForm(PepsPersonForm):
     def __init__(self, *args, people, mentors, providers, **kwargs):
         super().__init__(*args, people=people, **kwargs)
         self.fields["mentor"].queryset = mentors
-        self.fields["mentor"].currencies = educators.currencies_of(mentors.values("pk"))
+        self.fields["mentor"].currencies = currencies_of(mentors.values("pk"))
         self.fields["provider"].queryset = providers
 
 
