@@ -15,8 +15,7 @@ from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
 from organisations.models import Membership, Organisation, Role, Team
 
-from . import educators as educator_rules
-from . import rules, services
+from . import currency, rules, services
 from .capacity_models import OFFER_KINDS, PlacementOffer
 from .designations import GRANTED
 from .models import (
@@ -66,8 +65,8 @@ def currency_labels(people, cohorts) -> dict:
     whose judgement differs is named: "lapsed (2-year period), current (3-year period)"). Three
     queries, whatever the number of people."""
     periods = sorted(set(cohorts.values_list("programme__peps_currency_years", flat=True)))
-    periods = periods or [educator_rules.DEFAULT_CURRENCY_YEARS]
-    judged = educator_rules.judge_many(people, periods)
+    periods = periods or [currency.DEFAULT_CURRENCY_YEARS]
+    judged = currency.judge_many(people, periods)
     labels = {}
     for pk, by_period in judged.items():
         statuses = {c.label.lower() for c in by_period.values()}
