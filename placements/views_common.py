@@ -80,8 +80,8 @@ def save_form(
     * the form is not valid, or the service raises ValidationError (put on the form's fields):
       None, and the page shows the form again with its errors;
     * the service raises PermissionDenied: `refused` shows it as a message and the person goes
-      to `back` (default `then`); with `refusal_on_form`, it is put above the form instead and
-      the answer is None;
+      to `back` (default `then`, which must then not be a function of what was saved); with
+      `refusal_on_form`, it is put above the form instead and the answer is None;
     * otherwise the guard's confirmations are recorded on `record` (default: what `save`
       returned), `done` (a text, or a function of what was saved) is the success message, and
       the person goes to `then`.
