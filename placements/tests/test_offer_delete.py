@@ -11,6 +11,7 @@ from placements import offers, services
 from placements.factories import _member
 from placements.models import PlacementOffer
 from placements.tests.test_offers import propose, publish
+from tests.test_page_structure import problems
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def test_the_lead_deletes_an_unused_offer_after_confirming(client, world):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Delete this offer" in html and 'value="delete"' in html
+    assert not problems(html) and not problems(listing)  # one h1 first, landmarks, tables
     assert PlacementOffer.objects.filter(pk=offer.pk).exists()  # the page alone deletes nothing
     response = client.post(url(offer), {"what": "delete"})
     assert response.status_code == 302 and response.url == "/placements/offers/"
