@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from organisations.models import Organisation, PepsStage, Role
 
-from . import educators, rules
+from . import rules
 from .capacity_models import PlacementOffer
+from .currency import currency_of, lapse_refusal
 from .models import (
     Cohort,
     DesignationKind,
@@ -140,16 +141,14 @@ def propose_placement(
             fail("co_assessor", "The co-assessor must be someone other than the practice educator")
         elif peps_stage_of(co_assessor) != PepsStage.STAGE_2:
             fail("co_assessor", f"{co_assessor} is not a current PEPS stage 2 practice educator")
-        elif educators.currency_of(
-            co_assessor, years=cohort.programme.peps_currency_years
-        ).is_lapsed:
+        elif currency_of(co_assessor, years=cohort.programme.peps_currency_years).is_lapsed:
             fail(
                 "co_assessor",
                 f"{co_assessor} has lapsed as a practice educator: choose a current co-assessor",
             )
     # A lapsed educator (an award, no recent practice education) may educate, co-assessed.
     if stage is not None and co_assessor is None:
-        lapsed = educators.lapse_refusal(practice_educator, cohort.programme)
+        lapsed = lapse_refusal(practice_educator, cohort.programme)
         if lapsed:
             fail("practice_educator", lapsed)
     if kind == PlacementKind.FINAL and stage == PepsStage.STAGE_1 and co_assessor is None:

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
+from cms.guard_forms import GuardedFormMixin
 
 from . import rules, services
 from .models import (
@@ -17,7 +18,7 @@ from .models import (
     Audit,
     AuditParty,
 )
-from .views import _placement, _problem, _record_reading
+from .views_common import placement_for, record_reading, report_problem, save_form
 
 # ---------------------------------------------------------------------------------------------
 # The quality audit
@@ -153,75 +154,71 @@ def _audit_context(request, placement, audit, *, part_forms=None, moderation=Non
 
 @login_required
 def audit(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
     audit = Audit.objects.filter(placement=placement).select_related("template").first()
     if audit is None:
-        _record_reading(request, placement, roles)
+        record_reading(request, placement, roles)
         return render(request, "placements/audit.html", {"placement": placement, "audit": None})
     audit.placement = placement
     if request.method == "POST":
         return _audit_post(request, placement, audit)
-    _record_reading(request, placement, roles)
+    record_reading(request, placement, roles)
     return render(request, "placements/audit.html", _audit_context(request, placement, audit))
 
 
 def _audit_post(request, placement, audit):
+    here = reverse("placements:audit", kwargs={"placement": placement.uuid})
     what = request.POST.get("what", "")
     if what == "part":
         party = request.POST.get("party", "")
         if party not in rules.audit_parties_of(request.user, placement):
             messages.error(request, "That part of the audit is not yours to complete.")
-            return redirect("placements:audit", placement=placement.uuid)
+            return redirect(here)
         form = AuditPartForm(request.POST, audit=audit, party=party)
-        if form.is_valid():
-            try:
-                part = services.submit_audit_part(
-                    audit=audit,
-                    by=request.user,
-                    party=party,
-                    ratings=form.ratings(),
-                    comments=form.comments(),
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except PermissionDenied as error:
-                _problem(request, error)
-                return redirect("placements:audit", placement=placement.uuid)
-            else:
-                record_confirmation(record=part, findings=form.guard_confirmed, by=request.user)
-                messages.success(request, f"Your part ({form.label}) is submitted.")
-                return redirect("placements:audit", placement=placement.uuid)
+        saved = save_form(
+            request,
+            form,
+            lambda: services.submit_audit_part(
+                audit=audit,
+                by=request.user,
+                party=party,
+                ratings=form.ratings(),
+                comments=form.comments(),
+            ),
+            done=f"Your part ({form.label}) is submitted.",
+            then=here,
+        )
+        if saved is not None:
+            return saved
         context = _audit_context(request, placement, audit, part_forms={party: form})
         context["error_form"] = form
         return render(request, "placements/audit.html", context, status=400)
     if what == "moderate":
         if not rules.is_hei_lead_for(request.user, placement):
             messages.error(request, "Only the HEI's placement lead moderates an audit.")
-            return redirect("placements:audit", placement=placement.uuid)
+            return redirect(here)
         form = ModerationForm(request.POST, audit=audit)
-        if form.is_valid():
-            try:
-                services.moderate(
-                    audit=audit,
-                    by=request.user,
-                    notes=form.cleaned_data["notes"],
-                    actions=form.actions(),
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except PermissionDenied as error:
-                _problem(request, error)
-                return redirect("placements:audit", placement=placement.uuid)
-            else:
-                record_confirmation(record=audit, findings=form.guard_confirmed, by=request.user)
-                messages.success(request, "The audit is moderated.")
-                return redirect("placements:audit", placement=placement.uuid)
+        saved = save_form(
+            request,
+            form,
+            lambda: services.moderate(
+                audit=audit,
+                by=request.user,
+                notes=form.cleaned_data["notes"],
+                actions=form.actions(),
+            ),
+            done="The audit is moderated.",
+            then=here,
+            record=audit,
+        )
+        if saved is not None:
+            return saved
         context = _audit_context(request, placement, audit, moderation=form)
         if context["moderation"] is None:  # not ready, or already moderated
             for error in form.non_field_errors():
                 messages.error(request, error)
-            return redirect("placements:audit", placement=placement.uuid)
+            return redirect(here)
         context["error_form"] = form
         return render(request, "placements/audit.html", context, status=400)
     if what == "action":
@@ -231,8 +228,8 @@ def _audit_post(request, placement, audit):
                 action=action, by=request.user, status=request.POST.get("status", "")
             )
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, "The action is updated.")
-        return redirect("placements:audit", placement=placement.uuid)
+        return redirect(here)
     raise Http404

@@ -8,14 +8,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
+from cms.guard_forms import GuardedFormMixin
 from organisations.models import Organisation, PepsStage
 
 from . import educators
+from .currency import currencies_of
 from .models import EducatorAward
+from .views_common import save_form
 
 
 class PersonField(forms.ModelChoiceField):
@@ -34,23 +36,52 @@ class MentorField(forms.ModelChoiceField):
         return f"{user} ({currency.label.lower()})" if currency else str(user)
 
 
-class CandidacyForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
-    candidate = PersonField(
-        queryset=None,
-        label="Candidate",
-        help_text="People on this register, and people working in practice at a partner employer.",
-        error_messages={
-            "required": "Choose the candidate",
-            "invalid_choice": "Choose a candidate from the list",
-        },
+class PepsPersonForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
+    """What the register's forms share: a person from the register (`people`), a PEPS stage and
+    the course's name. Each form names its person field (`person`), how its labels and errors
+    call them (`person_is`), what the stage is to them (`stage_is`) and an example course."""
+
+    person = "educator"
+    person_is = "practice educator"
+    stage_is = "awarded"
+    course_example = "Practice Education stage 2"
+
+    stage = forms.TypedChoiceField(choices=PepsStage.choices, coerce=int, widget=forms.RadioSelect)
+    programme_name = forms.CharField(
+        label="Practice educator programme (optional)", required=False, max_length=200
     )
-    stage = forms.TypedChoiceField(
-        choices=PepsStage.choices,
-        coerce=int,
-        widget=forms.RadioSelect,
-        label="PEPS stage they are working towards",
-        error_messages={"required": "Choose the PEPS stage they are working towards"},
-    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.person] = PersonField(
+            queryset=people,
+            label=self.person_is[0].upper() + self.person_is[1:],
+            help_text="People on this register, and people working in practice at a partner "
+            "employer.",
+            error_messages={
+                "required": f"Choose the {self.person_is}",
+                "invalid_choice": f"Choose a {self.person_is} from the list",
+            },
+        )
+        stage = self.fields["stage"]
+        stage.label = f"PEPS stage {self.stage_is}"
+        stage.error_messages = {
+            **stage.error_messages,
+            "required": f"Choose the PEPS stage {self.stage_is}",
+        }
+        self.fields[
+            "programme_name"
+        ].help_text = f"The name of the course, for example {self.course_example}."
+        self.order_fields(self.field_order)
+
+
+class CandidacyForm(PepsPersonForm):
+    person = "candidate"
+    person_is = "candidate"
+    stage_is = "they are working towards"
+    course_example = "Practice Education stage 1"
+    field_order = ["candidate", "stage", "mentor", "provider", "started_on", "programme_name"]
+
     mentor = MentorField(
         queryset=None,
         label="Mentor",
@@ -73,18 +104,11 @@ class CandidacyForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
         name_in_errors="date they started",
         help_text="For example, 1 9 2026",
     )
-    programme_name = forms.CharField(
-        label="Practice educator programme (optional)",
-        required=False,
-        max_length=200,
-        help_text="The name of the course, for example Practice Education stage 1.",
-    )
 
     def __init__(self, *args, people, mentors, providers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["candidate"].queryset = people
+        super().__init__(*args, people=people, **kwargs)
         self.fields["mentor"].queryset = mentors
-        self.fields["mentor"].currencies = educators.currencies_of(mentors.values("pk"))
+        self.fields["mentor"].currencies = currencies_of(mentors.values("pk"))
         self.fields["provider"].queryset = providers
 
 
@@ -106,14 +130,18 @@ def candidacy_form(request, programme, people, data=None) -> CandidacyForm:
     )
 
 
-def start(request, form: CandidacyForm) -> bool:
-    """Start the candidacy the valid-looking `form` describes; True when it is recorded (the
-    refusals are on the form's fields). PermissionDenied passes up."""
-    if not form.is_valid():
-        return False
-    data = form.cleaned_data
-    try:
-        candidacy = educators.start_candidacy(
+def refused(request, error) -> None:
+    """A refusal on the register, as an error message."""
+    messages.error(request, str(error.args[0] if error.args else error))
+
+
+def start(request, form: CandidacyForm, *, then) -> HttpResponse | None:
+    """Start the candidacy `form` describes and go to `then`; None when the form is to be shown
+    again (its refusals are on its fields)."""
+
+    def save():
+        data = form.cleaned_data
+        return educators.start_candidacy(
             by=request.user,
             candidate=data["candidate"],
             stage=data["stage"],
@@ -122,12 +150,15 @@ def start(request, form: CandidacyForm) -> bool:
             started_on=data["started_on"],
             programme_name=data["programme_name"],
         )
-    except ValidationError as error:
-        form.add_service_error(error)
-        return False
-    record_confirmation(record=candidacy, findings=form.guard_confirmed, by=request.user)
-    messages.success(request, f"Recorded: {candidacy}, mentored by {candidacy.mentor}.")
-    return True
+
+    return save_form(
+        request,
+        form,
+        save,
+        done=lambda candidacy: f"Recorded: {candidacy}, mentored by {candidacy.mentor}.",
+        then=then,
+        refused=refused,
+    )
 
 
 def withdraw(request, candidacies) -> None:
@@ -142,6 +173,6 @@ def withdraw(request, candidacies) -> None:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
-        messages.error(request, str(error.args[0] if error.args else error))
+        refused(request, error)
     else:
         messages.success(request, f"Withdrawn: {candidacy}.")

@@ -12,7 +12,7 @@ from cms.forms import GovUKDateField, ServiceErrorsMixin
 
 from . import checks, services
 from .lifecycle_models import CheckKind
-from .views import _placement, _problem, _record_reading
+from .views_common import placement_for, record_reading, report_problem
 
 
 class InductionForm(ServiceErrorsMixin, forms.Form):
@@ -36,7 +36,7 @@ def _context(request, placement, roles, *, form=None) -> dict:
 
 @login_required
 def placement_checks(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
     if request.method == "POST":
         kind = request.POST.get("kind", "")
@@ -57,11 +57,11 @@ def placement_checks(request, placement):
                 form.add_service_error(error)
                 context = _context(request, placement, roles, form=form)
                 return render(request, "placements/checks.html", context, status=400)
-            _problem(request, error)
+            report_problem(request, error)
         except PermissionDenied as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, f"{CheckKind(kind).label} confirmed.")
         return redirect("placements:checks", placement=placement.uuid)
-    _record_reading(request, placement, roles)
+    record_reading(request, placement, roles)
     return render(request, "placements/checks.html", _context(request, placement, roles))

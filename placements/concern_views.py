@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
+from cms.guard_forms import GuardedFormMixin
 
 from . import concerns, services
-from .views import _placement, _problem, _record_reading
+from .views_common import placement_for, record_reading, report_problem, save_form
 
 
 class ConcernForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
@@ -54,32 +55,32 @@ def _list_context(request, placement, roles, *, forms_=None) -> dict:
 
 @login_required
 def concern_list(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
     if request.method != "POST":
-        _record_reading(request, placement, roles)
+        record_reading(request, placement, roles)
         return render(request, "placements/concerns.html", _list_context(request, placement, roles))
     kind = request.POST.get("kind", "")
     if kind not in ("cause", "placement"):
         kind = "cause"
     form = ConcernForm(request.POST, prefix=kind)
-    if form.is_valid():
-        try:
-            concern = concerns.raise_concern(
-                placement=placement,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                about_placement=kind == "placement",
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            _problem(request, error)
-            return redirect("placements:concerns", placement=placement.uuid)
-        else:
-            record_confirmation(record=concern, findings=form.guard_confirmed, by=request.user)
-            messages.success(request, "Your concern is raised. The HEI tutor has been told.")
-            return redirect("placements:concern", placement=placement.uuid, concern=concern.uuid)
+    saved = save_form(
+        request,
+        form,
+        lambda: concerns.raise_concern(
+            placement=placement,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            about_placement=kind == "placement",
+        ),
+        done="Your concern is raised. The HEI tutor has been told.",
+        then=lambda concern: reverse(
+            "placements:concern", kwargs={"placement": placement.uuid, "concern": concern.uuid}
+        ),
+        back=reverse("placements:concerns", kwargs={"placement": placement.uuid}),
+    )
+    if saved is not None:
+        return saved
     context = _list_context(request, placement, roles, forms_={kind: form})
     return render(request, "placements/concerns.html", context, status=400)
 
@@ -100,15 +101,17 @@ def _concern_context(request, placement, roles, concern, *, form=None) -> dict:
 
 @login_required
 def concern_detail(request, placement, concern):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
     concern = get_object_or_404(
         concerns.concerns_visible_to(request.user, placement, roles), uuid=concern
     )
     concern.placement = placement
-    here = redirect("placements:concern", placement=placement.uuid, concern=concern.uuid)
+    here = reverse(
+        "placements:concern", kwargs={"placement": placement.uuid, "concern": concern.uuid}
+    )
     if request.method != "POST":
-        _record_reading(request, placement, roles)
+        record_reading(request, placement, roles)
         return render(
             request, "placements/concern.html", _concern_context(request, placement, roles, concern)
         )
@@ -116,40 +119,37 @@ def concern_detail(request, placement, concern):
         try:
             concerns.resolve(concern=concern, by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, "The concern is resolved.")
-        return here
+        return redirect(here)
     if request.POST.get("what") == "done":
         action = get_object_or_404(concern.actions, pk=request.POST.get("action") or 0)
         try:
             concerns.mark_action_done(action=action, by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, "The action is marked done.")
-        return here
+        return redirect(here)
     form = ConcernActionForm(request.POST, prefix="action")
-    if form.is_valid():
-        try:
-            action = concerns.add_action(
-                concern=concern,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            _problem(request, error)
-            return here
-        else:
-            record_confirmation(record=action, findings=form.guard_confirmed, by=request.user)
-            messages.success(request, "The action is added to the plan.")
-            return here
+    saved = save_form(
+        request,
+        form,
+        lambda: concerns.add_action(
+            concern=concern,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            due_on=form.cleaned_data["due_on"],
+        ),
+        done="The action is added to the plan.",
+        then=here,
+    )
+    if saved is not None:
+        return saved
     context = _concern_context(request, placement, roles, concern, form=form)
     if context["form"] is None:
         for error in form.non_field_errors():
             messages.error(request, error)
-        return here
+        return redirect(here)
     return render(request, "placements/concern.html", context, status=400)

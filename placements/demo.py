@@ -20,16 +20,18 @@ What it sets up, with the organisations and people of `accounts.demo`:
   Dev Lunan's placement had a cause for concern (resolved), so the University of Northshire's
   practice assessment panel reads it: the panel agrees with the pass, then the tutor records
   the HEI's decision. Every placement the panels considered and decided has its HEI decision;
-  Southvale's panel still has Kai Brantwood's report to decide (so the HEI's decision waits);
+  Southvale's panel still has Kai Brantwood's report to decide (so the HEI's decision waits;
+  `panel_demo`);
 * their quality audits at every stage: open with no part in yet, open with some parts in,
   fully submitted and waiting
   for moderation, and moderated with actions for the provider (one of them overdue);
 * an Approved Practice Setting designation for Northshire that expires within 60 days, and
   teaching organisation status for Brightpath, both decided by the Regional Practice Learning
-  Board;
+  Board (`designation_demo`);
 * the Northshire Teaching Partnership (University of Northshire with Northshire and
-  Brightpath) and this year's review, which Brightpath has submitted and the university and
-  Northshire have not;
+  Brightpath): last year's review complete, every side's ratings in and two actions agreed, and
+  this year's, which Brightpath has submitted and the university and Northshire have not
+  (`partnership_demo`);
 * next term's placement offers from Northshire and Brightpath against the 2024 intake's demand,
   two places taken by proposed placements, and the 2024 intake's skills days (`offers_demo`).
 * the register of practice educators: PEPS awards (one educator lapsed) and a candidate with
@@ -47,7 +49,6 @@ units, partnerships and reviews.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
@@ -62,16 +63,48 @@ from organisations.models import Membership, Organisation, Role, Team
 from . import (
     checks,
     concerns,
-    designations,
     final_report,
     learning,
     midpoint,
     offers_demo,
-    panel,
-    partnerships,
     services,
 )
-from .assessment_models import PanelCase
+from .demo_data import (
+    ACTIONS,
+    AGREEING_LEADS,
+    COMMENT_CYCLE,
+    DAYS_CONFIRMED,
+    DAYS_LOGGED,
+    ENDED_EARLY_DAYS,
+    ENDED_REASON,
+    FINAL_EVIDENCE,
+    FINAL_REPORT,
+    GENERATED_STUDENTS,
+    LEADS,
+    MODERATED,
+    MODERATION_NOTES,
+    OPEN_NONE,
+    OPEN_SOME,
+    OTHER_COMMENTS,
+    PANEL_CONCERN,
+    PANEL_SHOWCASE,
+    PLANS,
+    PROGRAMMES,
+    SETTING_TYPES,
+    SHOWCASE_ACTIONS,
+    SHOWCASE_BEHIND,
+    SHOWCASE_CONCERN,
+    SHOWCASE_NEEDS,
+    SHOWCASE_ON_TRACK,
+    SHOWCASE_STUDENT_CONCERN,
+    SHOWCASE_WORKLOAD,
+    STUDENT_COMMENTS,
+    STUDENT_RATING_PATTERNS,
+    TUTORS,
+    UNIT_CAPACITY,
+    Plan,
+)
+from .designation_demo import ensure_demo_designations
 from .models import (
     ActionItem,
     Audit,
@@ -79,378 +112,13 @@ from .models import (
     CheckKind,
     Cohort,
     DaysLog,
-    Designation,
-    DesignationKind,
-    Partnership,
-    PartnershipSide,
     Placement,
-    PlacementKind,
     Programme,
-    SettingType,
     StudentUnit,
     SupervisionFrequency,
 )
-
-PARTNERSHIP_SLUG = "northshire-teaching-partnership"
-PARTNERSHIP_NAME = "Northshire Teaching Partnership"
-UNIT_CAPACITY = 4
-
-# Sol Varga's placement in progress (`Plan.showcase`): invented, naming nobody.
-SHOWCASE_WORKLOAD = (
-    "Shadowing on duty for the first fortnight, then two families of her own, rising to four "
-    "by the midpoint, with joint visits until the educator agrees she is ready to visit alone."
-)
-SHOWCASE_NEEDS = "Writing assessments that say what the evidence shows, and why it matters."
-SHOWCASE_ON_TRACK = "Working as expected for this stage, with examples from supervision."
-SHOWCASE_BEHIND = "Case recording is often days late; the thinking is there but not yet written."
-SHOWCASE_CONCERN = (
-    "Case recording has fallen behind: notes of visits are often written several days later, "
-    "which the team relies on. Raised at the midpoint review."
-)
-SHOWCASE_ACTIONS = [
-    (14, "Protected hour after each visit to write it up, agreed with the team manager."),
-    (28, "Tutor and educator review a sample of recent notes together with the student."),
-]
-SHOWCASE_STUDENT_CONCERN = (
-    "On duty days there is rarely a desk free, so I write up in the car. I would like the "
-    "university to raise it with the team."
-)
-
-# Generated students: (local part of the email, first name, last name, university).
-GENERATED_STUDENTS = [
-    ("ari.student", "Ari", "Fenwick", "uni-northshire"),
-    ("bex.student", "Bex", "Orman", "uni-northshire"),
-    ("cai.student", "Cai", "Treharne", "uni-northshire"),
-    ("dev.student", "Dev", "Lunan", "uni-northshire"),
-    ("eve.student", "Eve", "Pardoe", "uni-northshire"),
-    ("fin.student", "Fin", "Gallard", "uni-northshire"),
-    ("gem.student", "Gem", "Ashdown", "uni-northshire"),
-    ("hugo.student", "Hugo", "Revel", "uni-northshire"),
-    ("ivo.student", "Ivo", "Carrick", "uni-northshire"),
-    ("jay.student", "Jay", "Moorcroft", "southvale-university"),
-    ("kai.student", "Kai", "Brantwood", "southvale-university"),
-]
-
-PROGRAMMES = {
-    "uni-northshire": ("BA (Hons) Social Work", ["2023 intake", "2024 intake"]),
-    "southvale-university": ("MA Social Work", ["2025 intake"]),
-}
-
-# Audit stages a placement's audit reaches in the demo.
-OPEN_NONE = "open-none"  # open, no part submitted yet
-OPEN_SOME = "open-some"  # open, some parts submitted
-SUBMITTED = "submitted"  # every part in, waiting for moderation
-MODERATED = "moderated"  # moderated, with actions
-
-
-@dataclasses.dataclass(frozen=True)
-class Plan:
-    """One demo placement: who, where, when (days from today) and how far it has gone."""
-
-    student: str
-    cohort: tuple[str, str]  # (university slug, cohort name)
-    provider: str
-    team: str
-    kind: str
-    starts: int
-    length: int
-    state: str
-    educator: str = "pat.educator"
-    onsite: str | None = None
-    co_assessor: str | None = None
-    in_unit: bool = False
-    audit: str | None = None
-    # Which ratings pattern and comments the student's part of the audit uses.
-    tone: int = 0
-    # In progress with the whole record: checks, a signed learning agreement, a midpoint
-    # review with a cause for concern and its action plan, and a concern about the placement.
-    showcase: bool = False
-
-
-PLANS = [
-    # Northshire: final placements last year, both in the Student unit.
-    Plan(
-        "ari.student",
-        ("uni-northshire", "2023 intake"),
-        "northshire",
-        "Student unit",
-        PlacementKind.FINAL,
-        -330,
-        140,
-        Placement.Status.COMPLETED,
-        in_unit=True,
-        audit=MODERATED,
-        tone=0,
-    ),
-    Plan(
-        "bex.student",
-        ("uni-northshire", "2023 intake"),
-        "northshire",
-        "Student unit",
-        PlacementKind.FINAL,
-        -330,
-        140,
-        Placement.Status.COMPLETED,
-        in_unit=True,
-        audit=SUBMITTED,
-        tone=1,
-    ),
-    Plan(
-        "cai.student",
-        ("uni-northshire", "2024 intake"),
-        "northshire",
-        "Assessment and intervention",
-        PlacementKind.FIRST,
-        -300,
-        98,
-        Placement.Status.COMPLETED,
-        audit=MODERATED,
-        tone=2,
-    ),
-    Plan(
-        "fin.student",
-        ("uni-northshire", "2024 intake"),
-        "northshire",
-        "Assessment and intervention",
-        PlacementKind.FIRST,
-        -250,
-        98,
-        Placement.Status.ENDED_EARLY,
-        audit=OPEN_SOME,
-        tone=3,
-    ),
-    Plan(
-        "dev.student",
-        ("uni-northshire", "2024 intake"),
-        "northshire",
-        "Children in care",
-        PlacementKind.FIRST,
-        -200,
-        98,
-        Placement.Status.COMPLETED,
-        audit=OPEN_NONE,
-        tone=4,
-    ),
-    Plan(
-        "eve.student",
-        ("uni-northshire", "2024 intake"),
-        "northshire",
-        "Student unit",
-        PlacementKind.FIRST,
-        -200,
-        98,
-        Placement.Status.COMPLETED,
-        in_unit=True,
-        audit=SUBMITTED,
-        tone=5,
-    ),
-    Plan(
-        "kai.student",
-        ("southvale-university", "2025 intake"),
-        "northshire",
-        "Assessment and intervention",
-        PlacementKind.FIRST,
-        -150,
-        98,
-        Placement.Status.COMPLETED,
-        audit=SUBMITTED,
-        tone=6,
-    ),
-    # Northshire now and next.
-    Plan(
-        "sol.student",
-        ("uni-northshire", "2024 intake"),
-        "northshire",
-        "Student unit",
-        PlacementKind.FIRST,
-        -40,
-        98,
-        Placement.Status.IN_PROGRESS,
-        in_unit=True,
-        showcase=True,
-    ),
-    Plan(
-        "mia.student",
-        ("southvale-university", "2025 intake"),
-        "northshire",
-        "Children in care",
-        PlacementKind.FIRST,
-        14,
-        98,
-        Placement.Status.AGREED,
-    ),
-    Plan(
-        "jay.student",
-        ("southvale-university", "2025 intake"),
-        "northshire",
-        "Student unit",
-        PlacementKind.FIRST,
-        60,
-        98,
-        Placement.Status.PROPOSED,
-        in_unit=True,
-    ),
-    # Southvale: Pat Lindqvist educates from outside, Ravi Sandhu supervises on site. Southvale's
-    # placement lead agreed the placement but has not sent the provider's part of the audit.
-    Plan(
-        "gem.student",
-        ("uni-northshire", "2023 intake"),
-        "southvale",
-        "Family help",
-        PlacementKind.FINAL,
-        -300,
-        140,
-        Placement.Status.COMPLETED,
-        onsite="ravi.practitioner",
-        audit=OPEN_SOME,
-        tone=7,
-    ),
-    # Brightpath: Noor Haddad (PEPS stage 1) with Oli Mensah on site; on a final placement Pat
-    # Lindqvist (stage 2) co-assesses.
-    Plan(
-        "hugo.student",
-        ("uni-northshire", "2024 intake"),
-        "brightpath",
-        "Family centre",
-        PlacementKind.FIRST,
-        -30,
-        98,
-        Placement.Status.IN_PROGRESS,
-        educator="noor.educator",
-        onsite="oli.supervisor",
-    ),
-    Plan(
-        "ivo.student",
-        ("uni-northshire", "2023 intake"),
-        "brightpath",
-        "Family centre",
-        PlacementKind.FINAL,
-        30,
-        140,
-        Placement.Status.AGREED,
-        educator="noor.educator",
-        onsite="oli.supervisor",
-        co_assessor="pat.educator",
-    ),
-]
-
-TUTORS = {"uni-northshire": "tara.tutor", "southvale-university": "gil.tutor"}
-# Who proposes and agrees: the HEI's placement lead where it has one, else the provider's.
-LEADS = {"uni-northshire": "hal.placements", "northshire": "lee.placements"}
-# The kind of setting each demo provider offers.
-SETTING_TYPES = {
-    "northshire": SettingType.LA_CHILDREN,
-    "southvale": SettingType.LA_CHILDREN,
-    "brightpath": SettingType.VOLUNTARY,
-}
-# Placement leads who agree placements for their side (and take no part in the audits).
-AGREEING_LEADS = {
-    **LEADS,
-    "southvale-university": "una.placements",
-    "southvale": "wyn.placements",
-    "brightpath": "bo.placements",
-}
-
-FINAL_REPORT = (
-    "The student built trusting working relationships quickly and used supervision well to "
-    "reflect on their decisions. Their written assessments grew clearer over the placement, "
-    "with analysis that linked what they saw to research and to the PCF. They are ready for the "
-    "next stage of their training."
-)
-
-# Evidence for the final reports' judgements by domain (cycled through the domains).
-FINAL_EVIDENCE = [
-    "Seen in direct observations and in supervision notes: consistent across the placement.",
-    "Assessments written during the placement show it; feedback from a parent agrees.",
-    "Discussed in supervision with examples from joint visits; the team manager agrees.",
-]
-# The student whose completed placement had a cause for concern, which the panel reads.
-PANEL_SHOWCASE = "dev.student"
-PANEL_CONCERN = "Visits were not always written up on the day; a plan was agreed and kept to."
-PANEL_COMMENTS = (
-    "The evidence on each domain is specific and the concern raised was followed through. "
-    "The panel agrees with the pass."
-)
-# The HEI people who set up each programme's panel, and sit on it with the tutor.
-PANEL_LEADS = {"uni-northshire": "hal.placements", "southvale-university": "una.placements"}
-# The panel that still has a report to decide (the HEI's decision waits for it).
-PANEL_WAITING = "southvale-university"
-
-# Days in the demo: a placement ended early had this many confirmed; one in progress has
-# DAYS_LOGGED logged by the student, of which the first DAYS_CONFIRMED are confirmed.
-ENDED_EARLY_DAYS = 24
-DAYS_LOGGED = 12
-DAYS_CONFIRMED = 9
-
-ENDED_REASON = (
-    "The team was reorganised part way through and could no longer offer the learning "
-    "opportunities agreed in the learning agreement. The student is continuing in another "
-    "setting arranged by the university."
-)
-
-# Students' comments by section title, in several voices (picked by the plan's tone).
-STUDENT_COMMENTS = {
-    "Induction": [
-        "The first week was well planned: I had a timetable, a desk and someone to ask.",
-        "Induction took a while to get going because my system access came late.",
-        "A short welcome pack from the team made the first days much less daunting.",
-        "I would have liked to meet the wider team earlier than the third week.",
-    ],
-    "Learning opportunities": [
-        "I led visits with support from early on and took on more as the weeks went by.",
-        "There was a good range of work, including joint work with health colleagues.",
-        "Shadowing other professions gave me a much better picture of multi-agency work.",
-        "Some weeks were quiet and I spent more time reading than I expected.",
-    ],
-    "Supervision": [
-        "Supervision was reliable and always linked my practice back to theory.",
-        "My practice educator gave honest feedback that helped me improve my recording.",
-        "Supervision was moved a few times when the team was busy, but always rearranged.",
-        "Group supervision with the other students in the unit was a real strength.",
-    ],
-    "Workload": [
-        "The workload built up gradually and was right for my stage.",
-        "Study time was protected every week, which helped with my portfolio.",
-        "There were a couple of weeks where I felt stretched, but it was talked through.",
-        "I always knew which decisions sat with a qualified worker.",
-    ],
-}
-COMMENT_CYCLE = 7
-STUDENT_RATING_PATTERNS = [
-    [3, 2, 3, 2],
-    [2, 2, 2, 3],
-    [2, 1, 2, 2],
-    [1, 2, 1, 2],
-    [3, 3, 2, 2],
-    [2, 3, 3, 2],
-    [2, 2, 1, 3],
-    [3, 2, 2, 2],
-]
-OTHER_COMMENTS = {
-    AuditParty.EDUCATOR: "The student used supervision well and the team made them welcome.",
-    AuditParty.PROVIDER: "Induction and access to systems were ready before the first day.",
-    AuditParty.TUTOR: "Meetings happened on time and concerns were raised early.",
-}
-MODERATION_NOTES = (
-    "All four parts read together. The student's experience of supervision and learning was "
-    "good; the parts agree that access to systems at the start needs to be quicker."
-)
-ACTIONS = [
-    ("Have system access and a device ready before each student's first day.", 21),
-    ("Add a meeting with the wider team to the first week of the induction timetable.", 45),
-]
-DESIGNATION_EVIDENCE = (
-    "Set out in our practice learning policy, reviewed each year with our university partners "
-    "and the practice learning board. Evidence is held by the placement lead."
-)
-PARTNERSHIP_RATINGS = {
-    "governance": ("green", "The partnership board meets each term with both sides present."),
-    "admissions": ("amber", "Employer staff join interviews, but not every round yet."),
-    "placements": ("green", "Enough placements were offered for every student this year."),
-    "curriculum": ("amber", "Practitioners teach on two modules; we would like more."),
-    "academics": ("amber", "Two academics spent time in practice teams this year."),
-    "workforce": ("green", "Newly qualified workers move smoothly into the ASYE."),
-}
+from .panel_demo import ensure_demo_panels
+from .partnership_demo import ensure_demo_partnership
 
 
 def _email(local: str) -> str:
@@ -763,39 +431,6 @@ def _resolved_concern(placement: Placement, *, educator, tutor, today: date) -> 
     concerns.resolve(concern=concern, by=tutor)
 
 
-def _ensure_panels(orgs, people, today: date) -> None:
-    """Each programme's practice assessment panel for the past year's placements, with the
-    panel's decision on its sample (agreeing) and then the HEI's decision, except at Southvale,
-    whose panel has yet to decide. Placements already before a panel are left alone."""
-    for slug, lead_local in PANEL_LEADS.items():
-        lead = people[lead_local]
-        tutor = people[TUTORS[slug]]
-        for programme in Programme.objects.filter(hei=orgs[slug]):
-            period = {"period_from": today - timedelta(days=400), "period_to": today}
-            if not panel.eligible_placements(programme=programme, **period).exists():
-                continue
-            the_panel = panel.convene_panel(
-                programme=programme,
-                by=lead,
-                held_on=today - timedelta(days=7),
-                members=[lead, tutor],
-                other_members="An independent practice educator from a partner employer.",
-                **period,
-            )
-            for case in the_panel.cases.select_related("placement"):
-                if case.sampled and slug != PANEL_WAITING:
-                    panel.record_panel_decision(
-                        case=case,
-                        by=lead,
-                        outcome=PanelCase.Outcome.AGREE,
-                        comments=PANEL_COMMENTS if case.reason == case.Reason.CONCERN else "",
-                    )
-                if not case.sampled or slug != PANEL_WAITING:
-                    services.record_hei_decision(
-                        placement=case.placement, by=tutor, decision=case.placement.recommendation
-                    )
-
-
 def _backdate_one_action(orgs, today: date) -> None:
     """Moderation only takes due dates from today on; make one action look as if it was agreed
     months ago and is now overdue, so that the quality profile shows what overdue looks like."""
@@ -811,49 +446,6 @@ def _backdate_one_action(orgs, today: date) -> None:
         action.save(update_fields=["due_on"])
 
 
-def _ensure_designation(
-    *, organisation, kind, applicant, board, decider, starts_on, expires_on
-) -> None:
-    if Designation.objects.filter(organisation=organisation, kind=kind).exists():
-        return
-    designation = designations.start_application(
-        organisation=organisation, kind=kind, awarding_body=board, by=applicant
-    )
-    for criterion in designations.active_criteria(kind):
-        designations.save_evidence(
-            designation=designation, criterion=criterion, text=DESIGNATION_EVIDENCE, by=applicant
-        )
-    designations.submit(designation=designation, by=applicant)
-    designations.decide(
-        designation=designation,
-        by=decider,
-        status=Designation.Status.APPROVED,
-        notes="All criteria met; the evidence was discussed with the placement lead.",
-        starts_on=starts_on,
-        expires_on=expires_on,
-    )
-
-
-def _ensure_partnership(orgs, people, today: date) -> None:
-    partnership, created = Partnership.objects.get_or_create(
-        slug=PARTNERSHIP_SLUG, defaults={"name": PARTNERSHIP_NAME, "hei": orgs["uni-northshire"]}
-    )
-    if created:
-        partnership.employers.add(orgs["northshire"], orgs["brightpath"])
-    review = partnerships.review_for(partnership=partnership, year=today.year)
-    side = PartnershipSide.objects.get(review=review, organisation=orgs["brightpath"])
-    if side.submitted_at is None:
-        partnerships.submit_side(
-            review=review,
-            organisation=orgs["brightpath"],
-            by=people["cam.admin"],
-            ratings={
-                area: {"rating": rating, "comment": comment}
-                for area, (rating, comment) in PARTNERSHIP_RATINGS.items()
-            },
-        )
-
-
 @transaction.atomic
 def ensure_demo_placements() -> int:
     """Set up the demo placements and everything around them; return how many placements were
@@ -864,34 +456,15 @@ def ensure_demo_placements() -> int:
     cohorts = _ensure_cohorts(orgs)
     unit = _ensure_unit(orgs, people)
     # The partnership first: it is what lets Sol and the other students read feedback.
-    _ensure_partnership(orgs, people, today)
+    ensure_demo_partnership(orgs, people, today)
 
-    designations.ensure_default_criteria()
-    board = orgs["practice-learning-board"]
-    _ensure_designation(
-        organisation=orgs["northshire"],
-        kind=DesignationKind.APS,
-        applicant=people["lee.placements"],
-        board=board,
-        decider=people["rue.board"],
-        starts_on=today - timedelta(days=3 * 365 - 45),
-        expires_on=today + timedelta(days=45),
-    )
-    _ensure_designation(
-        organisation=orgs["brightpath"],
-        kind=DesignationKind.TEACHING,
-        applicant=people["cam.admin"],
-        board=board,
-        decider=people["rue.board"],
-        starts_on=today - timedelta(days=120),
-        expires_on=today + timedelta(days=3 * 365 - 120),
-    )
+    ensure_demo_designations(orgs, people, today)
 
     created = 0
     for plan in PLANS:
         placement = _place(plan, people=people, cohorts=cohorts, orgs=orgs, unit=unit, today=today)
         created += placement is not None
-    _ensure_panels(orgs, people, today)
+    ensure_demo_panels(orgs, people, today)
     _backdate_one_action(orgs, today)
     offers_demo.ensure_demo_offers(orgs=orgs, people=people, cohorts=cohorts, today=today)
     offers_demo.ensure_demo_skills_days(people=people, cohorts=cohorts, today=today)

@@ -4,58 +4,30 @@ record a PEPS award their university made, and to start or withdraw a candidacy:
 programme's register: `rules.educator_register_programmes` (404 for anyone else); who is on it
 and their currency: `educators`. Reading the register logs a read of each award shown."""
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import record_reads
-from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
-from organisations.models import PepsStage
+from cms.forms import GovUKDateField
 
 from . import candidacy_views, educators
-from .candidacy_views import PersonField
+from .candidacy_views import PepsPersonForm
+from .views_common import save_form
 
 
-class AwardForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
-    educator = PersonField(
-        queryset=None,
-        label="Practice educator",
-        help_text="People on this register, and people working in practice at a partner employer.",
-        error_messages={
-            "required": "Choose the practice educator",
-            "invalid_choice": "Choose a practice educator from the list",
-        },
-    )
-    stage = forms.TypedChoiceField(
-        choices=PepsStage.choices,
-        coerce=int,
-        widget=forms.RadioSelect,
-        label="PEPS stage awarded",
-        error_messages={"required": "Choose the PEPS stage awarded"},
-    )
+class AwardForm(PepsPersonForm):
+    field_order = ["educator", "stage", "awarded_on", "programme_name"]
+
     awarded_on = GovUKDateField(
         label="Date of the award",
         name_in_errors="date of the award",
         max_value=timezone.localdate,
         help_text="For example, 30 6 2025",
     )
-    programme_name = forms.CharField(
-        label="Practice educator programme (optional)",
-        required=False,
-        max_length=200,
-        help_text="The name of the course, for example Practice Education stage 2.",
-    )
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["educator"].queryset = people
 
 
 def _programme(request):
@@ -84,8 +56,8 @@ def _people(programme, rows):
     )
 
 
-def _back(programme):
-    return redirect(f"{reverse('placements:educators')}?programme={programme.pk}")
+def _register_url(programme) -> str:
+    return f"{reverse('placements:educators')}?programme={programme.pk}"
 
 
 @login_required
@@ -101,35 +73,35 @@ def educator_register(request):
     )
     if action == "withdraw":
         candidacy_views.withdraw(request, candidacies)
-        return _back(programme)
-    if action == "candidacy":
-        try:
-            if candidacy_views.start(request, candidacy_form):
-                return _back(programme)
-        except PermissionDenied as error:
-            messages.error(request, str(error.args[0] if error.args else error))
-            return _back(programme)
-    elif action == "award":
-        if form.is_valid():
+        return redirect(_register_url(programme))
+    if action in ("candidacy", "award"):
+
+        def record_award():
             data = form.cleaned_data
-            try:
-                award = educators.record_award(
-                    by=request.user,
-                    educator=data["educator"],
-                    stage=data["stage"],
-                    awarded_on=data["awarded_on"],
-                    awarded_by=programme.hei,
-                    programme_name=data["programme_name"],
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except PermissionDenied as error:
-                messages.error(request, str(error.args[0] if error.args else error))
-                return _back(programme)
-            else:
-                record_confirmation(record=award, findings=form.guard_confirmed, by=request.user)
-                messages.success(request, f"Recorded: {award}.")
-                return _back(programme)
+            return educators.record_award(
+                by=request.user,
+                educator=data["educator"],
+                stage=data["stage"],
+                awarded_on=data["awarded_on"],
+                awarded_by=programme.hei,
+                programme_name=data["programme_name"],
+            )
+
+        back = _register_url(programme)
+        saved = (
+            candidacy_views.start(request, candidacy_form, then=back)
+            if action == "candidacy"
+            else save_form(
+                request,
+                form,
+                record_award,
+                done=lambda award: f"Recorded: {award}.",
+                then=back,
+                refused=candidacy_views.refused,
+            )
+        )
+        if saved is not None:
+            return saved
     else:
         record_reads(
             request=request,

@@ -6,18 +6,18 @@ the placement reads it; others get 404."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from cms.forms import ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
+from cms.guard_forms import GuardedFormMixin
 
 from . import final_report, panel, services
 from .assessment_models import FinalReportJudgements
 from .learning import placement_level
 from .midpoint import pcf_domains
 from .models import Placement
-from .views import _placement, _problem, _record_reading
+from .views_common import placement_for, record_reading, save_form
 
 
 class FinalReportForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
@@ -112,35 +112,32 @@ def _context(request, placement, roles, *, form=None) -> dict:
 
 @login_required
 def final_report_page(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
-    here = redirect("placements:final-report", placement=placement.uuid)
+    here = reverse("placements:final-report", kwargs={"placement": placement.uuid})
     if request.method != "POST":
-        _record_reading(request, placement, roles)
+        record_reading(request, placement, roles)
         return render(request, "placements/final_report.html", _context(request, placement, roles))
     form = FinalReportForm(request.POST, domains=pcf_domains(), level=placement_level(placement))
-    if form.is_valid():
-        try:
-            final_report.record_final_report(
-                placement=placement,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                recommendation=form.cleaned_data["recommendation"],
-                judgements=form.judgements(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            _problem(request, error)
-            return here
-        else:
-            record_confirmation(record=placement, findings=form.guard_confirmed, by=request.user)
-            messages.success(request, "Your final report and recommendation are recorded.")
-            return here
+    saved = save_form(
+        request,
+        form,
+        lambda: final_report.record_final_report(
+            placement=placement,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            recommendation=form.cleaned_data["recommendation"],
+            judgements=form.judgements(),
+        ),
+        done="Your final report and recommendation are recorded.",
+        then=here,
+    )
+    if saved is not None:
+        return saved
     placement.refresh_from_db()
     context = _context(request, placement, roles, form=form)
     if context["form"] is None:
         for error in form.non_field_errors() or [services.STEPS["final_report"].who_text]:
             messages.error(request, error)
-        return here
+        return redirect(here)
     return render(request, "placements/final_report.html", context, status=400)

@@ -9,16 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.models import User
 from capabilities.models import Item
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
+from cms.guard_forms import GuardedFormMixin
 from portfolios.picker import build_picker
 
 from . import learning, services
 from .lifecycle_models import LearningAgreement, SupervisionFrequency
-from .views import _placement, _problem, _record_reading
+from .views_common import placement_for, record_reading, report_problem, save_form
 
 FIND = "find"
 
@@ -166,10 +167,10 @@ def _context(request, placement, roles, *, form=None, selected=None, query="", f
 
 @login_required
 def learning_agreement(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
     if request.method != "POST":
-        _record_reading(request, placement, roles)
+        record_reading(request, placement, roles)
         return render(
             request, "placements/learning_agreement.html", _context(request, placement, roles)
         )
@@ -177,7 +178,7 @@ def learning_agreement(request, placement):
         try:
             learning.sign_learning_agreement(placement=placement, by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, "You have signed the learning agreement.")
         return redirect("placements:learning-agreement", placement=placement.uuid)
@@ -185,20 +186,18 @@ def learning_agreement(request, placement):
     finding = request.POST.get("action") == FIND
     if finding:
         form._errors = ErrorDict()  # searching the picker is not a save
-    elif form.is_valid():
-        try:
-            agreement = learning.save_learning_agreement(
+    else:
+        saved = save_form(
+            request,
+            form,
+            lambda: learning.save_learning_agreement(
                 placement=placement, by=request.user, **form.service_arguments()
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            _problem(request, error)
-            return redirect("placements:learning-agreement", placement=placement.uuid)
-        else:
-            record_confirmation(record=agreement, findings=form.guard_confirmed, by=request.user)
-            messages.success(request, "The learning agreement is saved. Each person now signs it.")
-            return redirect("placements:learning-agreement", placement=placement.uuid)
+            ),
+            done="The learning agreement is saved. Each person now signs it.",
+            then=reverse("placements:learning-agreement", kwargs={"placement": placement.uuid}),
+        )
+        if saved is not None:
+            return saved
     selected = set()
     for value in request.POST.getlist("statements"):
         if value.isdigit():

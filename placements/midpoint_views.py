@@ -5,16 +5,16 @@ placement reads it; others get 404."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
+from cms.guard_forms import GuardedFormMixin
 
 from . import midpoint, services
 from .learning import placement_level
 from .lifecycle_models import MidpointReview
-from .views import _placement, _problem, _record_reading
+from .views_common import placement_for, record_reading, save_form
 
 
 class MidpointForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
@@ -98,33 +98,31 @@ def _context(request, placement, roles, *, form=None) -> dict:
 
 @login_required
 def midpoint_review(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
     if request.method != "POST":
-        _record_reading(request, placement, roles)
+        record_reading(request, placement, roles)
         return render(request, "placements/midpoint.html", _context(request, placement, roles))
     form = MidpointForm(
         request.POST, domains=midpoint.pcf_domains(), level=placement_level(placement)
     )
-    if form.is_valid():
-        try:
-            review = midpoint.record_midpoint_review(
-                placement=placement,
-                by=request.user,
-                held_on=form.cleaned_data["held_on"],
-                judgements=form.judgements(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            _problem(request, error)
-            return redirect("placements:midpoint", placement=placement.uuid)
-        else:
-            record_confirmation(record=review, findings=form.guard_confirmed, by=request.user)
-            messages.success(request, "The midpoint review is recorded.")
-            return redirect("placements:midpoint", placement=placement.uuid)
+    here = reverse("placements:midpoint", kwargs={"placement": placement.uuid})
+    saved = save_form(
+        request,
+        form,
+        lambda: midpoint.record_midpoint_review(
+            placement=placement,
+            by=request.user,
+            held_on=form.cleaned_data["held_on"],
+            judgements=form.judgements(),
+        ),
+        done="The midpoint review is recorded.",
+        then=here,
+    )
+    if saved is not None:
+        return saved
     context = _context(request, placement, roles, form=form)
     if context["form"] is None:
         messages.error(request, services.STEPS["midpoint"].who_text)
-        return redirect("placements:midpoint", placement=placement.uuid)
+        return redirect(here)
     return render(request, "placements/midpoint.html", context, status=400)

@@ -7,7 +7,6 @@ one module per stage (`agreement`, `progress`, `days`, `completion`, `audits`, g
 """
 
 import uuid
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,110 +17,6 @@ from wagtail.search import index
 
 from organisations.models import Organisation, PepsStage, Team
 from search.indexing import PrivateIndexed
-
-# ---------------------------------------------------------------------------------------------
-# Designations: Approved Practice Setting and teaching organisation status
-
-
-class DesignationKind(models.TextChoices):
-    APS = "aps", "Approved Practice Setting"
-    TEACHING = "teaching", "Teaching organisation"
-
-
-class Criterion(models.Model):
-    """One criterion a designation is judged against. The list is configurable; Capable ships a
-    default in its own words (`defaults.py`)."""
-
-    kind = models.CharField(max_length=20, choices=DesignationKind.choices)
-    code = models.CharField(max_length=20)
-    title = models.CharField(max_length=200)
-    description = models.TextField()
-    order = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["kind", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="criterion_code")]
-
-    def __str__(self):
-        return f"{self.code} {self.title}"
-
-
-class Designation(PrivateIndexed, models.Model):
-    """An employer's application for a designation and, once decided, the designation itself."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        APPROVED = "approved", "Approved"
-        CONDITIONS = "conditions", "Approved with conditions"
-        NOT_APPROVED = "not-approved", "Not approved"
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="designations"
-    )
-    kind = models.CharField(max_length=20, choices=DesignationKind.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    awarding_body = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="designations_reviewed"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_notes = models.TextField(blank=True)
-    conditions = models.TextField(blank=True)
-    starts_on = models.DateField(null=True, blank=True)
-    expires_on = models.DateField(null=True, blank=True)
-    renewal_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals"
-    )
-    reminded_90_at = models.DateTimeField(null=True, blank=True)
-    reminded_30_at = models.DateTimeField(null=True, blank=True)
-
-    search_fields = [
-        index.RelatedFields("organisation", [index.SearchField("name", boost=2)]),
-        index.SearchField("decision_notes"),
-        index.SearchField("conditions"),
-        index.FilterField("id"),
-    ]
-
-    class Meta:
-        ordering = ["organisation", "kind", "-starts_on"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.organisation}"
-
-    def get_absolute_url(self):
-        return reverse("placements:designation", kwargs={"designation": self.uuid})
-
-    def is_current(self, on: date | None = None) -> bool:
-        on = on or date.today()
-        return (
-            self.status in (self.Status.APPROVED, self.Status.CONDITIONS)
-            and self.starts_on is not None
-            and self.starts_on <= on
-            and (self.expires_on is None or on <= self.expires_on)
-        )
-
-
-class CriterionEvidence(models.Model):
-    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="evidence")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField("evidence")
-    reviewer_comment = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["designation", "criterion__order"]
-        constraints = [
-            models.UniqueConstraint(fields=["designation", "criterion"], name="evidence_once_each")
-        ]
-
-    def __str__(self):
-        return f"{self.designation}: {self.criterion.code}"
-
 
 # ---------------------------------------------------------------------------------------------
 # Student units and teaching partnerships
@@ -299,7 +194,7 @@ class Programme(models.Model):
         help_text="Every fail, refer and placement with a cause for concern is read too.",
     )
     # How long a practice educator stays current after their last practice education (or their
-    # award), for this programme's placements (`educators.currency_of`).
+    # award), for this programme's placements (`currency.currency_of`).
     peps_currency_years = models.PositiveSmallIntegerField(
         "years a practice educator stays current without practice education",
         default=2,
@@ -500,147 +395,31 @@ class DaysLog(models.Model):
         return f"{self.placement}: {self.days} on {self.on}"
 
 
-# ---------------------------------------------------------------------------------------------
-# Quality audits
-
-
-class AuditParty(models.TextChoices):
-    STUDENT = "student", "Student"
-    EDUCATOR = "educator", "Practice educator or on-site supervisor"
-    PROVIDER = "provider", "Provider placement lead"
-    TUTOR = "tutor", "HEI tutor"
-
-
-def default_audit_scale():
-    return ["Not met", "Partly met", "Met", "Exceeded"]
-
-
-class AuditTemplate(models.Model):
-    name = models.CharField(max_length=200)
-    scale = models.JSONField(default=default_audit_scale)
-    is_default = models.BooleanField(default=False)
-
-    def __str__(self):
-        return self.name
-
-
-class AuditSection(models.Model):
-    template = models.ForeignKey(AuditTemplate, on_delete=models.CASCADE, related_name="sections")
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    party = models.CharField(max_length=20, choices=AuditParty.choices)
-
-    class Meta:
-        ordering = ["template", "order"]
-
-    def __str__(self):
-        return self.title
-
-
-class AuditCriterion(models.Model):
-    section = models.ForeignKey(AuditSection, on_delete=models.CASCADE, related_name="criteria")
-    order = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=500)
-
-    class Meta:
-        ordering = ["section", "order"]
-
-    def __str__(self):
-        return self.text
-
-
-class Audit(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        MODERATED = "moderated", "Moderated"
-
-    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="audit")
-    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="audits")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    moderated_at = models.DateTimeField(null=True, blank=True)
-    moderation_notes = models.TextField(blank=True)
-
-    def __str__(self):
-        return f"Audit of {self.placement}"
-
-
-class AuditPart(PrivateIndexed, models.Model):
-    """One party's part of an audit: their ratings and comments, submitted once. A student's part
-    is read by the provider only in aggregate, never as theirs. Searched part by part
-    (placements.search), never as a whole audit, so a hidden part's text is never matched."""
-
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="parts")
-    party = models.CharField(max_length=20, choices=AuditParty.choices)
-    ratings = models.JSONField(default=dict, help_text="{criterion id: rating index}")
-    comments = models.JSONField(default=dict, help_text="{section id: comment}")
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    search_fields = [
-        index.SearchField("search_text"),
-        index.FilterField("id"),
-    ]
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["audit", "party"], name="one_part_each")]
-
-    def __str__(self):
-        return f"{self.audit}: {self.get_party_display()}"
-
-    def search_text(self) -> str:
-        """This part's comments, each under its section's title: all the text search sees."""
-        if not self.comments:
-            return ""
-        # The template's sections (prefetch "audit__template__sections" when showing many).
-        titles = {str(section.pk): section.title for section in self.audit.template.sections.all()}
-        return "\n".join(
-            f"{titles[pk]}: {text}" if pk in titles else text
-            for pk, text in self.comments.items()
-            if text
-        )
-
-
-class ActionItem(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "No longer needed"
-
-    audit = models.ForeignKey(
-        Audit, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
-    )
-    review = models.ForeignKey(
-        PartnershipReview, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
-    )
-    provider = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="placement_actions"
-    )
-    text = models.TextField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["due_on", "pk"]
-
-    def __str__(self):
-        return self.text[:80]
-
-
-# Records made during set-up and the placement's course, the final assessment, the offers of
-# places, the HEI's skills days and the register of practice educators, in their own modules.
+# Designations, quality audits, records made during set-up and the placement's course, the
+# final assessment, the offers of places, the HEI's skills days and the register of practice
+# educators, in their own modules.
 from .assessment_models import (  # noqa: E402
     AssessmentPanel,
     FinalReportJudgements,
     PanelCase,
 )
+from .audit_models import (  # noqa: E402
+    ActionItem,
+    Audit,
+    AuditCriterion,
+    AuditPart,
+    AuditParty,
+    AuditSection,
+    AuditTemplate,
+    default_audit_scale,
+)
 from .capacity_models import PlacementOffer, SkillsDay  # noqa: E402
+from .designation_models import (  # noqa: E402
+    Criterion,
+    CriterionEvidence,
+    Designation,
+    DesignationKind,
+)
 from .educator_models import EducatorAward, EducatorCandidacy  # noqa: E402
 from .lifecycle_models import (  # noqa: E402
     CheckKind,
@@ -655,11 +434,22 @@ from .lifecycle_models import (  # noqa: E402
 from .support_models import SupportConsent, SupportPlan, SupportReaderRole  # noqa: E402
 
 __all__ = [
+    "ActionItem",
     "AssessmentPanel",
+    "Audit",
+    "AuditCriterion",
+    "AuditPart",
+    "AuditParty",
+    "AuditSection",
+    "AuditTemplate",
     "CheckKind",
     "Concern",
     "ConcernAction",
     "ConcernParty",
+    "Criterion",
+    "CriterionEvidence",
+    "Designation",
+    "DesignationKind",
     "EducatorAward",
     "EducatorCandidacy",
     "FinalReportJudgements",
@@ -673,4 +463,5 @@ __all__ = [
     "SupportConsent",
     "SupportPlan",
     "SupportReaderRole",
+    "default_audit_scale",
 ]

@@ -203,3 +203,41 @@ def offer_demand(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def offer_delete(request, offer):
+    """The provider's placement lead deletes an offer no placement was proposed on, after a
+    confirmation page; an offer with placements can only be closed (no places left). 404 for
+    anyone but a placement lead of the team's employer."""
+    offer = get_object_or_404(
+        offers.with_places(
+            PlacementOffer.objects.filter(
+                team__organisation__in=rules.offer_providers_of(request.user)
+            )
+        ),
+        uuid=offer,
+    )
+    if request.method == "POST":
+        what = request.POST.get("what")
+        try:
+            if what == "delete":
+                offers.delete_offer(offer=offer, by=request.user)
+                messages.success(request, f"Deleted: {offer}.")
+            elif what == "close":
+                offers.close_offer(offer=offer, by=request.user)
+                messages.success(request, f"Closed: {offer}. No more placements can take a place.")
+            else:
+                raise Http404
+        except (PermissionDenied, ValidationError) as error:
+            report_refusal(request, error, denied="You cannot change that offer.")
+            return redirect("placements:offer-delete", offer=offer.uuid)
+        return redirect("placements:offers")
+    return render(
+        request,
+        "placements/offer_delete.html",
+        {
+            "offer": offer,
+            "left": max(offer.capacity - offer.taken, 0),
+        },
+    )

@@ -8,6 +8,9 @@ placements take, and an HEI's view of the offers against its cohort's demand.
   and a place left. A placement keeps its place while it is proposed, agreed, in progress,
   completed or ended early (the place was used that term); withdrawing or cancelling it gives
   the place back.
+* The placement lead deletes an offer no placement was ever proposed on (`delete_offer`); one
+  with placements stays on their records and is closed instead (`close_offer`: its places
+  become those taken).
 * Demand (`demand_against_offers`): the students of a cohort still to be placed on each kind,
   how many of them have no statutory placement yet where the programme asks for one, against
   the places offered, taken and left that term by the employers in partnership with the HEI.
@@ -23,7 +26,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateformat import format as format_date
 
@@ -49,7 +52,8 @@ def taking_places() -> QuerySet[Placement]:
 
 
 def with_places(offers: QuerySet[PlacementOffer]) -> QuerySet[PlacementOffer]:
-    """Offers annotated with `taken` (places held by placements) in the same query."""
+    """Offers annotated with `taken` (places held by placements) and `has_placements` (any
+    placement proposed on it, even one that gave its place back) in the same query."""
     taken = (
         taking_places()
         .filter(offer=OuterRef("pk"))
@@ -59,7 +63,8 @@ def with_places(offers: QuerySet[PlacementOffer]) -> QuerySet[PlacementOffer]:
         .values("n")
     )
     return offers.annotate(
-        taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
+        taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
+        has_placements=Exists(Placement.objects.filter(offer=OuterRef("pk"))),
     ).select_related("team__organisation")
 
 
@@ -140,7 +145,7 @@ def publish_offer(
 def change_capacity(*, offer: PlacementOffer, by, capacity: int | None) -> PlacementOffer:
     """Change how many places an offer has; never below the places already taken."""
     offer = PlacementOffer.objects.select_for_update().get(pk=offer.pk)
-    if not rules.offer_providers_of(by).filter(pk=offer.team.organisation_id).exists():
+    if not _lead_of(offer, by):
         raise PermissionDenied("Only a placement lead of the team's employer changes its offer.")
     taken = places_taken(offer)
     if capacity is None or not 0 <= capacity <= MAX_PLACES:
@@ -153,6 +158,39 @@ def change_capacity(*, offer: PlacementOffer, by, capacity: int | None) -> Place
             }
         )
     offer.capacity = capacity
+    offer.save(update_fields=["capacity"])
+    return offer
+
+
+def _lead_of(offer: PlacementOffer, by) -> bool:
+    return rules.offer_providers_of(by).filter(pk=offer.team.organisation_id).exists()
+
+
+@transaction.atomic
+def delete_offer(*, offer: PlacementOffer, by) -> None:
+    """Delete an offer no placement has taken a place on (a withdrawn or cancelled one counts:
+    it keeps its offer). One that has placements is closed instead (`close_offer`)."""
+    offer = PlacementOffer.objects.select_for_update().get(pk=offer.pk)
+    if not _lead_of(offer, by):
+        raise PermissionDenied("Only a placement lead of the team's employer deletes its offer.")
+    if offer.placements.exists():
+        raise ValidationError(
+            f"Placements have been proposed on this offer ({offer.placements.count()}), so it "
+            "cannot be deleted: close it instead"
+        )
+    offer.delete()
+
+
+@transaction.atomic
+def close_offer(*, offer: PlacementOffer, by) -> PlacementOffer:
+    """Close an offer to new placements: its places become the places already taken."""
+    offer = PlacementOffer.objects.select_for_update().get(pk=offer.pk)
+    if not _lead_of(offer, by):
+        raise PermissionDenied("Only a placement lead of the team's employer closes its offer.")
+    taken = places_taken(offer)
+    if offer.capacity <= taken:
+        raise ValidationError(f"{offer} is already closed: every place is taken")
+    offer.capacity = taken
     offer.save(update_fields=["capacity"])
     return offer
 

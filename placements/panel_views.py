@@ -6,21 +6,21 @@ otherwise); reading a student's final report here is logged in their access log.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from accounts.audit import record_access
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
+from cms.guard_forms import GuardedFormMixin
 
 from . import final_report, rules
 from . import panel as assessment
 from .assessment_models import AssessmentPanel, PanelCase
 from .learning import placement_level
 from .models import Cohort, Placement, Programme
-from .views import _problem
+from .views_common import save_form
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -131,27 +131,31 @@ def panel_create(request):
     if not rules.panel_convener_organisations(request.user).exists():
         raise Http404
     form = PanelForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def convene():
         data = form.cleaned_data
-        try:
-            made = assessment.convene_panel(
-                programme=data["programme"],
-                cohort=data.get("cohort"),
-                by=request.user,
-                held_on=data["held_on"],
-                period_from=data["period_from"],
-                period_to=data["period_to"],
-                members=data["members"],
-                other_members=data["other_members"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            record_confirmation(record=made, findings=form.guard_confirmed, by=request.user)
-            messages.success(request, f"The panel is set up: {made.cases.count()} placements.")
-            return redirect(made)
+        return assessment.convene_panel(
+            programme=data["programme"],
+            cohort=data.get("cohort"),
+            by=request.user,
+            held_on=data["held_on"],
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            members=data["members"],
+            other_members=data["other_members"],
+        )
+
+    if request.method == "POST":
+        saved = save_form(
+            request,
+            form,
+            convene,
+            done=lambda made: f"The panel is set up: {made.cases.count()} placements.",
+            then=lambda made: made,
+            refusal_on_form=True,
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "placements/panel_form.html",
@@ -221,7 +225,9 @@ def panel_case(request, panel, placement):
         placement__uuid=placement,
     )
     case.panel = the_panel
-    here = redirect("placements:panel-case", panel=the_panel.uuid, placement=placement)
+    here = reverse(
+        "placements:panel-case", kwargs={"panel": the_panel.uuid, "placement": placement}
+    )
     if request.method != "POST":
         record_access(
             request=request,
@@ -231,29 +237,27 @@ def panel_case(request, panel, placement):
         )
         return render(request, "placements/panel_case.html", _case_context(request, case))
     form = PanelDecisionForm(request.POST, prefix="panel")
-    if form.is_valid():
-        try:
-            assessment.record_panel_decision(
-                case=case,
-                by=request.user,
-                outcome=form.cleaned_data["outcome"],
-                panel_outcome=form.cleaned_data["panel_outcome"],
-                comments=form.cleaned_data["comments"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            _problem(request, error)
-            return here
-        else:
-            record_confirmation(record=case, findings=form.guard_confirmed, by=request.user)
-            messages.success(request, "The panel's decision is recorded.")
-            return here
+    saved = save_form(
+        request,
+        form,
+        lambda: assessment.record_panel_decision(
+            case=case,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            panel_outcome=form.cleaned_data["panel_outcome"],
+            comments=form.cleaned_data["comments"],
+        ),
+        done="The panel's decision is recorded.",
+        then=here,
+        record=case,
+    )
+    if saved is not None:
+        return saved
     case.refresh_from_db()
     case.panel = the_panel
     context = _case_context(request, case, form=form)
     if context["form"] is None:
         for error in form.non_field_errors() or ["The panel's decision is not yours to record."]:
             messages.error(request, error)
-        return here
+        return redirect(here)
     return render(request, "placements/panel_case.html", context, status=400)

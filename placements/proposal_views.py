@@ -3,20 +3,17 @@ from (each labelled with what the lead needs to choose well), and the page that 
 `services.propose_placement` decides whether the proposal is allowed."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
 from cms.forms import GovUKDateField, ServiceErrorsMixin
 from organisations.models import Membership, Organisation, Role, Team
 
-from . import educators as educator_rules
-from . import rules, services
+from . import currency, rules, services
 from .capacity_models import OFFER_KINDS, PlacementOffer
 from .designations import GRANTED
 from .models import (
@@ -28,6 +25,7 @@ from .models import (
 )
 from .offer_views import OfferChoiceField
 from .offers import offers_with_places_for
+from .views_common import save_form
 
 # ---------------------------------------------------------------------------------------------
 # Proposing
@@ -66,8 +64,8 @@ def currency_labels(people, cohorts) -> dict:
     whose judgement differs is named: "lapsed (2-year period), current (3-year period)"). Three
     queries, whatever the number of people."""
     periods = sorted(set(cohorts.values_list("programme__peps_currency_years", flat=True)))
-    periods = periods or [educator_rules.DEFAULT_CURRENCY_YEARS]
-    judged = educator_rules.judge_many(people, periods)
+    periods = periods or [currency.DEFAULT_CURRENCY_YEARS]
+    judged = currency.judge_many(people, periods)
     labels = {}
     for pk, by_period in judged.items():
         statuses = {c.label.lower() for c in by_period.values()}
@@ -258,16 +256,17 @@ def placement_create(request):
     if not rules.placement_lead_organisations(request.user).exists():
         raise Http404
     form = PlacementForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement = services.propose_placement(by=request.user, **form.service_arguments())
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Proposed: {placement}.")
-            return redirect(placement)
+    if request.method == "POST":
+        saved = save_form(
+            request,
+            form,
+            lambda: services.propose_placement(by=request.user, **form.service_arguments()),
+            done=lambda placement: f"Proposed: {placement}.",
+            then=lambda placement: placement,
+            refusal_on_form=True,
+        )
+        if saved is not None:
+            return saved
     return render(
         request, "placements/form.html", {"form": form}, status=400 if form.errors else 200
     )

@@ -15,7 +15,7 @@ from cms.guard_forms import GuardedFormMixin, confirmed_fingerprints, record_con
 
 from . import rules, support
 from .support_models import SupportReaderRole
-from .views import _placement, _problem
+from .views_common import placement_for, report_problem
 
 
 class SupportPlanForm(GuardedFormMixin, ServiceErrorsMixin, forms.Form):
@@ -55,7 +55,7 @@ def _student_context(request, placement, *, form=None) -> dict:
 
 @login_required
 def support_plan(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     if placement.student_id != request.user.pk:
         plan = get_object_or_404(
             rules.support_plans_visible_to(request.user).exclude(placement__student=request.user),
@@ -81,7 +81,7 @@ def support_plan(request, placement):
                 placement=placement, by=request.user, role=request.POST.get("role", "")
             )
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(
                 request,
@@ -97,7 +97,7 @@ def support_plan(request, placement):
         try:
             support.revoke_consent(consent=consent, by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, f"{consent.reader} can no longer read your plan.")
         return here

@@ -30,6 +30,7 @@ urlpatterns = [
     path("progress/<uuid:student>/", progress_views.progress, name="progress"),
     path("offers/", offer_views.offer_list, name="offers"),
     path("offers/demand/", offer_views.offer_demand, name="offer-demand"),
+    path("offers/<uuid:offer>/delete/", offer_views.offer_delete, name="offer-delete"),
     path("skills-days/", skills_views.skills_days, name="skills-days"),
     path("designations/", designation_views.designation_list, name="designations"),
     path("designations/new/", designation_views.designation_create, name="designation-create"),

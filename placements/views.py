@@ -10,12 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Value, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from accounts.audit import record_access
 from cms.forms import GovUKDateField, ServiceErrorsMixin
-from cms.guard_forms import GuardedFormMixin, record_confirmation
-from cms.messages import report_refusal
+from cms.guard_forms import GuardedFormMixin
 from cms.paging import paginate
 from portfolios.observations import observation_count
 
@@ -23,9 +21,8 @@ from . import final_report, panel, rules, services
 from .checks import missing_checks
 from .concerns import concerns_visible_to
 from .lifecycle_models import CheckKind
-from .models import (
-    Placement,
-)
+from .models import Placement
+from .views_common import placement_for, record_reading, report_problem, save_form
 
 # The order groups appear in on the list page.
 STATUS_ORDER = [
@@ -37,43 +34,6 @@ STATUS_ORDER = [
     Placement.Status.WITHDRAWN,
     Placement.Status.CANCELLED,
 ]
-
-
-def _problem(request, error) -> None:
-    report_refusal(request, error, denied="You cannot do that on this placement.")
-
-
-def _placement(request, uuid) -> Placement:
-    placement = get_object_or_404(
-        rules.placements_visible_to(request.user).select_related(
-            "student",
-            "cohort__programme__hei",
-            "provider_team__organisation",
-            "unit__team",
-            "practice_educator",
-            "co_assessor",
-            "onsite_supervisor",
-            "hei_tutor",
-            "proposed_by",
-            "provider_agreed_by",
-            "hei_agreed_by",
-        ),
-        uuid=uuid,
-    )
-    return placement
-
-
-def _record_reading(request, placement, roles) -> None:
-    """Reading a student's placement record is logged, for anyone but the student."""
-    if placement.student_id == request.user.pk:
-        return
-    hei_side = bool({services.TUTOR, services.HEI_LEAD} & roles)
-    record_access(
-        request=request,
-        obj=placement,
-        owner=placement.student,
-        organisation=placement.cohort.programme.hei if hei_side else placement.provider,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,11 +300,11 @@ def _detail_context(request, placement, roles, bound=None) -> dict:
 
 @login_required
 def placement_detail(request, placement):
-    placement = _placement(request, placement)
+    placement = placement_for(request, placement)
     roles = services.roles_in(request.user, placement)
     if request.method == "POST":
         return _detail_post(request, placement, roles)
-    _record_reading(request, placement, roles)
+    record_reading(request, placement, roles)
     return render(request, "placements/detail.html", _detail_context(request, placement, roles))
 
 
@@ -354,7 +314,7 @@ def _detail_post(request, placement, roles):
         try:
             made = services.share_portfolio_with_assessors(placement=placement, by=request.user)
         except PermissionDenied as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(
                 request,
@@ -370,7 +330,7 @@ def _detail_post(request, placement, roles):
                 placement=placement, by=request.user, entries=[entry] if entry else None
             )
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, f"{count} {'entry' if count == 1 else 'entries'} confirmed.")
         return redirect(placement)
@@ -379,7 +339,7 @@ def _detail_post(request, placement, roles):
         try:
             call(placement=placement, by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _problem(request, error)
+            report_problem(request, error)
         else:
             messages.success(request, message)
         return redirect(placement)
@@ -387,22 +347,16 @@ def _detail_post(request, placement, roles):
         raise Http404
     form_class, prefix, call, message = FORM_STEPS[step]
     form = form_class(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            call(placement, request.user, form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        except PermissionDenied as error:
-            _problem(request, error)
-            return redirect(placement)
-        else:
-            record_confirmation(
-                record=placement,
-                findings=getattr(form, "guard_confirmed", []),
-                by=request.user,
-            )
-            messages.success(request, message)
-            return redirect(placement)
+    saved = save_form(
+        request,
+        form,
+        lambda: call(placement, request.user, form.cleaned_data),
+        done=message,
+        then=placement,
+        record=placement,
+    )
+    if saved is not None:
+        return saved
     placement.refresh_from_db()
     context = _detail_context(request, placement, roles, bound=form)
     if step not in context["forms"]:

@@ -1126,6 +1126,8 @@ NOT_WALKED = {
     "portfolios.forms.EntryFilterForm": "a filter: what does not fit is ignored, never reported",
     "placements.views.ReasonForm": "a base with no question of its own; its subclasses (end "
     "early, withdraw, cancel) are walked",
+    "placements.candidacy_views.PepsPersonForm": "a base for the register's forms; its "
+    "subclasses (the PEPS award and the candidacy) are walked",
 }
 # allauth's other forms render through the same elements (templates/allauth/elements/) as the
 # sign-in, sign-up and reset pages walked above; test_form_errors checks their messages.

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import AccessEvent
-from placements import educators
+from placements import currency, educators
 from placements.factories import EducatorAwardFactory, placement_world
 from placements.models import EducatorCandidacy
 
@@ -56,7 +56,7 @@ def test_the_lead_starts_a_candidacy_from_the_register(client, world):
 
 def test_the_mentor_list_offers_stage_2_educators_with_their_currency(client, world):
     lapsed = EducatorAwardFactory(
-        educator=world["pe1"], awarded_by=world["hei"], awarded_on=educators.years_from(TODAY, -3)
+        educator=world["pe1"], awarded_by=world["hei"], awarded_on=currency.years_from(TODAY, -3)
     ).educator
     client.force_login(world["hei_lead"])
     form = client.get(URL).context["candidacy_form"]
@@ -68,7 +68,7 @@ def test_the_mentor_list_offers_stage_2_educators_with_their_currency(client, wo
 
 def test_a_lapsed_mentor_is_refused_on_its_field_and_nothing_typed_is_lost(client, world):
     lapsed = EducatorAwardFactory(
-        educator=world["pe1"], awarded_by=world["hei"], awarded_on=educators.years_from(TODAY, -3)
+        educator=world["pe1"], awarded_by=world["hei"], awarded_on=currency.years_from(TODAY, -3)
     ).educator
     response = _post(client, world, **{"candidacy-mentor": lapsed.pk})
     assert response.status_code == 400

@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from organisations.factories import MembershipFactory
 from organisations.models import PepsStage, Role
-from placements import educators
+from placements import currency
 from placements.factories import EducatorAwardFactory
 from placements.proposal_views import PlacementForm
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-THREE_YEARS_AGO = educators.years_from(TODAY, -3)
+THREE_YEARS_AGO = currency.years_from(TODAY, -3)
 
 
 def labels(form, field):
@@ -98,9 +98,9 @@ def test_the_csv_register_has_a_currency_column(client, world):
     by_name = {row[0]: row for row in rows}
     assert by_name[str(world["pe"])][-2:] == [
         "Current",
-        educators.years_from(current.awarded_on, 2).isoformat(),
+        currency.years_from(current.awarded_on, 2).isoformat(),
     ]
     assert by_name[str(world["pe1"])][-2:] == [
         "Lapsed",
-        educators.years_from(lapsed.awarded_on, 2).isoformat(),
+        currency.years_from(lapsed.awarded_on, 2).isoformat(),
     ]

@@ -2,12 +2,16 @@
 whose practice learning progress shows confirmed and unconfirmed days."""
 
 import pytest
+from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.demo import DEMO_DOMAIN, ensure_demo_people
 from accounts.models import User
 from placements import services
-from placements.demo import DAYS_CONFIRMED, DAYS_LOGGED, ensure_demo_placements
-from placements.models import Placement
+from placements.demo import ensure_demo_placements
+from placements.demo_data import DAYS_CONFIRMED, DAYS_LOGGED
+from placements.models import ActionItem, PartnershipReview, Placement
+from placements.partnership_demo import LAST_YEAR, LAST_YEAR_ACTIONS, PARTNERSHIP_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +60,31 @@ def test_sol_shows_confirmed_and_unconfirmed_days_and_programme_status(client, d
 
 
 def test_the_demo_runs_again_without_change(demo):
-    before = Placement.objects.count()
+    before = Placement.objects.count(), ActionItem.objects.count()
     ensure_demo_placements()
-    assert Placement.objects.count() == before
+    assert (Placement.objects.count(), ActionItem.objects.count()) == before
+
+
+def test_last_years_partnership_review_is_complete_with_every_side_and_its_actions(client, demo):
+    year = timezone.localdate().year - 1
+    review = PartnershipReview.objects.get(partnership__slug=PARTNERSHIP_SLUG, year=year)
+    sides = list(review.sides.select_related("organisation"))
+    assert len(sides) == len(LAST_YEAR) == 3
+    assert all(side.submitted_at and side.submitted_by for side in sides)
+    assert review.actions.count() == len(LAST_YEAR_ACTIONS)
+    # This year's is under way: Brightpath's side only.
+    this_year = PartnershipReview.objects.get(partnership__slug=PARTNERSHIP_SLUG, year=year + 1)
+    submitted = this_year.sides.filter(submitted_at__isnull=False)
+    assert [s.organisation.slug for s in submitted] == ["brightpath"]
+    # A reader in the partnership sees every side's ratings and the agreed actions.
+    client.force_login(person("lee.placements"))
+    page = client.get(f"/placements/partnerships/{PARTNERSHIP_SLUG}/review/{year}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for _, ratings in LAST_YEAR.values():
+        assert html.count(escape(ratings["academics"][1])) == 1
+    for text, _, _ in LAST_YEAR_ACTIONS:
+        assert escape(text) in html
 
 
 def test_sol_has_checks_a_signed_learning_agreement_and_a_midpoint_concern_with_a_plan(client, db):

@@ -12,6 +12,7 @@ from accounts.models import AccessEvent
 from organisations.factories import MembershipFactory
 from organisations.models import Membership, PepsStage, Role
 from placements import educators
+from placements.currency import CURRENT, NOT_RECORDED, currency_of, years_from
 from placements.factories import (
     EducatorAwardFactory,
     EducatorCandidacyFactory,
@@ -27,7 +28,7 @@ from .test_placements import propose, refused
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-THREE_YEARS_AGO = educators.years_from(TODAY, -3)
+THREE_YEARS_AGO = years_from(TODAY, -3)
 
 
 def lapsed(world, person="pe"):
@@ -55,24 +56,24 @@ def supported(educator, *, ends_on, status=Placement.Status.COMPLETED, co=False)
 
 def test_someone_just_awarded_is_current_for_the_period_from_the_award():
     award = EducatorAwardFactory(awarded_on=TODAY - timedelta(days=10))
-    currency = educators.currency_of(award.educator)
-    assert currency.status == educators.CURRENT
-    assert currency.current_until == educators.years_from(award.awarded_on, 2)
+    currency = currency_of(award.educator)
+    assert currency.status == CURRENT
+    assert currency.current_until == years_from(award.awarded_on, 2)
 
 
 def test_an_award_without_practice_education_in_the_period_has_lapsed():
     award = EducatorAwardFactory(awarded_on=THREE_YEARS_AGO)
-    currency = educators.currency_of(award.educator)
+    currency = currency_of(award.educator)
     assert currency.is_lapsed
-    assert currency.current_until == educators.years_from(THREE_YEARS_AGO, 2)
+    assert currency.current_until == years_from(THREE_YEARS_AGO, 2)
     assert "Lapsed on" in currency.detail
 
 
 def test_a_placement_supported_within_the_period_keeps_the_educator_current():
     award = EducatorAwardFactory(awarded_on=THREE_YEARS_AGO)
     supported(award.educator, ends_on=TODAY - timedelta(days=300))
-    currency = educators.currency_of(award.educator)
-    assert currency.status == educators.CURRENT
+    currency = currency_of(award.educator)
+    assert currency.status == CURRENT
     assert currency.last_practice_on == TODAY - timedelta(days=300)
 
 
@@ -82,8 +83,8 @@ def test_co_assessing_counts_and_a_placement_under_way_counts_to_today():
         award.educator, ends_on=TODAY + timedelta(days=40), status=Placement.Status.IN_PROGRESS,
         co=True,
     )  # fmt: skip
-    currency = educators.currency_of(award.educator)
-    assert currency.status == educators.CURRENT and currency.last_practice_on == TODAY
+    currency = currency_of(award.educator)
+    assert currency.status == CURRENT and currency.last_practice_on == TODAY
 
 
 @pytest.mark.parametrize(
@@ -93,30 +94,30 @@ def test_co_assessing_counts_and_a_placement_under_way_counts_to_today():
 def test_placements_that_were_not_practice_education_do_not_count(status):
     award = EducatorAwardFactory(awarded_on=THREE_YEARS_AGO)
     supported(award.educator, ends_on=TODAY - timedelta(days=30), status=status)
-    assert educators.currency_of(award.educator).is_lapsed
+    assert currency_of(award.educator).is_lapsed
 
 
 def test_practice_education_ended_before_the_period_does_not_count():
-    award = EducatorAwardFactory(awarded_on=educators.years_from(TODAY, -5))
-    supported(award.educator, ends_on=educators.years_from(TODAY, -2) - timedelta(days=1))
-    assert educators.currency_of(award.educator).is_lapsed
+    award = EducatorAwardFactory(awarded_on=years_from(TODAY, -5))
+    supported(award.educator, ends_on=years_from(TODAY, -2) - timedelta(days=1))
+    assert currency_of(award.educator).is_lapsed
 
 
 def test_the_programme_sets_the_period():
     award = EducatorAwardFactory(awarded_on=THREE_YEARS_AGO)
-    assert educators.currency_of(award.educator, years=2).is_lapsed
-    assert not educators.currency_of(award.educator, years=4).is_lapsed
+    assert currency_of(award.educator, years=2).is_lapsed
+    assert not currency_of(award.educator, years=4).is_lapsed
 
 
 def test_without_an_award_on_the_register_no_currency_is_judged():
     educator = MembershipFactory(role=Role.PRACTICE_EDUCATOR).user
-    currency = educators.currency_of(educator)
-    assert currency.status == educators.NOT_RECORDED and not currency.is_lapsed
+    currency = currency_of(educator)
+    assert currency.status == NOT_RECORDED and not currency.is_lapsed
 
 
 def test_29_february_moves_to_the_28th():
-    assert educators.years_from(date(2024, 2, 29), 2) == date(2026, 2, 28)
-    assert educators.years_from(date(2024, 2, 29), 4) == date(2028, 2, 29)
+    assert years_from(date(2024, 2, 29), 2) == date(2026, 2, 28)
+    assert years_from(date(2024, 2, 29), 4) == date(2028, 2, 29)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,7 +323,7 @@ def _register_world():
     PlacementFactory(
         cohort=world["cohort"], practice_educator=world["pe1"], practice_educator_stage=2,
         provider_team=world["team"], status=Placement.Status.COMPLETED,
-        starts_on=educators.years_from(TODAY, -4), ends_on=THREE_YEARS_AGO,
+        starts_on=years_from(TODAY, -4), ends_on=THREE_YEARS_AGO,
     )  # fmt: skip
     candidacy = _candidacy(world)
     return world, old, candidacy
@@ -335,11 +336,11 @@ def test_the_register_shows_stages_currency_candidates_mentors_and_placements(cl
     assert response.status_code == 200
     rows = {row.educator: row for row in response.context["rows"]}
     assert set(rows) == {world["pe"], world["pe1"], world["onsite"]}
-    assert rows[world["pe"]].currency.status == educators.CURRENT
+    assert rows[world["pe"]].currency.status == CURRENT
     assert rows[world["pe"]].mentees == [candidacy]
     assert rows[world["pe1"]].currency.is_lapsed
     assert len(rows[world["pe1"]].placements) == 1
-    assert rows[world["onsite"]].currency.status == educators.NOT_RECORDED
+    assert rows[world["onsite"]].currency.status == NOT_RECORDED
     assert rows[world["onsite"]].candidacies == [candidacy]
     page = response.content.decode()
     assert "Lapsed" in page and "Working towards PEPS stage 1" in page
@@ -467,10 +468,10 @@ def test_the_demo_register_shows_stages_a_lapsed_educator_and_a_candidate(client
     assert response.status_code == 200
     rows = {row.educator.email.split("@")[0]: row for row in response.context["rows"]}
     assert [a.stage for a in rows["pat.educator"].awards] == [1, 2]
-    assert rows["pat.educator"].currency.status == educators.CURRENT
+    assert rows["pat.educator"].currency.status == CURRENT
     assert rows["pat.educator"].placements
     assert rows["rowan.educator"].currency.is_lapsed
-    assert rows["noor.educator"].currency.status == educators.CURRENT
+    assert rows["noor.educator"].currency.status == CURRENT
     (candidacy,) = response.context["candidacies"]
     assert candidacy.candidate == person("priya.practitioner")
     assert candidacy.mentor == person("pat.educator")
