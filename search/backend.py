@@ -30,6 +30,7 @@ from modelsearch.backends.database import SearchBackend as modelsearch_backend
 from modelsearch.utils import get_content_type_pk
 
 DEFAULT_AVERAGE_SECONDS = 60 * 60
+NORM_BATCH = 500  # object ids per UPDATE (SQLite bounds a statement's parameters)
 
 
 class TitleNorms:
@@ -37,7 +38,9 @@ class TitleNorms:
     index table's queryset, `self.backend` the backend with its settings."""
 
     def _average_key(self) -> str:
-        return f"search:title-length-average:{self.write_connection.alias}"
+        # The database's name too: two sites (staging beside production) may share a cache.
+        database = self.write_connection.settings_dict["NAME"]
+        return f"search:title-length-average:{self.write_connection.alias}:{database}"
 
     def average_title_length(self, *, fresh: bool = False) -> float | None:
         """The mean length of the entries' titles (lexemes on PostgreSQL, characters on
@@ -69,11 +72,13 @@ class TitleNorms:
         objs = list(objs)
         super().add_items(model, objs)
         if objs and model.get_search_fields():
-            written = self.entries.filter(
-                content_type_id=get_content_type_pk(model),
-                object_id__in=[force_str(obj.pk) for obj in objs],
-            )
-            self.norm_entries(written)
+            content_type = get_content_type_pk(model)
+            ids = [force_str(obj.pk) for obj in objs]
+            for start in range(0, len(ids), NORM_BATCH):
+                written = self.entries.filter(
+                    content_type_id=content_type, object_id__in=ids[start : start + NORM_BATCH]
+                )
+                self.norm_entries(written)
 
     def _refresh_title_norms(self, full=False):
         # modelsearch calls this after every write (full=False): the entries written are normed
