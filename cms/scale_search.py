@@ -35,42 +35,21 @@ from wagtail.search.backends import get_search_backends
 
 from capabilities.models import FrameworkVersion
 from capabilities.services import create_draft_version, publish_version
+from search.backend import refresh_title_norms
 
 from .models import ContentPage, HomePage
 
 
 @contextlib.contextmanager
 def deferred_title_norms():
-    """Refresh the database search index's title norms once at the end, not on every save.
-
-    modelsearch's database backends, after writing any object's index entry, average the title
-    length over the whole index table and update every entry still at the default norm: two
-    scans of the table per save. Generating thousands of rows that way costs minutes (a
-    framework version of 375 items took 100 s on a 26,000-entry index), so generation defers
-    it: the norms come out as one refresh would leave them.
+    """Generation's title norms. The database backend (search.backend) norms only the entries
+    each write makes, with an average title length it keeps for an hour, so generating no
+    longer pays modelsearch's two scans of the index table per save (a framework version of
+    375 items took 100 s on a 26,000-entry index). At the end the average is recomputed and
+    any entry still at the default norm (written another way) is normed with it.
     """
-    if connection.vendor == "postgresql":
-        from modelsearch.backends.database.postgres.postgres import PostgresIndex as Index
-    elif connection.vendor == "sqlite":
-        from modelsearch.backends.database.sqlite.sqlite import SQLiteIndex as Index
-    else:
-        yield
-        return
-    originals = {Index: Index._refresh_title_norms}
-    pending = {}
-
-    def later(self, full=False):
-        pending[type(self)] = self
-
-    for cls in originals:
-        cls._refresh_title_norms = later
-    try:
-        yield
-    finally:
-        for cls, original in originals.items():
-            cls._refresh_title_norms = original
-        for cls, index in pending.items():
-            originals[cls](index)
+    yield
+    refresh_title_norms()
 
 
 LIBRARY_SLUG = "generated-guidance-library"

@@ -1,5 +1,11 @@
 """The public search. It looks in the sources named by CAPABLE_PUBLIC_SEARCH_SOURCES; each source
-returns only what anyone may see, so the view never decides visibility itself."""
+returns only what anyone may see, so the view never decides visibility itself.
+
+What a search costs on the database backend (issue 19): one count per tab, then the chosen
+tab's page of results; the count is kept with the results (modelsearch caches it), so the
+paginator does not count again. On PostgreSQL each count is an index lookup (the GIN index on
+`title || body`, migration site_search.0001) that ranks nothing; only the chosen tab's page
+ranks that tab's matches."""
 
 from django.conf import settings
 from django.core.paginator import Paginator

@@ -354,10 +354,11 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
-# Search: Wagtail's database backend by default, Elasticsearch when ELASTICSEARCH_URL is set.
+# Search: the database backend by default (Wagtail's, with title norms set per write:
+# search.backend), Elasticsearch when ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "search.backend", "TITLE_LENGTH_AVERAGE_SECONDS": 60 * 60},
 }
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS["default"] = {

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from capabilities.factories import build_pcf
 from capabilities.services import create_draft_version
@@ -74,3 +76,19 @@ def test_a_very_long_query_is_cut_not_refused(client, pcf):
     response = client.get("/search/", {"q": "domain " * 200})
     assert response.status_code == 200
     assert len(response.context["query"]) <= 200
+
+
+def test_each_tab_is_counted_once_and_says_whether_it_has_results(client, pcf):
+    """A count per tab (the chosen tab's paginator reuses its count), then one page of the
+    chosen tab's results: a tab with nothing shows (0)."""
+    ensure_site_pages()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "Domain 2 statement"})
+    counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == len(response.context["tabs"]) == 2
+    tabs = {t["key"]: t for t in response.context["tabs"]}
+    assert tabs["statements"]["selected"] and tabs["statements"]["count"] > 0
+    assert tabs["pages"]["count"] == 0
+    html = response.content.decode()
+    assert f"Framework ({tabs['statements']['count']})</strong>" in html
+    assert "Guidance and pages (0)</a>" in html
