@@ -50,6 +50,7 @@ EXPECTED = {
         "partnership review",
     ],
     "hal.placements": [
+        "Action: Agree a term's academic time",
         "Moderate the placement audit",
         "Moderate the placement audit",
         "partnership review",
