@@ -7,27 +7,35 @@ found through its app's access rule: the database backend searches *inside* the 
 queryset; the Elasticsearch backend filters by principals and then keeps only what the same
 queryset returns.
 
-Why modelsearch's database index (SQLite FTS5, PostgreSQL tsvector with its GIN index) searched
-within `Model.objects.filter(pk__in=<access rule>)`: the index decides what matches and ranks
-it, the rule decides what may be found, and neither is re-implemented here. Each type returns
-at most `MAX_PER_TYPE` ranked hits, so facets and pages cost a bounded amount whatever the size
-of the region.
+Why modelsearch's database index (SQLite FTS5, PostgreSQL tsvector) searched within the records
+the access rule returns: the index decides what matches and ranks it, the rule decides what may
+be found, and neither is re-implemented here. The rules are found first (`readable_pks`: two
+queries for every type together, starting from each type's scope, so they cost what the
+person's own records do, not the region's), and only the types with something readable are
+searched. Each type returns at most `MAX_PER_TYPE` ranked hits, read by pk afterwards, so the
+facets and pages cost a bounded amount; a type that has more says so ("or more"), and only the
+chosen type is counted exactly.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from django.core.paginator import Paginator
+from django.db.models import IntegerField, QuerySet, Value
 from django.utils.safestring import SafeString
 from wagtail.search.backends import get_search_backend
 
 from .indexing import elasticsearch_enabled
-from .registry import SearchType, search_types
+from .registry import SearchType, get_type, search_types
 from .snippets import snippet
 
 MAX_QUERY_LENGTH = 200
 MAX_PER_TYPE = 200
+# Up to this many readable records of a type are named to the search by pk; beyond it the search
+# takes the access rule as a subquery (a long list costs more to send than to compute).
+MAX_LISTED_PKS = 5000
 PER_PAGE = 20
 # Facets in the order shown; "type" is always offered, "organisation" only when the hits span
 # more than one.
@@ -65,6 +73,8 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    # The count is of the best MAX_PER_TYPE of a type only: there are more.
+    more: bool = False
 
 
 @dataclass
@@ -81,37 +91,134 @@ class Outcome:
     facets: list[Facet]
     total: int
     chosen: dict[str, str]
+    # A type had more matches than the MAX_PER_TYPE best searched: the results, and the counts
+    # of other facets, are of those best. With that type chosen, `matching` counts them all.
+    capped: bool = False
+    matching: int | None = None
 
 
-def database_hits(search_type: SearchType, user, query: str) -> list:
-    """The records of `search_type` that match `query`, best first, found only among those the
-    type's access rule lets `user` read."""
-    readable = search_type.model._default_manager.filter(
-        pk__in=search_type.readable_by(user).values("pk")
+def _tagged_union(querysets: list[tuple[int, QuerySet]]) -> dict[int, set]:
+    """The pks of several querysets (of any models) in one query: {tag: pks}."""
+    parts = [
+        qs.annotate(search_type=Value(tag, IntegerField())).values_list("search_type", "pk")
+        for tag, qs in querysets
+    ]
+    parts = [part.order_by() for part in parts]
+    found = {}
+    for tag, pk in parts[0].union(*parts[1:], all=True).order_by():
+        found.setdefault(tag, set()).add(pk)
+    return found
+
+
+def readable_pks(user, types) -> dict[str, set]:
+    """For each of `types`, the pks of the records its access rule lets `user` read, in two
+    queries whatever the number of types (search.registry's `scope` says why):
+
+    1. the candidates: every type's scope (its rule, for a type without one), as one UNION ALL.
+       A scope starts from an index (the person's own rows, their shares, their organisations),
+       so this costs what the person's records do, not the region's;
+    2. each access rule, among its type's candidates only, for the types that have any: again
+       one UNION ALL. A type without candidates is not searched at all, nor its rule built.
+
+    Searching from the text instead would test each rule (an OR over subqueries, which
+    PostgreSQL evaluates row by row) against every match in the region."""
+    tagged = [
+        (position, part)
+        for position, search_type in enumerate(types)
+        for part in (
+            search_type.scope(user) if search_type.scope else [search_type.readable_by(user)]
+        )
+    ]
+    candidates = _tagged_union(tagged) if tagged else {}
+    found = {search_type.key: set() for search_type in types}
+    checks = []
+    for position, pks in candidates.items():
+        search_type = types[position]
+        if search_type.scope is None:
+            found[search_type.key] = pks
+        elif len(pks) <= MAX_LISTED_PKS:
+            checks.append((position, search_type.readable_by(user).filter(pk__in=pks)))
+        else:
+            checks.append((position, search_type.readable_within_scope(user)))
+    for position, pks in (_tagged_union(checks) if checks else {}).items():
+        found[types[position].key] = pks
+    return found
+
+
+def database_matches(search_type: SearchType, user, query: str, pks=None):
+    """modelsearch's results for `query` among the records of `search_type` that its access rule
+    lets `user` read (`pks`, when `readable_pks` found them already), selecting the pks alone:
+    best first, to slice or count."""
+    model = search_type.model
+    if pks is not None and len(pks) <= MAX_LISTED_PKS:
+        readable = model._default_manager.filter(pk__in=pks)
+    else:
+        readable = search_type.readable(user)
+    return get_search_backend("default").search(query, readable.only("pk"), operator="and")
+
+
+def database_hits(search_type: SearchType, user, query: str, pks=None) -> list:
+    """The best MAX_PER_TYPE records of `search_type` matching `query` that `user` may read.
+
+    The search selects the pks alone, and the records are then read by pk with what showing
+    them needs: joined into the search, the related tables multiply whatever the planner
+    misjudges about the text match (PostgreSQL guesses a tsvector match from a default
+    selectivity)."""
+    found = [obj.pk for obj in database_matches(search_type, user, query, pks)[:MAX_PER_TYPE]]
+    if not found:
+        return []
+    model = search_type.model
+    records = search_type.for_display(model._default_manager.filter(pk__in=found)).in_bulk()
+    return [records[pk] for pk in found if pk in records]
+
+
+@dataclass
+class _Found:
+    hits: list[Hit]
+    # The types with more matches than the hits hold, and (database backend) how to count one.
+    capped: set[str] = field(default_factory=set)
+    count: Callable[[str], int] | None = None
+
+
+def _database_found(user, query: str) -> _Found:
+    types = search_types()
+    readable = readable_pks(user, types)
+    ranked = [
+        [
+            Hit(t, obj, {"type": [t.key], **t.facets(obj)})
+            for obj in database_hits(t, user, query, readable[t.key])
+        ]
+        for t in types
+        if readable[t.key]
+    ]
+
+    def count(key: str) -> int:
+        search_type = get_type(key)
+        return database_matches(search_type, user, query, readable[key]).count()
+
+    return _Found(
+        # Types interleaved by rank: each type's best first, then each type's second…
+        [hit for row in zip_longest(*ranked) for hit in row if hit is not None],
+        {row[0].type.key for row in ranked if len(row) >= MAX_PER_TYPE},
+        count,
     )
-    backend = get_search_backend("default")
-    results = backend.search(query, search_type.for_display(readable), operator="and")
-    return list(results[:MAX_PER_TYPE])
 
 
-def _hits(user, query: str) -> list[Hit]:
+def _found(user, query: str) -> _Found:
+    if not query:
+        return _Found([])
     if elasticsearch_enabled():
         from .es_backend import elasticsearch_hits
 
-        return elasticsearch_hits(user, query, limit=MAX_PER_TYPE * len(search_types()))
-    ranked = [
-        [Hit(t, obj, {"type": [t.key], **t.facets(obj)}) for obj in database_hits(t, user, query)]
-        for t in search_types()
-    ]
-    # Types interleaved by rank: each type's best first, then each type's second…
-    return [hit for row in zip_longest(*ranked) for hit in row if hit is not None]
+        return _Found(elasticsearch_hits(user, query, limit=MAX_PER_TYPE * len(search_types())))
+    return _database_found(user, query)
 
 
 def _matches(hit: Hit, chosen: dict[str, str], skip: str | None = None) -> bool:
     return all(value in hit.facets.get(key, ()) for key, value in chosen.items() if key != skip)
 
 
-def _facets(hits: list[Hit], chosen: dict[str, str]) -> list[Facet]:
+def _facets(hits: list[Hit], chosen: dict[str, str], capped: set[str]) -> list[Facet]:
     labels = {t.key: t.label for t in search_types()}
     facets = []
     for key in FACETS:
@@ -130,7 +237,13 @@ def _facets(hits: list[Hit], chosen: dict[str, str]) -> list[Facet]:
         else:
             ordered = sorted(counts)
         values = [
-            FacetValue(v, labels.get(v, v) if key == "type" else v, counts[v], chosen.get(key) == v)
+            FacetValue(
+                v,
+                labels.get(v, v) if key == "type" else v,
+                counts[v],
+                chosen.get(key) == v,
+                more=key == "type" and v in capped and len(chosen.keys() - {"type"}) == 0,
+            )
             for v in ordered
         ]
         facets.append(Facet(key, FACET_LABELS[key], values))
@@ -140,10 +253,25 @@ def _facets(hits: list[Hit], chosen: dict[str, str]) -> list[Facet]:
 def search_mine(user, query: str, *, chosen: dict[str, str] | None = None, page=None) -> Outcome:
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
     chosen = {k: v for k, v in (chosen or {}).items() if k in FACETS and v}
-    hits = _hits(user, query) if query else []
-    shown = [hit for hit in hits if _matches(hit, chosen)]
+    found = _found(user, query)
+    shown = [hit for hit in found.hits if _matches(hit, chosen)]
     paginated = Paginator(shown, PER_PAGE).get_page(page)
     for hit in paginated:
         if hit.snippet is None:
             hit.snippet = snippet(hit.type.text(hit.obj), query)
-    return Outcome(query, paginated, _facets(hits, chosen), len(shown), chosen)
+    capped = found.capped if "type" not in chosen else found.capped & {chosen["type"]}
+    matching = None
+    if capped and chosen.keys() == {"type"} and found.count:
+        # Only the chosen type is counted exactly (one query, among what the person reads).
+        matching = found.count(chosen["type"])
+        if matching <= len(shown):
+            capped, matching = set(), None
+    return Outcome(
+        query,
+        paginated,
+        _facets(found.hits, chosen, found.capped),
+        len(shown),
+        chosen,
+        capped=bool(capped),
+        matching=matching,
+    )
