@@ -57,6 +57,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--explain", action="store_true", help="Print each query's time.")
+    parser.add_argument("--first", type=int, help="Time only the first N URLs (the bench's two).")
     args = parser.parse_args()
     setup_test_environment()
     clients = {}
@@ -66,7 +67,7 @@ def main():
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"{'who':15} {'url':44} {'median ms':>9} {'p95 ms':>7} {'queries':>7}")
     every = []
-    for who, url in URLS:
+    for who, url in URLS[: args.first]:
         client = clients[who]
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)

@@ -9,12 +9,15 @@ queryset returns.
 
 Why modelsearch's database index (SQLite FTS5, PostgreSQL tsvector) searched within the records
 the access rule returns: the index decides what matches and ranks it, the rule decides what may
-be found, and neither is re-implemented here. The rules are found first (`readable_pks`: two
-queries for every type together, starting from each type's scope, so they cost what the
-person's own records do, not the region's), and only the types with something readable are
-searched. Each type returns at most `MAX_PER_TYPE` ranked hits, read by pk afterwards, so the
-facets and pages cost a bounded amount; a type that has more says so ("or more"), and only the
-chosen type is counted exactly.
+be found, and neither is re-implemented here. Each type's scope (search.registry) gives its
+candidates first, for every type in one query, so the cost follows the person's own records,
+not the region's, and a type without candidates is not searched at all. On PostgreSQL the
+candidates' index entries are matched and ranked directly (search.private_postgres) and the
+access rules then run on the matches only (one query): the counts are exact and a rare word
+costs little. Elsewhere the rules run on the candidates (`readable_pks`) and modelsearch
+searches among what they return. Either way each type shows at most `MAX_PER_TYPE` hits, read
+by pk afterwards, so facets and pages cost a bounded amount; a type with more says so ("or
+more") and, chosen, is counted.
 """
 
 from collections import Counter
@@ -27,6 +30,7 @@ from django.db.models import IntegerField, QuerySet, Value
 from django.utils.safestring import SafeString
 from wagtail.search.backends import get_search_backend
 
+from . import private_postgres
 from .indexing import elasticsearch_enabled
 from .registry import SearchType, get_type, search_types
 from .snippets import snippet
@@ -110,6 +114,39 @@ def _tagged_union(querysets: list[tuple[int, QuerySet]]) -> dict[int, set]:
     return found
 
 
+def _candidates(user, types) -> dict[int, set]:
+    """Every type's scope (its rule, for a type without one) in one UNION ALL: {position: pks}."""
+    tagged = [
+        (position, part)
+        for position, search_type in enumerate(types)
+        for part in (
+            search_type.scope(user) if search_type.scope else [search_type.readable_by(user)]
+        )
+    ]
+    return _tagged_union(tagged) if tagged else {}
+
+
+def _within_rules(user, types, among: dict[int, set | list]) -> dict[int, set]:
+    """Of the pks `among` (of each type, by position), those its access rule lets `user` read:
+    one UNION ALL for the types with a scope (the pks of a type without one come from its rule
+    already)."""
+    found, checks = {}, []
+    for position, pks in among.items():
+        search_type = types[position]
+        if not pks:
+            continue
+        if search_type.scope is None:
+            found[position] = set(pks)
+        elif private_postgres.is_postgres(search_type.model):
+            rule = search_type.readable_by(user)
+            checks.append((position, rule.filter(private_postgres.pk_among(rule.model, pks))))
+        elif len(pks) <= MAX_LISTED_PKS:
+            checks.append((position, search_type.readable_by(user).filter(pk__in=pks)))
+        else:
+            checks.append((position, search_type.readable_within_scope(user)))
+    return found | (_tagged_union(checks) if checks else {})
+
+
 def readable_pks(user, types) -> dict[str, set]:
     """For each of `types`, the pks of the records its access rule lets `user` read, in two
     queries whatever the number of types (search.registry's `scope` says why):
@@ -122,33 +159,13 @@ def readable_pks(user, types) -> dict[str, set]:
 
     Searching from the text instead would test each rule (an OR over subqueries, which
     PostgreSQL evaluates row by row) against every match in the region."""
-    tagged = [
-        (position, part)
-        for position, search_type in enumerate(types)
-        for part in (
-            search_type.scope(user) if search_type.scope else [search_type.readable_by(user)]
-        )
-    ]
-    candidates = _tagged_union(tagged) if tagged else {}
-    found = {search_type.key: set() for search_type in types}
-    checks = []
-    for position, pks in candidates.items():
-        search_type = types[position]
-        if search_type.scope is None:
-            found[search_type.key] = pks
-        elif len(pks) <= MAX_LISTED_PKS:
-            checks.append((position, search_type.readable_by(user).filter(pk__in=pks)))
-        else:
-            checks.append((position, search_type.readable_within_scope(user)))
-    for position, pks in (_tagged_union(checks) if checks else {}).items():
-        found[types[position].key] = pks
-    return found
+    readable = _within_rules(user, types, _candidates(user, types))
+    return {t.key: readable.get(position, set()) for position, t in enumerate(types)}
 
 
-def database_matches(search_type: SearchType, user, query: str, pks=None):
-    """modelsearch's results for `query` among the records of `search_type` that its access rule
-    lets `user` read (`pks`, when `readable_pks` found them already), selecting the pks alone:
-    best first, to slice or count."""
+def _search(search_type: SearchType, user, query: str, pks=None):
+    """modelsearch's results for `query` among the records of `search_type` its access rule lets
+    `user` read (`pks`, when `readable_pks` found them already), selecting the pks alone."""
     model = search_type.model
     if pks is not None and len(pks) <= MAX_LISTED_PKS:
         readable = model._default_manager.filter(pk__in=pks)
@@ -158,18 +175,17 @@ def database_matches(search_type: SearchType, user, query: str, pks=None):
 
 
 def database_hits(search_type: SearchType, user, query: str, pks=None) -> list:
-    """The best MAX_PER_TYPE records of `search_type` matching `query` that `user` may read.
+    """The best MAX_PER_TYPE records of `search_type` matching `query` that `user` may read
+    (modelsearch's search, on any database). The search finds the pks alone and the records are
+    then read by pk with what showing them needs: joined into the search, the related tables
+    would multiply whatever the planner misjudges about the text match."""
+    results = _search(search_type, user, query, pks)
+    return _records(search_type, [obj.pk for obj in results[:MAX_PER_TYPE]])
 
-    The search selects the pks alone, and the records are then read by pk with what showing
-    them needs: joined into the search, the related tables multiply whatever the planner
-    misjudges about the text match (PostgreSQL guesses a tsvector match from a default
-    selectivity)."""
-    found = [obj.pk for obj in database_matches(search_type, user, query, pks)[:MAX_PER_TYPE]]
-    if not found:
-        return []
-    model = search_type.model
-    records = search_type.for_display(model._default_manager.filter(pk__in=found)).in_bulk()
-    return [records[pk] for pk in found if pk in records]
+
+def database_count(search_type: SearchType, user, query: str, pks=None) -> int:
+    """How many records of `search_type` matching `query` `user` may read."""
+    return _search(search_type, user, query, pks).count()
 
 
 @dataclass
@@ -180,8 +196,60 @@ class _Found:
     count: Callable[[str], int] | None = None
 
 
+def _records(search_type: SearchType, pks: list) -> list:
+    """The records of `pks`, in that order, with what showing them needs."""
+    if not pks:
+        return []
+    model = search_type.model
+    records = search_type.for_display(model._default_manager.filter(pk__in=pks)).in_bulk()
+    return [records[pk] for pk in pks if pk in records]
+
+
+def _interleaved(ranked: list[list[Hit]]) -> list[Hit]:
+    """Types interleaved by rank: each type's best first, then each type's second…"""
+    return [hit for row in zip_longest(*ranked) for hit in row if hit is not None]
+
+
+def _postgres_found(user, query: str, types) -> _Found:
+    """On PostgreSQL: the candidates (scopes), then each type's matches among them, ranked
+    (search.private_postgres), then the access rules among the matches only (one query), so a
+    word that matches little costs little whatever the person may read; the counts are exact."""
+    among = _candidates(user, types)
+    matched = {
+        position: private_postgres.ranked_pks(
+            # modelsearch's compiled query (its tsquery and rank), run on the index entries.
+            get_search_backend("default").search(
+                query, types[position].model._default_manager.all(), operator="and"
+            ),
+            types[position].model,
+            pks,
+        )
+        for position, pks in among.items()
+    }
+    readable = _within_rules(user, types, matched)
+    counts, ranked = {}, []
+    for position, pks in matched.items():
+        search_type = types[position]
+        allowed = readable.get(position, set())
+        best = [pk for pk in pks if pk in allowed]
+        counts[search_type.key] = len(best)
+        hits = [
+            Hit(search_type, obj, {"type": [search_type.key], **search_type.facets(obj)})
+            for obj in _records(search_type, best[:MAX_PER_TYPE])
+        ]
+        if hits:
+            ranked.append(hits)
+    return _Found(
+        _interleaved(ranked),
+        {key for key, n in counts.items() if n > MAX_PER_TYPE},
+        lambda key: counts.get(key, 0),
+    )
+
+
 def _database_found(user, query: str) -> _Found:
     types = search_types()
+    if types and private_postgres.searches(types[0].model):
+        return _postgres_found(user, query, types)
     readable = readable_pks(user, types)
     ranked = [
         [
@@ -194,11 +262,10 @@ def _database_found(user, query: str) -> _Found:
 
     def count(key: str) -> int:
         search_type = get_type(key)
-        return database_matches(search_type, user, query, readable[key]).count()
+        return database_count(search_type, user, query, readable[key])
 
     return _Found(
-        # Types interleaved by rank: each type's best first, then each type's second…
-        [hit for row in zip_longest(*ranked) for hit in row if hit is not None],
+        _interleaved(ranked),
         {row[0].type.key for row in ranked if len(row) >= MAX_PER_TYPE},
         count,
     )
