@@ -135,3 +135,25 @@ def test_a_type_with_more_matches_than_searched_says_so_and_counts_them_when_cho
     response = client.get("/search/mine/", {"q": WORD, "type": "supervision"})
     assert (response.context["outcome"].total, response.context["outcome"].matching) == (1, None)
     assert "1 result for" in response.content.decode()
+
+
+def test_on_postgresql_the_index_entries_rank_as_modelsearch_does(world):
+    """search.private_postgres matches and ranks the index entries itself: the same records in
+    the same order as modelsearch's own search of the same records."""
+    from django.db import connection as db
+    from wagtail.search.backends import get_search_backend
+
+    from portfolios.models import Entry
+    from search import private_postgres
+
+    if db.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own path")
+    portfolio = world["entry"].portfolio
+    for n in range(6):
+        EntryFactory(portfolio=portfolio, title=f"{WORD} " * (n % 3 + 1), learning=f"{WORD} {n}")
+    pks = set(Entry.objects.filter(portfolio=portfolio).values_list("pk", flat=True))
+    backend = get_search_backend("default")
+    expected = [e.pk for e in backend.search(WORD, Entry.objects.filter(pk__in=pks))]
+    results = backend.search(WORD, Entry.objects.all(), operator="and")
+    assert private_postgres.ranked_pks(results, Entry, pks) == expected
+    assert len(expected) == 8  # the world's entry and flagged entry, and the six
