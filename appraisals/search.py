@@ -10,6 +10,7 @@ it: a participant sees the questions their roles may see; a PSW or coordinator s
 from django.db.models import Q
 
 from organisations.models import Role
+from organisations.selectors import organisations_where
 from search import principals as p
 from search.registry import SearchType
 
@@ -34,6 +35,18 @@ def appraisal_principals(appraisal, *, roles=None) -> set[str]:
         if person and participant in roles:
             found |= p.held_roles(person, org, PARTICIPANT_ROLES[participant])
     return found
+
+
+def appraisals_scope(user) -> list:
+    """Where the appraisals `user` may read can be (search.registry's `scope`): theirs, those naming
+    them, and those of the organisations where they run appraisals (PSW, ASYE coordinator).
+    Coarse on purpose: `appraisals_visible_to` still decides (a current role, an ASYE
+    programme)."""
+    running = organisations_where(user, Role.PRINCIPAL_SOCIAL_WORKER, Role.ASYE_COORDINATOR)
+    return [
+        *(Appraisal.objects.filter(**{field: user}) for field in (Participant.APPRAISEE, *OTHERS)),
+        Appraisal.objects.filter(organisation__in=running),
+    ]
 
 
 def answers_readable_by(user):
@@ -69,6 +82,7 @@ APPRAISALS = SearchType(
     user_principals=lambda user: (),
     facets=lambda a: {"year": [str(a.starts_on.year)], "organisation": [a.organisation.name]},
     select_related=("template", "appraisee", "organisation"),
+    scope=appraisals_scope,
 )
 
 ANSWERS = SearchType(
@@ -91,6 +105,10 @@ ANSWERS = SearchType(
         "stage__appraisal__appraisee",
         "stage__appraisal__organisation",
     ),
+    scope=lambda user: [
+        Answer.objects.filter(stage__appraisal__in=part.order_by().values("pk"))
+        for part in appraisals_scope(user)
+    ],
     dependants=(
         (
             "appraisals.Appraisal",

@@ -10,11 +10,13 @@ have submitted) they may read, so hidden text can neither match nor surface in a
 from django.urls import reverse
 
 from organisations.models import Role
+from organisations.selectors import organisations_where
 from search import principals as p
 from search.registry import SearchType
 
 from .models import AuditPart, AuditParty, Designation, PartnershipSide, Placement
 from .rules import (
+    NAMED_ROLES,
     SIDE_ROLES,
     SUPERVISOR_ROLES,
     audit_parts_visible_to,
@@ -43,6 +45,18 @@ def placement_principals(placement) -> set[str]:
     return found
 
 
+def placements_scope(user) -> list:
+    """Where the placements `user` may read can be (search.registry's `scope`): those naming them
+    (student, educator, co-assessor, supervisor, tutor) and those of the organisations where they
+    lead placements. `placements_visible_to` still decides (a role held today)."""
+    leads = organisations_where(user, Role.PLACEMENT_LEAD)
+    return [
+        *(Placement.objects.filter(**{field: user}) for field in ("student", *NAMED_ROLES)),
+        Placement.objects.filter(provider_team__organisation__in=leads),
+        Placement.objects.filter(cohort__programme__hei__in=leads),
+    ]
+
+
 PLACEMENTS = SearchType(
     key="placements",
     label="Placements",
@@ -58,6 +72,7 @@ PLACEMENTS = SearchType(
         "organisation": [pl.provider_team.organisation.name],
     },
     select_related=("student", "provider_team__organisation", "cohort__programme"),
+    scope=placements_scope,
 )
 
 
@@ -84,6 +99,12 @@ DESIGNATIONS = SearchType(
     user_principals=lambda user: (),
     facets=lambda d: {"year": _designation_year(d), "organisation": [d.organisation.name]},
     select_related=("organisation",),
+    # Where the designations `user` may read can be: those of the organisations they belong to
+    # (as employer or awarding body, in any role); `designations_visible_to` decides.
+    scope=lambda user: [
+        Designation.objects.filter(organisation__in=organisations_where(user)),
+        Designation.objects.filter(awarding_body__in=organisations_where(user)),
+    ],
 )
 
 
@@ -129,6 +150,10 @@ AUDIT_PARTS = SearchType(
     ),
     prefetch_related=("audit__template__sections",),
     indexable=lambda: AuditPart.objects.filter(submitted_at__isnull=False),
+    scope=lambda user: [
+        AuditPart.objects.filter(audit__placement__in=part.order_by().values("pk"))
+        for part in placements_scope(user)
+    ],
     dependants=(
         # A placement's people (educator, supervisor, tutor) decide who reads its audit.
         ("placements.Placement", lambda pl: AuditPart.objects.filter(audit__placement=pl)),
@@ -166,6 +191,14 @@ PARTNERSHIP_SIDES = SearchType(
         "organisation": [side.organisation.name],
     },
     select_related=("organisation", "review__partnership"),
+    # Where the sides `user` may read can be: those of partnerships their organisations are in
+    # (any role); `partnership_sides_visible_to` decides.
+    scope=lambda user: [
+        PartnershipSide.objects.filter(review__partnership__hei__in=organisations_where(user)),
+        PartnershipSide.objects.filter(
+            review__partnership__employers__in=organisations_where(user)
+        ),
+    ],
     dependants=(
         # One side submitting can complete the review: its other sides open to everyone.
         (

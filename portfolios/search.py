@@ -1,12 +1,12 @@
 """What search may find of portfolios (search.registry): entries, the comments on them and direct
 observations, each through this app's own access rule."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from search import principals as p
 from search.registry import SearchType
 
-from .models import Comment, Entry, Observation, Share
+from .models import Comment, Entry, Mapping, Observation, Share
 from .observation_rules import observations_visible_to
 from .rules import active_shares_for, entries_visible_to
 
@@ -41,6 +41,23 @@ def reader_principals(user) -> set[str]:
     return found
 
 
+def entries_scope(user) -> list:
+    """Where the entries `user` may read can be (search.registry's `scope`), each part starting
+    from an index: their own, those of portfolios and entries shared with them, and those shared
+    into appraisals naming them. Coarse on purpose (any share, any role in the appraisal):
+    `entries_visible_to` still decides."""
+    shares = Share.objects.filter(reader=user)
+    return [
+        Entry.objects.filter(portfolio__owner=user),
+        Entry.objects.filter(portfolio__in=shares.filter(whole_portfolio=True).values("portfolio")),
+        Entry.objects.filter(shares__in=shares),
+        *(
+            Entry.objects.filter(**{f"appraisal_shares__appraisal__{participant}": user})
+            for participant in ("appraiser", "countersigner", "assessor")
+        ),
+    ]
+
+
 def entry_facets(entry) -> dict[str, list[str]]:
     day = entry.occurred_on or entry.created_at.date()
     items = [m.item for m in entry.mappings.all()]
@@ -69,12 +86,24 @@ ENTRIES = SearchType(
     user_principals=reader_principals,
     facets=entry_facets,
     select_related=("portfolio__owner",),
+    # The statements' framework, domain and level (the facets), in one query.
     prefetch_related=(
-        "mappings__item__version__framework",
-        "mappings__item__domain",
-        "mappings__item__level",
+        Prefetch(
+            "mappings",
+            queryset=Mapping.objects.select_related(
+                "item__version__framework", "item__domain", "item__level"
+            ).only(
+                "entry",
+                "item__version__framework__title",
+                "item__domain__title",
+                "item__domain__code",
+                "item__level__title",
+                "item__level__code",
+            ),
+        ),
     ),
     indexable=lambda: Entry.objects.live(),
+    scope=entries_scope,
     dependants=(
         ("portfolios.Share", entries_of_share),
         ("appraisals.SharedEvidence", lambda se: Entry.objects.filter(pk=se.entry_id)),
@@ -111,6 +140,10 @@ COMMENTS = SearchType(
     user_principals=lambda user: (),
     facets=lambda c: {"year": [str(c.created_at.year)]},
     select_related=("entry__portfolio",),
+    scope=lambda user: [
+        Comment.objects.filter(entry__in=part.order_by().values("pk"))
+        for part in entries_scope(user)
+    ],
     indexable=lambda: Comment.objects.filter(entry__deleted_at__isnull=True),
     dependants=(
         (
@@ -131,4 +164,8 @@ OBSERVATIONS = SearchType(
     principals=lambda o: {p.user(o.observer_id), p.user(o.learner_id)},
     user_principals=lambda user: (),
     facets=lambda o: {"year": [str(o.observed_on.year)]},
+    scope=lambda user: [
+        Observation.objects.filter(observer=user),
+        Observation.objects.filter(learner=user),
+    ],
 )

@@ -22,4 +22,9 @@ RECORDS = SearchType(
     user_principals=lambda user: (),
     facets=lambda r: {"year": [str(r.held_on.year)], "organisation": [r.organisation.name]},
     select_related=("supervisee", "organisation"),
+    # Where the records `user` may read can be (search.registry's `scope`); the rule decides.
+    scope=lambda user: [
+        SupervisionRecord.objects.filter(supervisee=user),
+        SupervisionRecord.objects.filter(supervisor=user),
+    ],
 )

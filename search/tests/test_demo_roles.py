@@ -56,6 +56,24 @@ def test_each_demo_role_finds_exactly_what_its_access_rule_lets_it_read():
     # The test could fail both ways: people find things, and the rules hold others back.
     assert someone_found and someone_refused
     _parts_and_sides_are_what_their_pages_show(people)
+    _each_scope_holds_everything_its_rule_lets_read(people)
+
+
+def _each_scope_holds_everything_its_rule_lets_read(people):
+    """The database backend looks for a type's records only within its scope (search.registry):
+    for every demo role, whatever the rule lets them read lies within it."""
+    scoped = 0
+    for person in people:
+        for search_type in search_types():
+            if search_type.scope is None:
+                continue
+            readable = set(search_type.readable_by(person).values_list("pk", flat=True))
+            within = set()
+            for part in search_type.scope(person):
+                within |= set(part.values_list("pk", flat=True))
+            assert readable <= within, (person.email, search_type.key)
+            scoped += bool(readable)
+    assert scoped  # the demo's people read records of scoped types
 
 
 def _may_read_this_part_or_side(person, hit):
