@@ -56,7 +56,7 @@ EXPECTED = {
         "partnership review",
     ],
     "ada.admin": ["renew", "partnership review"],
-    "cam.admin": [],
+    "cam.admin": ["Action: Name a Brightpath member"],
     "jo.manager": ["Mid-year review", "CPD"],
     "rue.board": [],
     # The ASYE coordinator answers, judges and signs nothing: no tasks, only the cohort.
