@@ -582,10 +582,12 @@ def test_each_read_model_runs_a_fixed_number_of_queries(
         workforce.due_overdue_completed(organisation)
     with django_assert_num_queries(1):
         workforce.asye_cohort(organisation)
-    # The PCF's domains and levels, the crosswalk's links (cached until the framework data
-    # changes), the templates' scales, the counts, the teams' names, the domains' and
+    # The PCF's domains and levels, the crosswalk's links (both then cached until the framework
+    # data changes), the templates' scales, the counts, the teams' names, the domains' and
     # levels' names.
     with django_assert_num_queries(6):
+        workforce.capability_profile(organisation)
+    with django_assert_num_queries(4):
         workforce.capability_profile(organisation)
     # The objectives and those not mapped (the crosswalk's links are cached; nothing replaced,
     # so no new items to read).
