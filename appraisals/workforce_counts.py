@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connections
+from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import BigIntegerField, Case, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from capabilities import crosswalk
+from capabilities import crosswalk, page_cache
 from capabilities.models import Framework, Item
 
 from .models import (
@@ -128,8 +129,8 @@ def scale_key(scale) -> tuple[str, ...]:
 
 def _pcf_items() -> tuple[list[int], dict[int, set[int]]]:
     """The PCF's domains (every version's), and what each PCF domain and each level that a
-    published version replaced has become. The items, then the crosswalk's hops: as many
-    queries as versions in the longest chain, never more with the size of the organisation."""
+    published version replaced has become. The items, then the crosswalk's links (none while
+    cached), never more with the size of the organisation."""
     pcf_domain = Q(kind=Item.Kind.DOMAIN, version__framework__kind=Framework.Kind.PCF)
     items = list(
         Item.objects.filter(Q(kind=Item.Kind.LEVEL) | pcf_domain)
@@ -157,11 +158,19 @@ def _carried(field: str, replaced: dict[int, int]):
     )
 
 
+# (database, generation, organisation, templates by scale) -> the window's (sql, params).
+# Compiling its CASEs, one branch per item a newer version replaced, takes the ORM longer than
+# the database takes to run them; they change only with the framework data (the generation).
+_compiled: dict = {}
+COMPILED_KEPT = 64
+
+
 class _Window:
     """The window as SQL, and the scales its "scale" column numbers. One query (the templates'
-    scales) besides the PCF's items and the crosswalk's hops."""
+    scales) besides the PCF's items and the crosswalk's links (none while cached). The SQL is
+    compiled once per organisation, templates' scales and generation of the framework data."""
 
-    def __init__(self, organisation, domains, replaced: dict[int, int]):
+    def __init__(self, organisation, stamp, domains, replaced: dict[int, int]):
         scales: dict[tuple, int] = {}
         templates_of = defaultdict(list)
         for pk, scale in AppraisalTemplate.objects.values_list("pk", "rating_scale"):
@@ -172,6 +181,17 @@ class _Window:
         self.empty = not domains or not templates_of
         if self.empty:
             return
+        self.db = router.db_for_read(DomainAssessment)
+        by_scale = tuple(
+            (number, self.scales[number], tuple(pks))
+            for number, pks in sorted(templates_of.items())
+        )
+        key = (self.db, stamp, organisation.pk, by_scale)
+        try:
+            self.sql, self.params = _compiled[key]
+            return
+        except KeyError:
+            pass
         domain = _carried("domain_id", replaced)
         latest = (
             _signed(organisation)
@@ -214,8 +234,10 @@ class _Window:
             )
             .order_by()
         )
-        self.sql, self.params = latest.query.sql_with_params()
-        self.db = latest.db
+        self.sql, self.params = latest.query.get_compiler(using=self.db).as_sql()
+        if len(_compiled) >= COMPILED_KEPT:
+            _compiled.clear()
+        _compiled[key] = (self.sql, self.params)
 
     def run(self, sql: str, params=()) -> list[tuple]:
         with connections[self.db].cursor() as cursor:
@@ -240,10 +262,22 @@ def _per_team(window: _Window, team_ids, no_team) -> tuple[str, list]:
 
 
 def _prepare():
-    domains, replaced = _pcf_items()
-    if any(len(new) > 1 for new in replaced.values()):
-        return domains, None
-    return domains, {old: next(iter(new)) for old, new in replaced.items()}
+    """The PCF's domains and {replaced item: what it counts as} (None while an item has become
+    several), kept in the cache under the framework data's generation
+    (:mod:`capabilities.page_cache`: a version published or any framework item or link changed
+    moves it on), with that generation. No query while cached, else the PCF's items and the
+    crosswalk's."""
+    stamp = page_cache.generation()
+    key = f"appraisals:workforce:pcf-items:{stamp}"
+    prepared = cache.get(key)
+    if prepared is None:
+        domains, replaced = _pcf_items()
+        if any(len(new) > 1 for new in replaced.values()):
+            prepared = (domains, None)
+        else:
+            prepared = (domains, {old: next(iter(new)) for old, new in replaced.items()})
+        cache.set(key, prepared, page_cache.TIMEOUT)
+    return (stamp, *prepared)
 
 
 def _from_python(organisation, team_ids=None, no_team=True) -> Counts:
@@ -262,11 +296,11 @@ def _from_python(organisation, team_ids=None, no_team=True) -> Counts:
 def team_counts(organisation, *, team_ids=None, no_team=True) -> Counts:
     """How many people's latest judgement is at each (scale, level, team, domain, rating).
     `team_ids`: only those teams (and no team, if `no_team`); by default every team. The PCF's
-    items, the crosswalk's hops, the templates' scales, the counts."""
-    domains, replaced = _prepare()
+    items and the crosswalk's links (none while cached), the templates' scales, the counts."""
+    stamp, domains, replaced = _prepare()
     if replaced is None:
         return _from_python(organisation, None if team_ids is None else list(team_ids), no_team)
-    window = _Window(organisation, domains, replaced)
+    window = _Window(organisation, stamp, domains, replaced)
     if window.empty:
         return {}
     sql, params = _per_team(window, None if team_ids is None else list(team_ids), no_team)
@@ -282,10 +316,10 @@ def overall_counts(organisation) -> tuple[Counts, dict]:
     suppression rules a team's row calls for somewhere: "row" (some team has 1 to 4 people
     judged there), "ratings" (some team has 1 to 4 at a rating), or "". As many rows as the
     scales, levels, domains and ratings in use, however many teams."""
-    domains, replaced = _prepare()
+    stamp, domains, replaced = _prepare()
     if replaced is None:
         return _overall_from(_from_python(organisation))
-    window = _Window(organisation, domains, replaced)
+    window = _Window(organisation, stamp, domains, replaced)
     if window.empty:
         return {}, {}
     per_team, _params = _per_team(window, None, True)

@@ -73,7 +73,8 @@ def development_needs(organisation) -> DevelopmentNeeds:
     group of fewer than 5 objectives is suppressed; where the statements of a domain add up to
     its count and one of them is suppressed, the domain's count is suppressed too (so a
     suppressed statement always means fewer than 5). Objectives linked to replaced statements
-    count on their replacements. Three queries (more only while following a crosswalk)."""
+    count on their replacements. Two queries (more while the crosswalk's links are not cached
+    and while following it: the replacements' fields)."""
     objectives = _live_objectives(organisation)
     links = Objective.statements.through.objects.filter(objective__in=objectives).values(
         "objective_id",

@@ -15,15 +15,15 @@ the same two questions, so both live here:
 - `successors`: what has each of these items become? (the workforce figures, which count old
   judgements and objectives against what replaced them).
 
-Every function takes one query per crosswalk hop (bounded by MAX_CROSSWALK_HOPS) whatever the
-number of items.
+The walks read the crosswalk's links from the cache (:mod:`capabilities.crosswalk_cache`, one
+query when the framework data has changed since they were last read, none otherwise) whatever
+the number of items and hops (bounded by MAX_CROSSWALK_HOPS).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Q
-
+from . import crosswalk_cache
 from .models import Association, FrameworkVersion, Item
 
 MAX_CROSSWALK_HOPS = 10
@@ -33,6 +33,9 @@ def resolve_to_version(item_ids: set[int], version: FrameworkVersion) -> dict[in
     """For items of other versions, the items of `version` they correspond to through the
     crosswalk. Returns {foreign item id: {item ids in version}}; unmatched ids are absent."""
     resolved: dict[int, set[int]] = defaultdict(set)
+    if not item_ids:
+        return resolved
+    graph = crosswalk_cache.links()
     # Each frontier item remembers which original items reached it.
     origins: dict[int, set[int]] = {pk: {pk} for pk in item_ids}
     frontier = set(item_ids)
@@ -40,21 +43,10 @@ def resolve_to_version(item_ids: set[int], version: FrameworkVersion) -> dict[in
     for _ in range(MAX_CROSSWALK_HOPS):
         if not frontier:
             break
-        links = Association.objects.filter(
-            Q(association_type=Association.Type.EXACT_MATCH_OF)
-            & (Q(origin_id__in=frontier) | Q(destination_id__in=frontier))
-            | Q(association_type=Association.Type.REPLACED_BY, origin_id__in=frontier)
-        ).values_list(
-            "origin_id", "destination_id", "origin__version_id", "destination__version_id"
-        )
         next_frontier: set[int] = set()
-        for origin_id, destination_id, origin_version, destination_version in links:
-            pairs = []
-            if origin_id in frontier:
-                pairs.append((origin_id, destination_id, destination_version))
-            if destination_id in frontier:
-                pairs.append((destination_id, origin_id, origin_version))
-            for source, target, target_version in pairs:
+        for source in frontier:
+            targets = [*graph.exact.get(source, ()), *graph.replaced.get(source, ())]
+            for target, target_version in targets:
                 for original in origins[source]:
                     if target_version == version.pk:
                         resolved[original].add(target)
@@ -66,34 +58,14 @@ def resolve_to_version(item_ids: set[int], version: FrameworkVersion) -> dict[in
     return resolved
 
 
-def _forward_links(frontier: set[int]):
-    """(old item, new item) pairs leaving `frontier`, as published versions declare them: an old
-    item `replacedBy` another, or an `exactMatchOf` between an old item and one of the declaring
-    version's own (either way round). A link counts only when the version declaring it is
-    published and is not the old item's own version: a version cannot retire its own items."""
-    exact = Association.Type.EXACT_MATCH_OF
-    declared_by_other = ~Q(origin__version_id=F("version_id"))
-    links = Association.objects.filter(version__live=True).filter(
-        Q(association_type=Association.Type.REPLACED_BY, origin_id__in=frontier) & declared_by_other
-        | Q(association_type=exact, destination_id__in=frontier, origin__version_id=F("version_id"))
-        & ~Q(destination__version_id=F("version_id"))
-        | Q(association_type=exact, origin_id__in=frontier, destination__version_id=F("version_id"))
-        & declared_by_other
-    )
-    for kind, origin_id, destination_id, origin_version, declared_by in links.values_list(
-        "association_type", "origin_id", "destination_id", "origin__version_id", "version_id"
-    ):
-        if kind == exact and origin_version == declared_by:
-            yield destination_id, origin_id
-        else:
-            yield origin_id, destination_id
-
-
 def successors(item_ids) -> dict[int, set[int]]:
     """What each item has become: {item id: {ids of the newest items it counts as}}, for items
     that a published version has replaced or matched (directly or through several versions).
     Items nobody replaced are absent: they still count as themselves."""
     item_ids = set(item_ids)
+    if not item_ids:
+        return {}
+    forward = crosswalk_cache.links().forward
     nexts: dict[int, set[int]] = defaultdict(set)
     frontier = set(item_ids)
     seen = set(item_ids)
@@ -101,9 +73,10 @@ def successors(item_ids) -> dict[int, set[int]]:
         if not frontier:
             break
         found: set[int] = set()
-        for old, new in _forward_links(frontier):
-            nexts[old].add(new)
-            found.add(new)
+        for old in frontier:
+            for new in forward.get(old, ()):
+                nexts[old].add(new)
+                found.add(new)
         frontier = found - seen
         seen |= found
 
@@ -127,8 +100,8 @@ def carry_forward(rows: list[dict], keys: dict[str, dict[str, str]]) -> list[dic
     `keys` maps a row's item-id key to the row keys describing that item and the Item fields
     they come from, e.g. {"domain_id": {"domain__code": "code", "domain__title": "title"}}. A
     row whose item became several items is repeated, once for each. Rows are returned in their
-    order. Two queries or more (the crosswalk hops, then the new items' fields); none when no
-    row names an item.
+    order. One query (the new items' fields) when an item was replaced, besides the crosswalk's
+    links when not cached; none when no row names an item.
     """
     ids = {row[key] for row in rows for key in keys if row[key] is not None}
     if not ids:

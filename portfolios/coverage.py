@@ -6,8 +6,8 @@ an older statement is counted in the newer grid by following the version crosswa
 association (from the old statement to its replacement), across versions and across frameworks
 (`capabilities.crosswalk`): a post-qualifying standard replaced by an early career standard
 counts on the new standard. Every count here takes a fixed number of
-queries whatever the number of entries: one for the mappings, one per crosswalk hop (bounded by
-the number of versions), and the framework structure.
+queries whatever the number of entries: one for the mappings, the crosswalk's links (one query,
+none while cached: `capabilities.crosswalk_cache`), and the framework structure.
 """
 
 from collections import defaultdict
@@ -258,7 +258,7 @@ def current_standards_versions() -> list[FrameworkVersion]:
 def standards_coverage(owner) -> list[StandardsCoverage]:
     """For each current standards framework: how many of the owner's entries count on each
     standard, directly or through the crosswalk from the standards it replaces. Queries: the
-    versions, their standards, the mappings, and the crosswalk hops per framework."""
+    versions, their standards, the mappings, and the crosswalk's links when not cached."""
     versions = current_standards_versions()
     if not versions:
         return []

@@ -147,7 +147,7 @@ def build_picker(*, selected_ids: set[int], query: str = "", open_level: str = "
 
 
 def _note_replacements(statements: list[PickerStatement]) -> None:
-    """Fill in `replaced_by` (the crosswalk's hops and one query for the new items)."""
+    """Fill in `replaced_by` (the crosswalk's links when not cached, and one query for the new items)."""
     became = successors({s.item.pk for s in statements})
     if not became:
         return
