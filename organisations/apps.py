@@ -21,3 +21,12 @@ class OrganisationsConfig(AppConfig):
         home.register(areas=tasks.areas_for)
         # A role begun or ended changes the header's links at once.
         home.clear_on_save(Membership, lambda membership: [membership.user_id])
+        # ... and at once in this request's memo of the signed-in person's roles.
+        from django.db.models.signals import post_delete, post_save
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                selectors.forget_roles_held,
+                sender=Membership,
+                dispatch_uid=f"organisations:roles-held:{signal is post_save}",
+            )

@@ -3,14 +3,86 @@
 The rule "only an organisation's active admins may manage it" lives here, in
 `administered_organisations`: every admin view looks its organisation up through it, so anyone
 else gets a 404, never a hint that the organisation exists.
+
+Speed (issue 19): every app's access rules start from `organisations_where`, which a signed-in
+page (the home, the header's counts, the rules of a list) asks 40-60 times, each a subquery on
+the person's memberships. During a request (`organisations.middleware`), the signed-in person's
+roles held today are read once, in one query (`_roles_held`), and `organisations_where` answers
+for that person with the organisations' ids (`pk__in=[...]`: no subquery on memberships, and no
+query at all when the person holds none of the roles). The memo lives in a context variable the
+middleware sets for the request and resets after it, so it never outlives the request, covers
+only the request's own signed-in person and today's date, and is forgotten whenever a
+membership is saved or deleted during the request (`forget_roles_held`, connected in apps.py).
+Outside a request (tasks, commands, tests calling rules directly) and for any other person or
+date, the answer is the subquery, as before; both give the same organisations.
 """
 
+from contextvars import ContextVar
 from datetime import date
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .models import Invitation, Membership, Organisation, Role
+
+
+class _RequestRoles:
+    """The signed-in person's roles held today, read at most once per request."""
+
+    __slots__ = ("held", "on", "request")
+
+    def __init__(self, request):
+        self.request = request
+        self.on: date | None = None
+        self.held: tuple[tuple[int, str], ...] | None = None  # (organisation id, role)
+
+
+_request_roles: ContextVar[_RequestRoles | None] = ContextVar("request_roles", default=None)
+
+
+def begin_request(request):
+    """Start the memo for `request` (the middleware); returns the token `end_request` takes."""
+    return _request_roles.set(_RequestRoles(request))
+
+
+def end_request(token) -> None:
+    _request_roles.reset(token)
+
+
+def forget_roles_held(**kwargs) -> None:
+    """A membership changed: the next question reads the roles again (a signal receiver)."""
+    scope = _request_roles.get()
+    if scope is not None:
+        scope.held = None
+
+
+def _roles_held(user) -> tuple[tuple[int, str], ...] | None:
+    """(organisation id, role) of every role `user` holds today, if `user` is the current
+    request's signed-in person (one query per request); None otherwise."""
+    scope = _request_roles.get()
+    if scope is None or not getattr(user, "is_authenticated", False):
+        return None
+    signed_in = getattr(scope.request, "user", None)
+    if signed_in is None or not signed_in.is_authenticated or signed_in.pk != user.pk:
+        return None
+    today = timezone.localdate()
+    if scope.held is None or scope.on != today:
+        scope.held = tuple(
+            Membership.objects.active(today)
+            .filter(user_id=user.pk)
+            .values_list("organisation_id", "role")
+        )
+        scope.on = today
+    return scope.held
+
+
+def organisation_ids_where(user, *roles) -> frozenset[int]:
+    """The ids of the organisations where `user` holds an active role today (one of `roles`, or
+    any role): from the request's memo, or one query."""
+    held = _roles_held(user)
+    if held is None:
+        return frozenset(organisations_where(user, *roles).values_list("pk", flat=True))
+    return frozenset(org for org, role in held if not roles or role in roles)
 
 
 def _admin_memberships(user, on: date | None = None) -> QuerySet[Membership]:
@@ -22,6 +94,9 @@ def organisations_where(user, *roles, on: date | None = None) -> QuerySet[Organi
     given), today by default. Every app's access rules start from this."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
+    if on is None and (held := _roles_held(user)) is not None:
+        ids = sorted({org for org, role in held if not roles or role in roles})
+        return Organisation.objects.filter(pk__in=ids)
     memberships = Membership.objects.active(on).filter(user=user)
     if roles:
         memberships = memberships.filter(role__in=roles)
@@ -36,6 +111,8 @@ def administered_organisations(user, on: date | None = None) -> QuerySet[Organis
 def is_org_admin(user, organisation: Organisation, on: date | None = None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
+    if on is None and (held := _roles_held(user)) is not None:
+        return (organisation.pk, Role.ORG_ADMIN) in held
     return _admin_memberships(user, on).filter(organisation=organisation).exists()
 
 
