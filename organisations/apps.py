@@ -24,9 +24,12 @@ class OrganisationsConfig(AppConfig):
         # ... and at once in this request's memo of the signed-in person's roles.
         from django.db.models.signals import post_delete, post_save
 
-        for signal in (post_save, post_delete):
-            signal.connect(
-                selectors.forget_roles_held,
-                sender=Membership,
-                dispatch_uid=f"organisations:roles-held:{signal is post_save}",
-            )
+        from .models import Organisation
+
+        for model in (Membership, Organisation):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    selectors.forget_roles_held,
+                    sender=model,
+                    dispatch_uid=f"organisations:roles-held:{model.__name__}:{signal is post_save}",
+                )

@@ -34,7 +34,8 @@ class _RequestRoles:
     def __init__(self, request):
         self.request = request
         self.on: date | None = None
-        self.held: tuple[tuple[int, str], ...] | None = None  # (organisation id, role)
+        # (organisation id, role, organisation's kind) of each role held on `on`.
+        self.held: tuple[tuple[int, str, str], ...] | None = None
 
 
 _request_roles: ContextVar[_RequestRoles | None] = ContextVar("request_roles", default=None)
@@ -50,14 +51,15 @@ def end_request(token) -> None:
 
 
 def forget_roles_held(**kwargs) -> None:
-    """A membership changed: the next question reads the roles again (a signal receiver)."""
+    """A membership (or an organisation's kind) changed: the next question reads the roles
+    again (a signal receiver)."""
     scope = _request_roles.get()
     if scope is not None:
         scope.held = None
 
 
-def _roles_held(user) -> tuple[tuple[int, str], ...] | None:
-    """(organisation id, role) of every role `user` holds today, if `user` is the current
+def _roles_held(user) -> tuple[tuple[int, str, str], ...] | None:
+    """(organisation id, role, organisation kind) of every role `user` holds today, if `user` is the current
     request's signed-in person (one query per request); None otherwise."""
     scope = _request_roles.get()
     if scope is None or not getattr(user, "is_authenticated", False):
@@ -70,37 +72,49 @@ def _roles_held(user) -> tuple[tuple[int, str], ...] | None:
         scope.held = tuple(
             Membership.objects.active(today)
             .filter(user_id=user.pk)
-            .values_list("organisation_id", "role")
+            .values_list("organisation_id", "role", "organisation__kind")
         )
         scope.on = today
     return scope.held
 
 
-def organisation_ids_where(user, *roles) -> frozenset[int]:
-    """The ids of the organisations where `user` holds an active role today (one of `roles`, or
-    any role): from the request's memo, or one query."""
+def _held_ids(held, roles, kinds) -> list[int]:
+    return sorted(
+        {
+            org
+            for org, role, kind in held
+            if (not roles or role in roles) and (not kinds or kind in kinds)
+        }
+    )
+
+
+def organisation_ids_where(user, *roles, kinds=()) -> frozenset[int]:
+    """The ids of `organisations_where(user, *roles, kinds=kinds)`: from the request's memo
+    (no query), or one query."""
     held = _roles_held(user)
     if held is None:
-        return frozenset(organisations_where(user, *roles).values_list("pk", flat=True))
-    return frozenset(org for org, role in held if not roles or role in roles)
+        qs = organisations_where(user, *roles, kinds=kinds)
+        return frozenset(qs.values_list("pk", flat=True))
+    return frozenset(_held_ids(held, roles, kinds))
 
 
 def _admin_memberships(user, on: date | None = None) -> QuerySet[Membership]:
     return Membership.objects.active(on).filter(user=user, role=Role.ORG_ADMIN)
 
 
-def organisations_where(user, *roles, on: date | None = None) -> QuerySet[Organisation]:
+def organisations_where(user, *roles, on: date | None = None, kinds=()) -> QuerySet[Organisation]:
     """Organisations where `user` holds an active role (one of `roles`, or any role if none are
-    given), today by default. Every app's access rules start from this."""
+    given), today by default, of one of `kinds` (`Organisation.Kind`, or any if none are given).
+    Every app's access rules start from this."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
     if on is None and (held := _roles_held(user)) is not None:
-        ids = sorted({org for org, role in held if not roles or role in roles})
-        return Organisation.objects.filter(pk__in=ids)
+        return Organisation.objects.filter(pk__in=_held_ids(held, roles, kinds))
     memberships = Membership.objects.active(on).filter(user=user)
     if roles:
         memberships = memberships.filter(role__in=roles)
-    return Organisation.objects.filter(pk__in=memberships.values("organisation"))
+    organisations = Organisation.objects.filter(pk__in=memberships.values("organisation"))
+    return organisations.filter(kind__in=kinds) if kinds else organisations
 
 
 def administered_organisations(user, on: date | None = None) -> QuerySet[Organisation]:
@@ -112,7 +126,7 @@ def is_org_admin(user, organisation: Organisation, on: date | None = None) -> bo
     if not getattr(user, "is_authenticated", False):
         return False
     if on is None and (held := _roles_held(user)) is not None:
-        return (organisation.pk, Role.ORG_ADMIN) in held
+        return organisation.pk in _held_ids(held, (Role.ORG_ADMIN,), ())
     return _admin_memberships(user, on).filter(organisation=organisation).exists()
 
 
