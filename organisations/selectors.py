@@ -29,11 +29,11 @@ from .models import Invitation, Membership, Organisation, Role
 class _RequestRoles:
     """The signed-in person's roles held today, read at most once per request."""
 
-    __slots__ = ("held", "on", "request")
+    __slots__ = ("held", "key", "request")
 
     def __init__(self, request):
         self.request = request
-        self.on: date | None = None
+        self.key: tuple | None = None  # (the person's pk, the date) `held` was read for
         # (organisation id, role, organisation's kind) of each role held on `on`.
         self.held: tuple[tuple[int, str, str], ...] | None = None
 
@@ -67,14 +67,15 @@ def _roles_held(user) -> tuple[tuple[int, str, str], ...] | None:
     signed_in = getattr(scope.request, "user", None)
     if signed_in is None or not signed_in.is_authenticated or signed_in.pk != user.pk:
         return None
-    today = timezone.localdate()
-    if scope.held is None or scope.on != today:
+    # Read again on another day, or for another person (signing in mid-request changes it).
+    key = (user.pk, timezone.localdate())
+    if scope.held is None or scope.key != key:
         scope.held = tuple(
-            Membership.objects.active(today)
+            Membership.objects.active(key[1])
             .filter(user_id=user.pk)
             .values_list("organisation_id", "role", "organisation__kind")
         )
-        scope.on = today
+        scope.key = key
     return scope.held
 
 

@@ -4,7 +4,7 @@ their side; and the placement areas their roles let them open."""
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from .assessment_models import PanelCase
 from .models import (
     ActionItem,
     Audit,
+    AuditPart,
     AuditParty,
     Concern,
     Designation,
@@ -30,21 +31,50 @@ GROUP = "Placements and quality"
 RENEW_WITHIN_DAYS = 90
 
 
-def _audit_tasks(user) -> list[Task]:
-    """The audit parts the person owes and the audits they moderate: the person's roles in all
-    the placements are asked at once (`rules.named_roles_by_placement`), not audit by audit."""
-    audits = list(
+def _audits_with_a_task_for(user, lead_ids):
+    """Open audits on placements `user` sees that may give them a task: an open part of a party
+    they could be (student, named educator or tutor, provider placement lead), or no open part
+    left on a placement of an HEI they lead. A superset, narrowed in the database so that a lead
+    seeing thousands of audits loads only these; `rules.audit_parties_of` and
+    `rules.is_hei_lead_for` decide."""
+    open_parts = AuditPart.objects.filter(audit=OuterRef("pk"), submitted_at__isnull=True)
+
+    def open_part_of(party):
+        return Q(Exists(open_parts.filter(party=party)))
+
+    may_owe = (
+        (open_part_of(AuditParty.STUDENT) & Q(placement__student=user))
+        | (
+            open_part_of(AuditParty.EDUCATOR)
+            & (Q(placement__practice_educator=user) | Q(placement__onsite_supervisor=user))
+        )
+        | (
+            open_part_of(AuditParty.PROVIDER)
+            & Q(placement__provider_team__organisation__in=sorted(lead_ids))
+        )
+        | (open_part_of(AuditParty.TUTOR) & Q(placement__hei_tutor=user))
+        | (~Q(Exists(open_parts)) & Q(placement__cohort__programme__hei__in=sorted(lead_ids)))
+    )
+    return (
         Audit.objects.filter(
-            status=Audit.Status.OPEN, placement__in=rules.placements_visible_to(user)
+            may_owe, status=Audit.Status.OPEN, placement__in=rules.placements_visible_to(user)
         )
         .select_related(
             "placement__student", "placement__cohort__programme", "placement__provider_team"
         )
-        .prefetch_related("parts")
+        .prefetch_related(
+            Prefetch("parts", queryset=AuditPart.objects.only("audit", "party", "submitted_at"))
+        )
         .order_by("pk")
     )
-    named = rules.named_roles_by_placement(user, [audit.placement for audit in audits])
+
+
+def _audit_tasks(user) -> list[Task]:
+    """The audit parts the person owes and the audits they moderate: the person's roles in all
+    the placements are asked at once (`rules.named_roles_by_placement`), not audit by audit."""
     lead_ids = rules.placement_lead_organisation_ids(user)
+    audits = list(_audits_with_a_task_for(user, lead_ids))
+    named = rules.named_roles_by_placement(user, [audit.placement for audit in audits])
     tasks = []
     for audit in audits:
         placement = audit.placement

@@ -148,3 +148,18 @@ def test_the_mfa_check_compiled_with_stand_ins_is_not_memoised(person):
 
     in_request(plain, plain_first)
     assert seen == {"admin": True, "plain": False}
+
+
+def test_signing_in_as_someone_else_mid_request_reads_their_roles(person):
+    other = MembershipFactory(role=Role.STUDENT).user
+    seen = {}
+
+    def view(request):
+        seen["person"] = set(selectors.organisations_where(request.user))
+        request.user = other  # what `login()` does
+        seen["other"] = set(selectors.organisations_where(other))
+        seen["person again"] = set(selectors.organisations_where(person))  # not memoised now
+
+    in_request(person, view)
+    assert seen["other"] == {other.memberships.get().organisation}
+    assert seen["person"] == seen["person again"] == answers(person)[0]
