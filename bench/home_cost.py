@@ -79,6 +79,7 @@ def main():
     parser.add_argument("--scale", action="store_true", help="the bench accounts of seed_scale")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=0, help="show statements run N+ times")
+    parser.add_argument("--floor-only", action="store_true", help="time only the floor")
     parser.add_argument("--slowest", type=int, default=0, help="show the N slowest statements")
     args = parser.parse_args()
     from accounts.models import User
@@ -99,6 +100,9 @@ def main():
         client = Client()
         client.force_login(user)
         floor_ms, floor_q, _, _ = measure(client, "/bench/floor/", args.runs)
+        if args.floor_only:
+            print(f"{email:45} {floor_ms:9.1f} {floor_q:3}")
+            continue
         home_ms, home_q, shapes, slowest = measure(client, "/home/", args.runs)
         repeated = sum(n - 1 for n in shapes.values() if n > 1)
         print(

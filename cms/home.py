@@ -74,9 +74,18 @@ def _task_order(task: Task):
     return (not task.overdue, task.due_on is None, task.due_on or datetime.date.max, task.what)
 
 
+def _many_rules_ahead(user) -> None:
+    """Every app's rules are about to be asked: read the person's roles once for all of them
+    (`organisations.selectors.remember_roles`; during a request only)."""
+    from organisations.selectors import remember_roles
+
+    remember_roles(user)
+
+
 def tasks_for(user) -> list[Task]:
     if not user.is_authenticated:
         return []
+    _many_rules_ahead(user)
     tasks = [task for provider in _task_providers for task in provider(user)]
     return sorted(tasks, key=_task_order)
 
@@ -84,6 +93,7 @@ def tasks_for(user) -> list[Task]:
 def areas_for(user) -> list[Area]:
     if not user.is_authenticated:
         return []
+    _many_rules_ahead(user)
     areas = [area for provider in _area_providers for area in provider(user)]
     order = {group: number for number, group in enumerate(GROUPS)}
     return sorted(areas, key=lambda area: order.get(area.group, len(GROUPS)))

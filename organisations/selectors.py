@@ -7,9 +7,11 @@ else gets a 404, never a hint that the organisation exists.
 Speed (issue 19): every app's access rules start from `organisations_where`, which a signed-in
 page (the home, the header's counts, the rules of a list) asks 40-60 times, each a subquery on
 the person's memberships. During a request (`organisations.middleware`), the signed-in person's
-roles held today are read once, in one query (`_roles_held`), and `organisations_where` answers
-for that person with the organisations' ids (`pk__in=[...]`: no subquery on memberships, and no
-query at all when the person holds none of the roles). The memo lives in a context variable the
+roles held today are read once, in one query (`_roles_held`): when a question needs an answer in
+Python (`organisation_ids_where`, `is_org_admin`: each a query before) or when a page that asks
+many rules says so (`remember_roles`: the home and the header's counts). From then on
+`organisations_where` answers for that person with the organisations' ids (`pk__in=[...]`: no
+subquery on memberships, and no query at all when the person holds none of the roles). The memo lives in a context variable the
 middleware sets for the request and resets after it, so it never outlives the request, covers
 only the request's own signed-in person and today's date, and is forgotten whenever a
 membership is saved or deleted during the request (`forget_roles_held`, connected in apps.py).
@@ -58,9 +60,10 @@ def forget_roles_held(**kwargs) -> None:
         scope.held = None
 
 
-def _roles_held(user) -> tuple[tuple[int, str, str], ...] | None:
-    """(organisation id, role, organisation kind) of every role `user` holds today, if `user` is the current
-    request's signed-in person (one query per request); None otherwise."""
+def _roles_held(user, *, read=True) -> tuple[tuple[int, str, str], ...] | None:
+    """(organisation id, role, organisation kind) of every role `user` holds today, if `user` is
+    the current request's signed-in person (one query per request, unless `read` is False: then
+    only if they were read already); None otherwise."""
     scope = _request_roles.get()
     if scope is None or not getattr(user, "is_authenticated", False):
         return None
@@ -70,6 +73,8 @@ def _roles_held(user) -> tuple[tuple[int, str, str], ...] | None:
     # Read again on another day, or for another person (signing in mid-request changes it).
     key = (user.pk, timezone.localdate())
     if scope.held is None or scope.key != key:
+        if not read:
+            return None
         scope.held = tuple(
             Membership.objects.active(key[1])
             .filter(user_id=user.pk)
@@ -87,6 +92,14 @@ def _held_ids(held, roles, kinds) -> list[int]:
             if (not roles or role in roles) and (not kinds or kind in kinds)
         }
     )
+
+
+def remember_roles(user) -> None:
+    """Read the signed-in person's roles now (one query), so that every rule asked during the
+    rest of the request answers from them: for pages that ask many (the home and the header's
+    counts, `cms.home`). A page asking only a few rules, each a subquery of its own queries,
+    does without."""
+    _roles_held(user)
 
 
 def organisation_ids_where(user, *roles, kinds=()) -> frozenset[int]:
@@ -109,7 +122,7 @@ def organisations_where(user, *roles, on: date | None = None, kinds=()) -> Query
     Every app's access rules start from this."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
-    if on is None and (held := _roles_held(user)) is not None:
+    if on is None and (held := _roles_held(user, read=False)) is not None:
         return Organisation.objects.filter(pk__in=_held_ids(held, roles, kinds))
     memberships = Membership.objects.active(on).filter(user=user)
     if roles:

@@ -63,6 +63,7 @@ def test_the_memo_gives_the_subquerys_answers_in_one_query(person):
 
     def view(request):
         with CaptureQueriesContext(connection) as queries:
+            selectors.remember_roles(request.user)
             seen["first"] = answers(request.user)
             seen["again"] = answers(request.user)
             seen["ids"] = [selectors.organisation_ids_where(request.user, *r) for r in ASKED]
@@ -97,6 +98,7 @@ def test_a_membership_ended_during_the_request_counts_at_once(person):
     seen = {}
 
     def view(request):
+        selectors.remember_roles(request.user)
         seen["before"] = set(selectors.administered_organisations(request.user))
         admin_role.ends_on = TODAY - DAY
         admin_role.save()
@@ -155,11 +157,32 @@ def test_signing_in_as_someone_else_mid_request_reads_their_roles(person):
     seen = {}
 
     def view(request):
+        selectors.remember_roles(request.user)
         seen["person"] = set(selectors.organisations_where(request.user))
         request.user = other  # what `login()` does
         seen["other"] = set(selectors.organisations_where(other))
+        seen["other ids"] = selectors.organisation_ids_where(other)  # read for them now
+        seen["other again"] = set(selectors.organisations_where(other))
         seen["person again"] = set(selectors.organisations_where(person))  # not memoised now
 
     in_request(person, view)
-    assert seen["other"] == {other.memberships.get().organisation}
+    assert seen["other"] == seen["other again"] == {other.memberships.get().organisation}
+    assert seen["other ids"] == {other.memberships.get().organisation_id}
     assert seen["person"] == seen["person again"] == answers(person)[0]
+
+
+def test_a_page_asking_only_subqueries_reads_no_roles_of_its_own(person):
+    """Until a rule needs an answer in Python (or the page asks for many, as the home does), the
+    rules stay subqueries of the page's own queries: no query is added."""
+    seen = {}
+
+    def view(request):
+        with CaptureQueriesContext(connection) as queries:
+            organisations = selectors.organisations_where(request.user, Role.ORG_ADMIN)
+            seen["admins"] = list(organisations)
+        seen["queries"] = len(queries.captured_queries)
+        seen["read"] = selectors._request_roles.get().held is not None
+
+    in_request(person, view)
+    assert seen["queries"] == 1 and not seen["read"]
+    assert len(seen["admins"]) == 1
