@@ -74,9 +74,18 @@ def _task_order(task: Task):
     return (not task.overdue, task.due_on is None, task.due_on or datetime.date.max, task.what)
 
 
+def _many_rules_ahead(user) -> None:
+    """Every app's rules are about to be asked: read the person's roles once for all of them
+    (`organisations.selectors.remember_roles`; during a request only)."""
+    from organisations.selectors import remember_roles
+
+    remember_roles(user)
+
+
 def tasks_for(user) -> list[Task]:
     if not user.is_authenticated:
         return []
+    _many_rules_ahead(user)
     tasks = [task for provider in _task_providers for task in provider(user)]
     return sorted(tasks, key=_task_order)
 
@@ -84,13 +93,15 @@ def tasks_for(user) -> list[Task]:
 def areas_for(user) -> list[Area]:
     if not user.is_authenticated:
         return []
+    _many_rules_ahead(user)
     areas = [area for provider in _area_providers for area in provider(user)]
     order = {group: number for number, group in enumerate(GROUPS)}
     return sorted(areas, key=lambda area: order.get(area.group, len(GROUPS)))
 
 
-def grouped_areas(user) -> list[tuple[str, list[Area]]]:
-    areas = areas_for(user)
+def grouped_areas(user, areas: list[Area] | None = None) -> list[tuple[str, list[Area]]]:
+    if areas is None:
+        areas = areas_for(user)
     return [
         (group, [area for area in areas if area.group == group])
         for group in GROUPS
@@ -124,18 +135,32 @@ def header_links(areas: list[Area]) -> list[Area]:
     return links[:HEADER_AREAS]
 
 
+def _header_key(user) -> str:
+    return f"home:header:{user.pk}:{cache.get(_version_key(user.pk), 0)}"
+
+
+def _header(tasks: list[Task], areas: list[Area]) -> dict:
+    return {"task_count": len(tasks), "links": header_links(areas)}
+
+
 def header_for(user) -> dict:
     """{"task_count": N, "links": [Area, ...]} for the header, cached per person."""
-    version = cache.get(_version_key(user.pk), 0)
-    key = f"home:header:{user.pk}:{version}"
+    key = _header_key(user)
     header = cache.get(key)
     if header is None:
-        header = {
-            "task_count": len(tasks_for(user)),
-            "links": header_links(areas_for(user)),
-        }
+        header = _header(tasks_for(user), areas_for(user))
         cache.set(key, header, TASK_CACHE_SECONDS)
     return header
+
+
+def home_for(user) -> tuple[list[Task], list[Area]]:
+    """The home's tasks and areas, each worked out once: the header's count and links are
+    cached from them, so the header of the same page (and of the next pages) asks no app again.
+    The version is read before the work, so a change made meanwhile bumps it past this entry."""
+    key = _header_key(user)
+    tasks, areas = tasks_for(user), areas_for(user)
+    cache.set(key, _header(tasks, areas), TASK_CACHE_SECONDS)
+    return tasks, areas
 
 
 def clear_on_save(model, people: Callable) -> None:

@@ -7,11 +7,11 @@ from . import home
 
 @login_required
 def home_page(request):
-    tasks = home.tasks_for(request.user)
+    tasks, areas = home.home_for(request.user)
     return render(
         request,
         "cms/home.html",
-        {"tasks": tasks, "groups": home.grouped_areas(request.user)},
+        {"tasks": tasks, "groups": home.grouped_areas(request.user, areas)},
     )
 
 

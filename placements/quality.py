@@ -40,7 +40,7 @@ from .audit_results import (
     section_catalogue,
 )
 from .models import ActionItem, Audit, AuditPart, AuditParty, Partnership, Placement
-from .rules import awarding_bodies_of, organisations_where
+from .rules import awarding_bodies_of, organisation_ids_where, organisations_where
 
 __all__ = [
     "SUPPRESSION_THRESHOLD",
@@ -71,11 +71,7 @@ def can_read_provider(user, organisation) -> bool:
     tutors of HEIs in a partnership with the provider."""
     if not user.is_authenticated:
         return False
-    if (
-        organisations_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN)
-        .filter(pk=organisation.pk)
-        .exists()
-    ):
+    if organisation.pk in organisation_ids_where(user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN):
         return True
     return Partnership.objects.filter(
         employers=organisation,
@@ -89,7 +85,7 @@ def can_read_quality(user, organisation) -> bool:
     if not user.is_authenticated:
         return False
     own_roles = (Role.PLACEMENT_LEAD, Role.ORG_ADMIN, Role.PRINCIPAL_SOCIAL_WORKER)
-    if organisations_where(user, *own_roles).filter(pk=organisation.pk).exists():
+    if organisation.pk in organisation_ids_where(user, *own_roles):
         return True
     if Partnership.objects.filter(
         employers=organisation, hei__in=organisations_where(user, Role.PLACEMENT_LEAD)

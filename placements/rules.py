@@ -43,7 +43,7 @@ it was and attributed to them (days logged, audit parts submitted, reports, the 
 from django.db.models import Q
 
 from organisations.models import Membership, Organisation, Role
-from organisations.selectors import organisations_where
+from organisations.selectors import organisation_ids_where, organisations_where
 
 from .models import (
     AuditPart,
@@ -58,11 +58,16 @@ from .models import (
 
 def awarding_bodies_of(user):
     """Awarding bodies where `user` holds any role."""
-    return organisations_where(user).filter(kind=Organisation.Kind.AWARDING_BODY)
+    return organisations_where(user, kinds=(Organisation.Kind.AWARDING_BODY,))
 
 
 def placement_lead_organisations(user):
     return organisations_where(user, Role.PLACEMENT_LEAD)
+
+
+def placement_lead_organisation_ids(user) -> frozenset[int]:
+    """The ids of `placement_lead_organisations` (no query during a signed-in request)."""
+    return organisation_ids_where(user, Role.PLACEMENT_LEAD)
 
 
 # Who may supervise a student on site: someone working in the provider's practice.
@@ -111,14 +116,25 @@ def named_roles_q(user) -> Q:
 def named_roles_in(user, placement) -> frozenset[str]:
     """The named roles (`NAMED_ROLES` field names) `user` holds in this placement today. No query
     unless the placement names them."""
+    return named_roles_by_placement(user, [placement])[placement.pk]
+
+
+def named_roles_by_placement(user, placements) -> dict[int, frozenset[str]]:
+    """`named_roles_in` for many placements at once (placement pk -> roles): one query for each
+    named role the placements give `user`, none if they name them nowhere."""
+    held: dict[int, set[str]] = {placement.pk: set() for placement in placements}
     if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    named = [field for field in NAMED_ROLES if getattr(placement, f"{field}_id") == user.pk]
-    if not named:
-        return frozenset()
-    conditions = _named_role_conditions(user)
-    this = Placement.objects.filter(pk=placement.pk)
-    return frozenset(field for field in named if this.filter(conditions[field]).exists())
+        return {pk: frozenset() for pk in held}
+    conditions = None
+    for field in NAMED_ROLES:
+        named = [p.pk for p in placements if getattr(p, f"{field}_id") == user.pk]
+        if not named:
+            continue
+        conditions = conditions or _named_role_conditions(user)
+        holding = Placement.objects.filter(conditions[field], pk__in=named)
+        for pk in holding.values_list("pk", flat=True):
+            held[pk].add(field)
+    return {pk: frozenset(fields) for pk, fields in held.items()}
 
 
 def tutored_placements_q(user) -> Q:
@@ -138,28 +154,30 @@ def placements_visible_to(user):
     ).distinct()
 
 
-def audit_parties_of(user, placement) -> list[str]:
-    """The audit parts `user` completes for this placement."""
+def audit_parties_of(user, placement, *, named=None, lead_ids=None) -> list[str]:
+    """The audit parts `user` completes for this placement. For many placements, pass what
+    `named_roles_by_placement` and `placement_lead_organisation_ids` answered once for them."""
     parties = []
     if placement.student_id == user.pk:
         parties.append(AuditParty.STUDENT)
-    named = named_roles_in(user, placement)
+    if named is None:
+        named = named_roles_in(user, placement)
     if {"practice_educator", "onsite_supervisor"} & named:
         parties.append(AuditParty.EDUCATOR)
-    if (
-        placement_lead_organisations(user)
-        .filter(pk=placement.provider_team.organisation_id)
-        .exists()
-    ):
+    if lead_ids is None:
+        lead_ids = placement_lead_organisation_ids(user)
+    if placement.provider_team.organisation_id in lead_ids:
         parties.append(AuditParty.PROVIDER)
     if "hei_tutor" in named:
         parties.append(AuditParty.TUTOR)
     return parties
 
 
-def is_hei_lead_for(user, placement) -> bool:
+def is_hei_lead_for(user, placement, *, lead_ids=None) -> bool:
     """The HEI's placement lead moderates the audit."""
-    return placement_lead_organisations(user).filter(pk=placement.cohort.programme.hei_id).exists()
+    if lead_ids is None:
+        lead_ids = placement_lead_organisation_ids(user)
+    return placement.cohort.programme.hei_id in lead_ids
 
 
 def is_current_tutor_of(user, placement) -> bool:

@@ -4,19 +4,20 @@ their side; and the placement areas their roles let them open."""
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cms.home import Area, Task, is_overdue
 from organisations.models import Organisation, Role
-from organisations.selectors import organisations_where
+from organisations.selectors import organisation_ids_where, organisations_where
 
 from . import educators, quality, registers, rules
 from .assessment_models import PanelCase
 from .models import (
     ActionItem,
     Audit,
+    AuditPart,
     AuditParty,
     Concern,
     Designation,
@@ -30,21 +31,59 @@ GROUP = "Placements and quality"
 RENEW_WITHIN_DAYS = 90
 
 
-def _audit_tasks(user) -> list[Task]:
-    audits = (
-        Audit.objects.filter(
-            status=Audit.Status.OPEN, placement__in=rules.placements_visible_to(user)
+def _audits_with_a_task_for(user, lead_ids):
+    """Open audits on placements `user` sees that may give them a task: an open part of a party
+    they could be (student, named educator or tutor, provider placement lead), or no open part
+    left on a placement of an HEI they lead. A superset, narrowed in the database so that a lead
+    seeing thousands of audits loads only these; `rules.audit_parties_of` and
+    `rules.is_hei_lead_for` decide."""
+    open_parts = AuditPart.objects.filter(audit=OuterRef("pk"), submitted_at__isnull=True)
+
+    def open_part_of(party):
+        return Q(Exists(open_parts.filter(party=party)))
+
+    may_owe = (
+        (open_part_of(AuditParty.STUDENT) & Q(placement__student=user))
+        | (
+            open_part_of(AuditParty.EDUCATOR)
+            & (Q(placement__practice_educator=user) | Q(placement__onsite_supervisor=user))
         )
-        .select_related("placement__student", "placement__cohort__programme")
-        .prefetch_related("parts")
+        | (
+            open_part_of(AuditParty.PROVIDER)
+            & Q(placement__provider_team__organisation__in=sorted(lead_ids))
+        )
+        | (open_part_of(AuditParty.TUTOR) & Q(placement__hei_tutor=user))
+        | (~Q(Exists(open_parts)) & Q(placement__cohort__programme__hei__in=sorted(lead_ids)))
+    )
+    return (
+        Audit.objects.filter(
+            may_owe, status=Audit.Status.OPEN, placement__in=rules.placements_visible_to(user)
+        )
+        .select_related(
+            "placement__student", "placement__cohort__programme", "placement__provider_team"
+        )
+        .prefetch_related(
+            Prefetch("parts", queryset=AuditPart.objects.only("audit", "party", "submitted_at"))
+        )
         .order_by("pk")
     )
+
+
+def _audit_tasks(user) -> list[Task]:
+    """The audit parts the person owes and the audits they moderate: the person's roles in all
+    the placements are asked at once (`rules.named_roles_by_placement`), not audit by audit."""
+    lead_ids = rules.placement_lead_organisation_ids(user)
+    audits = list(_audits_with_a_task_for(user, lead_ids))
+    named = rules.named_roles_by_placement(user, [audit.placement for audit in audits])
     tasks = []
     for audit in audits:
         placement = audit.placement
         url = reverse("placements:audit", kwargs={"placement": placement.uuid})
         open_parts = {part.party for part in audit.parts.all() if part.submitted_at is None}
-        owed = [party for party in rules.audit_parties_of(user, placement) if party in open_parts]
+        parties = rules.audit_parties_of(
+            user, placement, named=named[placement.pk], lead_ids=lead_ids
+        )
+        owed = [party for party in parties if party in open_parts]
         for_whom = "You" if placement.student_id == user.pk else str(placement.student)
         for party in owed:
             tasks.append(
@@ -55,7 +94,7 @@ def _audit_tasks(user) -> list[Task]:
                     group=GROUP,
                 )
             )
-        if not open_parts and rules.is_hei_lead_for(user, placement):
+        if not open_parts and rules.is_hei_lead_for(user, placement, lead_ids=lead_ids):
             tasks.append(
                 Task(
                     what="Moderate the placement audit (every part is in)",
@@ -67,12 +106,14 @@ def _audit_tasks(user) -> list[Task]:
     return tasks
 
 
-def _action_url(user, action: ActionItem) -> str:
+def _action_url(user, action: ActionItem, readable: dict) -> str:
     if action.audit_id:
         return reverse("placements:audit", kwargs={"placement": action.audit.placement.uuid})
     review = action.review
     if review is None:  # an action on the provider itself: its quality page, if theirs to read
-        if quality.can_read_quality(user, action.provider):
+        if action.provider_id not in readable:  # asked once per provider
+            readable[action.provider_id] = quality.can_read_quality(user, action.provider)
+        if readable[action.provider_id]:
             return reverse("placements:quality", kwargs={"slug": action.provider.slug})
         return reverse("placements:index")
     return reverse(
@@ -88,13 +129,14 @@ def _action_tasks(user) -> list[Task]:
         .order_by("due_on", "pk")
     )
     today = timezone.localdate()
+    readable: dict = {}
     return [
         Task(
             what=f"Action: {action.text[:120]}",
             for_whom=action.provider.name,
             due_on=action.due_on,
             overdue=is_overdue(action.due_on, today),
-            url=_action_url(user, action),
+            url=_action_url(user, action, readable),
             group=GROUP,
         )
         for action in actions
@@ -262,10 +304,13 @@ def tasks_for(user) -> list[Task]:
 def _provider_candidates(user):
     """Employers whose provider, quality or feedback pages `user` might read: their own, and
     those in partnership with the HEIs they belong to."""
-    heis = organisations_where(user).filter(kind=Organisation.Kind.HEI)
+    heis = organisations_where(user, kinds=(Organisation.Kind.HEI,))
     return (
         Organisation.objects.filter(kind__in=Organisation.EMPLOYER_KINDS)
-        .filter(Q(pk__in=organisations_where(user)) | Q(partnerships__hei__in=heis))
+        .filter(
+            Q(pk__in=organisations_where(user, kinds=Organisation.EMPLOYER_KINDS))
+            | Q(partnerships__hei__in=heis)
+        )
         .distinct()
         .order_by("name", "pk")
     )
@@ -273,10 +318,7 @@ def _provider_candidates(user):
 
 def areas_for(user) -> list[Area]:
     areas = []
-    if (
-        rules.placements_visible_to(user).exists()
-        or rules.placement_lead_organisations(user).exists()
-    ):
+    if rules.placement_lead_organisation_ids(user) or rules.placements_visible_to(user).exists():
         areas.append(
             Area(
                 "Placements",
@@ -303,14 +345,16 @@ def areas_for(user) -> list[Area]:
             )
         )
     if (
-        rules.designations_visible_to(user).exists()
-        or organisations_where(
-            user, Role.PLACEMENT_LEAD, Role.ORG_ADMIN, Role.PRINCIPAL_SOCIAL_WORKER
+        organisation_ids_where(
+            user,
+            Role.PLACEMENT_LEAD,
+            Role.ORG_ADMIN,
+            Role.PRINCIPAL_SOCIAL_WORKER,
+            kinds=Organisation.EMPLOYER_KINDS,
         )
-        .filter(kind__in=Organisation.EMPLOYER_KINDS)
-        .exists()
+        or rules.designations_visible_to(user).exists()
     ):
-        awarding = rules.awarding_bodies_of(user).exists()
+        awarding = bool(organisation_ids_where(user, kinds=(Organisation.Kind.AWARDING_BODY,)))
         areas.append(
             Area(
                 "Designations",

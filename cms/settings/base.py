@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "organisations.middleware.RolesPerRequestMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.PrivateResponseMiddleware",
