@@ -13,9 +13,7 @@ do not grow with the region (the practitioner), about the same time at 10% and a
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,11 +23,11 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.inprocess import time_urls  # noqa: E402
 from cms.scale import BENCH_ACCOUNTS  # noqa: E402
 
 # (who, url): the bench's two pages first (bench/run.py), then a type chosen, a later page, a
@@ -48,11 +46,6 @@ URLS = [
 ]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
@@ -64,32 +57,7 @@ def main():
     for who, email in BENCH_ACCOUNTS.items():
         clients[who] = Client()
         clients[who].force_login(User.objects.get(email=email))
-    print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"{'who':15} {'url':44} {'median ms':>9} {'p95 ms':>7} {'queries':>7}")
-    every = []
-    for who, url in URLS[: args.first]:
-        client = clients[who]
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        queries = captured.captured_queries  # now: the next request empties the log
-        assert response.status_code == 200, (who, url, response.status_code)
-        timings = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        every += timings
-        print(
-            f"{who:15} {url:44} {statistics.median(timings):9.1f} "
-            f"{percentile(timings, 0.95):7.1f} {len(queries):7d}"
-        )
-        if args.explain:
-            for query in queries:
-                print(f"    {query['time']:>6}s  {query['sql'][:150]}")
-    print(
-        f"{'all':60} {statistics.median(every):9.1f} {percentile(every, 0.95):7.1f} "
-        f"({len(every)} requests)"
-    )
+    time_urls(URLS[: args.first], clients.get, repeat=args.repeat, explain=args.explain)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,7 @@ Issue 19's target: p95 under 50 ms at 5,000 guidance pages and 20 published fram
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,10 +21,11 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from wagtail.search.models import IndexEntry  # noqa: E402
+
+from bench.inprocess import time_urls  # noqa: E402
 
 URLS = [
     "/search/?q=supervision",
@@ -40,11 +39,6 @@ URLS = [
 ]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
@@ -52,31 +46,8 @@ def main():
     args = parser.parse_args()
     setup_test_environment()
     client = Client()
-    print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"{'url':44} {'median ms':>9} {'p95 ms':>7} {'queries':>7}")
-    every = []
-    for url in URLS:
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        queries = captured.captured_queries  # now: the next request empties the log
-        assert response.status_code == 200, (url, response.status_code)
-        timings = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        every += timings
-        print(
-            f"{url:44} {statistics.median(timings):9.1f} {percentile(timings, 0.95):7.1f} "
-            f"{len(queries):7d}"
-        )
-        if args.explain:
-            for query in queries:
-                print(f"    {query['time']:>6}s  {query['sql'][:150]}")
-    print(
-        f"{'all':44} {statistics.median(every):9.1f} {percentile(every, 0.95):7.1f} "
-        f"({len(every)} requests)"
-    )
+    rows = [(None, url) for url in URLS]
+    time_urls(rows, lambda who: client, repeat=args.repeat, explain=args.explain)
     print(f"Search index entries: {IndexEntry.objects.count()}")
 
 
