@@ -2,6 +2,7 @@
 signature (an assessor who answers but neither judges nor signs included), amendments waiting for
 their signature, and the appraisal areas their roles let them open."""
 
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from cms.home import Area, Task, is_overdue
@@ -20,12 +21,27 @@ from .models import (
 )
 
 
+def _taking_part(user, path: str = "appraisal") -> Q:
+    """The rows of appraisals where `user` holds a participant role: only there can a stage or
+    an amendment owe them a signature or an answer (a Principal Social Worker sees every
+    appraisal of their organisation, and is asked nothing of those they take no part in)."""
+    return (
+        Q(**{f"{path}__appraisee": user})
+        | Q(**{f"{path}__appraiser": user})
+        | Q(**{f"{path}__countersigner": user})
+        | Q(**{f"{path}__assessor": user})
+    )
+
+
 def tasks_for(user) -> list[Task]:
     """Each open stage of an appraisal in progress that `user` may change, where one of their
     signing roles has not signed yet or one of their roles still has a question to answer; and
     each amendment one of their signing roles has not signed."""
+    if not user.is_authenticated:
+        return []
     stages = (
         Stage.objects.filter(
+            _taking_part(user),
             status=Stage.Status.OPEN,
             appraisal__status=Appraisal.Status.IN_PROGRESS,
             appraisal__in=rules.appraisals_visible_to(user),
@@ -38,7 +54,12 @@ def tasks_for(user) -> list[Task]:
             "appraisal__countersigner",
             "appraisal__assessor",
         )
-        .prefetch_related("sign_offs")
+        .prefetch_related(
+            "sign_offs",
+            # What services.missing_answers reads, for every stage at once (issue 19).
+            Prefetch("answers", queryset=Answer.objects.only("stage_id", "question_id", "role")),
+            "template_stage__questions",
+        )
         .order_by("due_on", "pk")
     )
     tasks = []
@@ -81,6 +102,7 @@ def _amendment_tasks(user) -> list[Task]:
     """Amendments of signed stages still waiting for a signature from one of `user`'s roles."""
     amendments = (
         Amendment.objects.filter(
+            _taking_part(user, "stage__appraisal"),
             signed_at__isnull=True,
             stage__appraisal__in=rules.appraisals_visible_to(user),
         )

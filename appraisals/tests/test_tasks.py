@@ -94,3 +94,53 @@ def test_each_signer_is_asked_to_sign_an_amendment_until_they_have(appraisal):
     services.sign_amendment(amendment=amendment, user=people["countersigner"], role="countersigner")
     for person in people.values():
         assert wanted not in whats(person)
+
+
+def test_the_tasks_cost_the_same_queries_for_two_appraisals_as_for_eight(pcf):
+    """Issue 19: a Principal Social Worker sees every appraisal of their organisation; the
+    tasks ask the stages' answers and questions once, however many appraisals there are. Half
+    the appraisals have the PSW as an assessor who still owes an answer, half they take no
+    part in."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    team, _practitioner, manager, psw = team_with_people()
+    template = two_stage_template(team.organisation)
+    TemplateQuestionFactory(
+        stage=template.stages.get(order=1),
+        order=2,
+        appraisee=Access.READ,
+        appraiser=Access.READ,
+        assessor=Access.MUST,
+    )
+
+    def start(n):
+        for i in range(n):
+            appraisee = MembershipFactory(
+                organisation=team.organisation,
+                team=team,
+                role=Role.PRACTITIONER,
+                starts_on=datetime.date(2020, 1, 1),
+            ).user
+            appraisal = services.start_cycle(
+                template=template,
+                appraisee=appraisee,
+                starts_on=START,
+                started_by=manager,
+                notify=False,
+            )
+            appraisal.assessor = psw if i % 2 == 0 else None
+            appraisal.save(update_fields=["assessor"])
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            found = tasks.tasks_for(psw)
+        return len(queries.captured_queries), found
+
+    start(2)
+    two, found = cost()
+    assert [t.what for t in found] == [f"Answer your questions in “Planning” ({template.name})"]
+    start(6)
+    eight, found = cost()
+    assert len(found) == 4
+    assert eight == two
