@@ -7,6 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 from cms.home import Task
+from organisations.models import Organisation, Role
+from organisations.selectors import organisation_ids_where
 
 from . import rules
 from .models import Audit, AuditPart, AuditParty
@@ -87,7 +89,13 @@ def audit_tasks(user) -> list[Task]:
     """The audit parts the person owes and the audits they moderate: the person's roles in all
     the placements are asked at once (`rules.named_roles_by_placement`), not audit by audit."""
     lead_ids = rules.placement_lead_organisation_ids(user)
-    summary = _moderation_summary(user) if lead_ids else None
+    # Only a university's placement lead moderates: the count is not asked of anyone else (no
+    # query: the roles are read once per request). Were a programme's HEI of another kind, its
+    # audits would still be one task each.
+    leads_a_university = organisation_ids_where(
+        user, Role.PLACEMENT_LEAD, kinds=(Organisation.Kind.HEI,)
+    )
+    summary = _moderation_summary(user) if leads_a_university else None
     audits = list(_audits_with_a_task_for(user, lead_ids, moderation=summary is None))
     named = rules.named_roles_by_placement(user, [audit.placement for audit in audits])
     tasks = []
