@@ -78,7 +78,7 @@ def _moderation_summary(user) -> Task | None:
         return None
     names = sorted({name for name, _n in by_programme})
     return Task(
-        what=f"Moderate {count} placement audits (every part is in)",
+        what=f"Moderate {count:,} placement audits (every part is in)",
         for_whom=names[0] if len(names) == 1 else f"{len(names)} programmes",
         url=moderation_list_url(),
         group=GROUP,
