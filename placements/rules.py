@@ -40,12 +40,13 @@ opens the placement or its audit, takes no step and needs no MFA for it; what th
 it was and attributed to them (days logged, audit parts submitted, reports, the change log).
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from organisations.models import Membership, Organisation, Role
 from organisations.selectors import organisation_ids_where, organisations_where
 
 from .models import (
+    Audit,
     AuditPart,
     AuditParty,
     Designation,
@@ -178,6 +179,20 @@ def is_hei_lead_for(user, placement, *, lead_ids=None) -> bool:
     if lead_ids is None:
         lead_ids = placement_lead_organisation_ids(user)
     return placement.cohort.programme.hei_id in lead_ids
+
+
+def audits_to_moderate(user):
+    """The open audits with every part in, on placements of the HEIs where `user` is the
+    placement lead: those `audits.can_moderate` lets them moderate (`is_hei_lead_for`)."""
+    lead_ids = placement_lead_organisation_ids(user)
+    if not lead_ids:
+        return Audit.objects.none()
+    open_parts = AuditPart.objects.filter(audit=OuterRef("pk"), submitted_at__isnull=True)
+    return Audit.objects.filter(
+        ~Exists(open_parts),
+        status=Audit.Status.OPEN,
+        placement__cohort__programme__hei__in=sorted(lead_ids),
+    )
 
 
 def is_current_tutor_of(user, placement) -> bool:

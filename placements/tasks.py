@@ -4,7 +4,7 @@ their side; and the placement areas their roles let them open."""
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,11 +14,9 @@ from organisations.selectors import organisation_ids_where, organisations_where
 
 from . import educators, quality, registers, rules
 from .assessment_models import PanelCase
+from .audit_tasks import GROUP, audit_tasks
 from .models import (
     ActionItem,
-    Audit,
-    AuditPart,
-    AuditParty,
     Concern,
     Designation,
     Partnership,
@@ -26,84 +24,8 @@ from .models import (
     Placement,
 )
 
-GROUP = "Placements and quality"
 # An approved designation is flagged for renewal this many days before it expires.
 RENEW_WITHIN_DAYS = 90
-
-
-def _audits_with_a_task_for(user, lead_ids):
-    """Open audits on placements `user` sees that may give them a task: an open part of a party
-    they could be (student, named educator or tutor, provider placement lead), or no open part
-    left on a placement of an HEI they lead. A superset, narrowed in the database so that a lead
-    seeing thousands of audits loads only these; `rules.audit_parties_of` and
-    `rules.is_hei_lead_for` decide."""
-    open_parts = AuditPart.objects.filter(audit=OuterRef("pk"), submitted_at__isnull=True)
-
-    def open_part_of(party):
-        return Q(Exists(open_parts.filter(party=party)))
-
-    may_owe = (
-        (open_part_of(AuditParty.STUDENT) & Q(placement__student=user))
-        | (
-            open_part_of(AuditParty.EDUCATOR)
-            & (Q(placement__practice_educator=user) | Q(placement__onsite_supervisor=user))
-        )
-        | (
-            open_part_of(AuditParty.PROVIDER)
-            & Q(placement__provider_team__organisation__in=sorted(lead_ids))
-        )
-        | (open_part_of(AuditParty.TUTOR) & Q(placement__hei_tutor=user))
-        | (~Q(Exists(open_parts)) & Q(placement__cohort__programme__hei__in=sorted(lead_ids)))
-    )
-    return (
-        Audit.objects.filter(
-            may_owe, status=Audit.Status.OPEN, placement__in=rules.placements_visible_to(user)
-        )
-        .select_related(
-            "placement__student", "placement__cohort__programme", "placement__provider_team"
-        )
-        .prefetch_related(
-            Prefetch("parts", queryset=AuditPart.objects.only("audit", "party", "submitted_at"))
-        )
-        .order_by("pk")
-    )
-
-
-def _audit_tasks(user) -> list[Task]:
-    """The audit parts the person owes and the audits they moderate: the person's roles in all
-    the placements are asked at once (`rules.named_roles_by_placement`), not audit by audit."""
-    lead_ids = rules.placement_lead_organisation_ids(user)
-    audits = list(_audits_with_a_task_for(user, lead_ids))
-    named = rules.named_roles_by_placement(user, [audit.placement for audit in audits])
-    tasks = []
-    for audit in audits:
-        placement = audit.placement
-        url = reverse("placements:audit", kwargs={"placement": placement.uuid})
-        open_parts = {part.party for part in audit.parts.all() if part.submitted_at is None}
-        parties = rules.audit_parties_of(
-            user, placement, named=named[placement.pk], lead_ids=lead_ids
-        )
-        owed = [party for party in parties if party in open_parts]
-        for_whom = "You" if placement.student_id == user.pk else str(placement.student)
-        for party in owed:
-            tasks.append(
-                Task(
-                    what=f"Complete your part of the placement audit ({AuditParty(party).label})",
-                    for_whom=for_whom,
-                    url=url,
-                    group=GROUP,
-                )
-            )
-        if not open_parts and rules.is_hei_lead_for(user, placement, lead_ids=lead_ids):
-            tasks.append(
-                Task(
-                    what="Moderate the placement audit (every part is in)",
-                    for_whom=str(placement.student),
-                    url=url,
-                    group=GROUP,
-                )
-            )
-    return tasks
 
 
 def _action_url(user, action: ActionItem, readable: dict) -> str:
@@ -294,7 +216,7 @@ def tasks_for(user) -> list[Task]:
     return [
         *_concern_tasks(user),
         *_panel_tasks(user),
-        *_audit_tasks(user),
+        *audit_tasks(user),
         *_action_tasks(user),
         *_designation_tasks(user),
         *_partnership_tasks(user),

@@ -47,8 +47,13 @@ LIST_PAGE_ROWS = 50
 def placement_list(request):
     """The placements the person may see, grouped by status (in STATUS_ORDER), a page of
     LIST_PAGE_ROWS at a time: a placement lead's organisation may have thousands. Each group's
-    caption gives its full count (one GROUP BY); the page's rows are one query."""
+    caption gives its full count (one GROUP BY); the page's rows are one query. With
+    `?waiting=moderation`, only those whose audit waits for the person's moderation (the home's
+    task for a lead with many, `audit_tasks`)."""
     visible = rules.placements_visible_to(request.user)
+    waiting = request.GET.get("waiting") == "moderation"
+    if waiting:
+        visible = visible.filter(audit__in=rules.audits_to_moderate(request.user))
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
     rank = Case(
         *[When(status=status, then=Value(n)) for n, status in enumerate(STATUS_ORDER)],
@@ -87,6 +92,7 @@ def placement_list(request):
         {
             "groups": groups,
             "paged": paged,
+            "waiting": waiting,
             "can_propose": rules.placement_lead_organisations(request.user).exists(),
             "sits_on_panels": rules.panel_member_organisations(request.user).exists(),
         },
