@@ -93,7 +93,7 @@ def test_the_csv_register_has_a_currency_column(client, world):
     client.force_login(world["provider_lead"])
     response = client.get("/placements/registers/practice-educators.csv")
     assert response.status_code == 200
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header, *rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert header[-2:] == ["PEPS currency", "Current until"]
     by_name = {row[0]: row for row in rows}
     assert by_name[str(world["pe"])][-2:] == [
